@@ -1,0 +1,227 @@
+package chat
+
+import "time"
+
+// Site is one website that embeds the widget. Its Key is public: it appears
+// in the script tag.
+type Site struct {
+	Key            string         `json:"key"`
+	Name           string         `json:"name"`
+	AllowedOrigins []string       `json:"allowed_origins"`
+	IdentitySecret string         `json:"-"`
+	Widget         WidgetSettings `json:"widget"`
+	CreatedAt      time.Time      `json:"created_at"`
+	UpdatedAt      time.Time      `json:"updated_at"`
+}
+
+// WidgetSettings is how a site's widget looks and greets visitors.
+type WidgetSettings struct {
+	Color         string            `json:"color"`
+	Position      string            `json:"position"` // "right" or "left"
+	DefaultLang   string            `json:"default_lang"`
+	Languages     []string          `json:"languages,omitempty"`
+	Greeting      map[string]string `json:"greeting,omitempty"` // by language
+	Topics        []Topic           `json:"topics,omitempty"`
+	BusinessHours BusinessHours     `json:"business_hours"`
+}
+
+// Topic is a preset topic a visitor can tap to start a chat.
+type Topic struct {
+	ID     string            `json:"id"`
+	Labels map[string]string `json:"labels"` // by language
+}
+
+// BusinessHours says when agents are expected to answer. An empty Days
+// means always open.
+type BusinessHours struct {
+	Timezone string     `json:"timezone,omitempty"`
+	Days     []OpenSpan `json:"days,omitempty"`
+}
+
+// OpenSpan is one opening window, in minutes after midnight local time.
+type OpenSpan struct {
+	Weekday  time.Weekday `json:"weekday"`
+	FromMin  int          `json:"from_min"`
+	UntilMin int          `json:"until_min"`
+}
+
+// Role is an agent's power over a site.
+type Role string
+
+// The agent roles.
+const (
+	RoleOwner Role = "owner"
+	RoleAdmin Role = "admin"
+	RoleAgent Role = "agent"
+)
+
+// Agent is a person who answers visitors from the inbox.
+type Agent struct {
+	ID           string    `json:"id"`
+	Email        string    `json:"email"`
+	Name         string    `json:"name"`
+	PasswordHash string    `json:"-"`
+	Role         Role      `json:"role"`
+	Sites        []string  `json:"sites"`
+	TOTPSecret   string    `json:"-"`
+	CreatedAt    time.Time `json:"created_at"`
+}
+
+// CanAccess reports whether the agent works on site.
+func (a *Agent) CanAccess(site string) bool {
+	for _, s := range a.Sites {
+		if s == site {
+			return true
+		}
+	}
+	return false
+}
+
+// Visitor is a person on a site's page. Anonymous visitors are known by a
+// random id kept in their session token; verified visitors also carry the
+// site's own user id.
+type Visitor struct {
+	ID         string            `json:"id"`
+	Site       string            `json:"site"`
+	UserID     string            `json:"user_id,omitempty"`
+	Verified   bool              `json:"verified"`
+	Name       string            `json:"name,omitempty"`
+	Email      string            `json:"email,omitempty"`
+	Attributes map[string]string `json:"attributes,omitempty"`
+	CreatedAt  time.Time         `json:"created_at"`
+	LastSeenAt time.Time         `json:"last_seen_at"`
+}
+
+// Status is where a conversation stands.
+type Status string
+
+// The conversation statuses.
+const (
+	StatusOpen     Status = "open"
+	StatusPending  Status = "pending"
+	StatusResolved Status = "resolved"
+)
+
+// Valid reports whether s is a known status.
+func (s Status) Valid() bool {
+	return s == StatusOpen || s == StatusPending || s == StatusResolved
+}
+
+// Kind tells a live chat from a message left while nobody was online.
+type Kind string
+
+// The conversation kinds.
+const (
+	KindChat    Kind = "chat"
+	KindOffline Kind = "offline"
+)
+
+// TailSize is how many of the newest messages a conversation carries inline,
+// so that opening it and replaying a short gap are one lookup by id.
+const TailSize = 50
+
+// Conversation is one thread between a visitor and the site's agents.
+type Conversation struct {
+	ID         string `json:"id"`
+	Site       string `json:"site"`
+	VisitorID  string `json:"visitor_id"`
+	Kind       Kind   `json:"kind"`
+	Status     Status `json:"status"`
+	Topic      string `json:"topic,omitempty"`
+	Lang       string `json:"lang,omitempty"`
+	PageURL    string `json:"page_url,omitempty"`
+	Referrer   string `json:"referrer,omitempty"`
+	UserAgent  string `json:"user_agent,omitempty"`
+	Email      string `json:"email,omitempty"` // left with an offline message
+	AssigneeID string `json:"assignee_id,omitempty"`
+	LastSeq    int64  `json:"last_seq"`
+	// Tail holds up to TailSize newest messages in seq order.
+	Tail           []Message `json:"-"`
+	VisitorReadSeq int64     `json:"visitor_read_seq"`
+	AgentReadSeq   int64     `json:"agent_read_seq"`
+	Rating         int       `json:"rating,omitempty"`
+	RatingComment  string    `json:"rating_comment,omitempty"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
+}
+
+// LastMessage returns the newest message, or nil.
+func (c *Conversation) LastMessage() *Message {
+	if len(c.Tail) == 0 {
+		return nil
+	}
+	return &c.Tail[len(c.Tail)-1]
+}
+
+// AuthorType says who wrote a message.
+type AuthorType string
+
+// The author types.
+const (
+	AuthorVisitor AuthorType = "visitor"
+	AuthorAgent   AuthorType = "agent"
+	AuthorSystem  AuthorType = "system"
+)
+
+// Author is who wrote a message.
+type Author struct {
+	Type AuthorType `json:"type"`
+	ID   string     `json:"id,omitempty"`
+	Name string     `json:"name,omitempty"`
+}
+
+// Message is one stored chat message. The server assigns Seq, which is
+// contiguous per conversation, and CreatedAt. ClientID is the sender's own
+// id, used to make resends idempotent.
+type Message struct {
+	ID             string    `json:"id"`
+	Site           string    `json:"-"`
+	ConversationID string    `json:"conversation_id"`
+	Seq            int64     `json:"seq"`
+	ClientID       string    `json:"client_id,omitempty"`
+	Author         Author    `json:"author"`
+	Text           string    `json:"text"`
+	Private        bool      `json:"private,omitempty"` // an agents-only note
+	CreatedAt      time.Time `json:"created_at"`
+}
+
+// FAQ is one question and answer of a site's knowledge base.
+type FAQ struct {
+	ID           string    `json:"id"`
+	Site         string    `json:"site"`
+	Lang         string    `json:"lang"`
+	Category     string    `json:"category"`
+	Question     string    `json:"question"`
+	Answer       string    `json:"answer"`
+	Alternatives []string  `json:"alternatives,omitempty"`
+	Published    bool      `json:"published"`
+	Order        int       `json:"order"`
+	Views        int64     `json:"views"`
+	Solved       int64     `json:"solved"`
+	UpdatedAt    time.Time `json:"updated_at"`
+}
+
+// Feedback is a visitor's suggestion, complaint, bug report or praise.
+type Feedback struct {
+	ID        string    `json:"id"`
+	Site      string    `json:"site"`
+	VisitorID string    `json:"visitor_id,omitempty"`
+	Category  string    `json:"category"`
+	Text      string    `json:"text"`
+	Email     string    `json:"email,omitempty"`
+	Lang      string    `json:"lang,omitempty"`
+	PageURL   string    `json:"page_url,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// RefreshToken is one link of an agent's rotating refresh-token chain. Only
+// a hash of the token is stored. A reused, already rotated token revokes
+// its whole family.
+type RefreshToken struct {
+	Hash      string    `json:"-"`
+	AgentID   string    `json:"agent_id"`
+	Family    string    `json:"family"`
+	Rotated   bool      `json:"rotated"`
+	ExpiresAt time.Time `json:"expires_at"`
+	CreatedAt time.Time `json:"created_at"`
+}
