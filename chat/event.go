@@ -1,0 +1,40 @@
+package chat
+
+// EventType names what happened in an Event.
+type EventType string
+
+// The event types carried on the bus.
+const (
+	EventMessage      EventType = "message"
+	EventConversation EventType = "conversation"
+	EventStatus       EventType = "status"
+	EventTyping       EventType = "typing"
+	EventRead         EventType = "read"
+	EventPresence     EventType = "presence"
+	EventFAQ          EventType = "faq"
+)
+
+// Event is something that happened on a site, fanned out to every node so
+// that each can tell its own sockets. VisitorID routes it to that visitor's
+// sockets; agents of the site get every event.
+type Event struct {
+	Type           EventType     `json:"type"`
+	Site           string        `json:"site"`
+	ConversationID string        `json:"conversation_id,omitempty"`
+	VisitorID      string        `json:"visitor_id,omitempty"`
+	Message        *Message      `json:"message,omitempty"`
+	Conversation   *Conversation `json:"conversation,omitempty"`
+	Status         Status        `json:"status,omitempty"`
+	Author         *Author       `json:"author,omitempty"`
+	Typing         bool          `json:"typing,omitempty"`
+	Seq            int64         `json:"seq,omitempty"`
+	// Origin is the connection that caused the event; it is not echoed
+	// back to that connection.
+	Origin string `json:"origin,omitempty"`
+	// Node and Agents carry one node's count of online agents (presence).
+	Node   string `json:"node,omitempty"`
+	Agents int    `json:"agents,omitempty"`
+	// FAQID names a changed FAQ entry (faq); Deleted says it is gone.
+	FAQID   string `json:"faq_id,omitempty"`
+	Deleted bool   `json:"deleted,omitempty"`
+}

@@ -1,0 +1,271 @@
+package chat
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Limits on what visitors and agents may send.
+const (
+	MaxTextRunes = 4000
+	// ReplayLimit is the most messages one resume or page returns.
+	ReplayLimit = 200
+)
+
+// Service applies kefu's delivery rules on top of a Store and a Bus: it
+// assigns sequence numbers, makes resends idempotent, serializes writes to
+// each conversation, and announces what it stored.
+type Service struct {
+	store Store
+	bus   Bus
+	now   func() time.Time
+	log   *slog.Logger
+	locks *keyedMutex
+}
+
+// NewService returns a Service. now may be nil for time.Now.
+func NewService(store Store, bus Bus, now func() time.Time, log *slog.Logger) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{store: store, bus: bus, now: now, log: log, locks: newKeyedMutex()}
+}
+
+// Store returns the store the service writes to.
+func (s *Service) Store() Store { return s.store }
+
+// Actor is who is acting: a visitor (VisitorID set) or an agent.
+type Actor struct {
+	Site      string
+	VisitorID string
+	Agent     *Agent
+	// Conn is the connection acting, if any, so that the events it causes
+	// are not echoed back to it.
+	Conn string
+}
+
+func (a Actor) author() Author {
+	if a.Agent != nil {
+		return Author{Type: AuthorAgent, ID: a.Agent.ID, Name: a.Agent.Name}
+	}
+	return Author{Type: AuthorVisitor, ID: a.VisitorID}
+}
+
+// conversation loads a conversation the actor may see: a visitor sees only
+// their own, an agent only those of their sites.
+func (s *Service) conversation(ctx context.Context, a Actor, id string) (*Conversation, error) {
+	if !ValidKey(id) || !ValidKey(a.Site) {
+		return nil, NotFound("conversation")
+	}
+	if a.Agent != nil && !a.Agent.CanAccess(a.Site) {
+		return nil, NotFound("conversation")
+	}
+	c, err := s.store.Conversation(ctx, a.Site, id)
+	if err != nil {
+		return nil, err
+	}
+	if c.Site != a.Site || (a.Agent == nil && c.VisitorID != a.VisitorID) {
+		return nil, NotFound("conversation")
+	}
+	return c, nil
+}
+
+// Conversation returns a conversation the actor may see.
+func (s *Service) Conversation(ctx context.Context, a Actor, id string) (*Conversation, error) {
+	return s.conversation(ctx, a, id)
+}
+
+// SendInput is one message to store.
+type SendInput struct {
+	ConversationID string
+	ClientID       string // empty: the server makes one
+	Text           string
+	Private        bool // agents only
+}
+
+// ValidateText checks message text and returns it trimmed.
+func ValidateText(text string) (string, error) {
+	if !utf8.ValidString(text) {
+		return "", Invalid("text is not valid UTF-8")
+	}
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return "", Invalid("text is empty")
+	}
+	if utf8.RuneCountInString(text) > MaxTextRunes {
+		return "", Invalid("text is longer than %d characters", MaxTextRunes)
+	}
+	return text, nil
+}
+
+// Send stores a message and announces it. It returns the stored message,
+// and duplicate=true when the conversation already had in.ClientID, in
+// which case nothing new is stored.
+func (s *Service) Send(ctx context.Context, a Actor, in SendInput) (*Message, bool, error) {
+	text, err := ValidateText(in.Text)
+	if err != nil {
+		return nil, false, err
+	}
+	if in.ClientID == "" {
+		in.ClientID = "s-" + NewID()
+	} else if !ValidKey(in.ClientID) {
+		return nil, false, Invalid("client_id must be 1-64 characters of letters, digits, '-' and '_'")
+	}
+	if in.Private && a.Agent == nil {
+		return nil, false, Invalid("only agents write private notes")
+	}
+	unlock := s.locks.lock(a.Site + "/" + in.ConversationID)
+	defer unlock()
+
+	c, err := s.conversation(ctx, a, in.ConversationID)
+	if err != nil {
+		return nil, false, err
+	}
+	for i := range c.Tail {
+		if c.Tail[i].ClientID == in.ClientID {
+			m := c.Tail[i]
+			return &m, true, nil
+		}
+	}
+	if c.Status == StatusResolved && a.Agent == nil {
+		return nil, false, Errorf(CodeConflict, "conversation is resolved; start a new one")
+	}
+	for attempt := 0; ; attempt++ {
+		m := &Message{
+			ID:             MessageID(c.ID, c.LastSeq+1),
+			Site:           c.Site,
+			ConversationID: c.ID,
+			Seq:            c.LastSeq + 1,
+			ClientID:       in.ClientID,
+			Author:         a.author(),
+			Text:           text,
+			Private:        in.Private,
+			CreatedAt:      s.now().UTC().Truncate(time.Millisecond),
+		}
+		err := s.store.AppendMessage(ctx, m)
+		if err == nil {
+			s.publish(ctx, Event{Type: EventMessage, Site: c.Site, ConversationID: c.ID, VisitorID: c.VisitorID, Message: m, Origin: a.Conn})
+			return m, false, nil
+		}
+		if !IsCode(err, CodeConflict) || attempt >= 3 {
+			return nil, false, err
+		}
+		// A conflict means the client id or the seq is taken: a resend of a
+		// message older than the tail, or a crash between the two writes of
+		// an append, or another node's append. Find out which.
+		if old, ferr := s.store.MessageByClientID(ctx, c.Site, c.ID, in.ClientID); ferr == nil {
+			if old.Seq > c.LastSeq {
+				if _, rerr := s.store.RepairConversation(ctx, c.Site, c.ID); rerr != nil {
+					s.log.Warn("repair conversation", "conversation", c.ID, "err", rerr)
+				}
+			}
+			return old, true, nil
+		} else if !IsCode(ferr, CodeNotFound) {
+			return nil, false, ferr
+		}
+		if c, err = s.store.RepairConversation(ctx, c.Site, c.ID); err != nil {
+			return nil, false, err
+		}
+	}
+}
+
+// MessageID is the id of a conversation's message with seq.
+func MessageID(conversationID string, seq int64) string {
+	return fmt.Sprintf("%s:%012d", conversationID, seq)
+}
+
+// ReplayState says how complete a replay is.
+type ReplayState string
+
+// The replay states.
+const (
+	ReplayOK      ReplayState = "ok"
+	ReplayLimited ReplayState = "limited"
+	ReplayReset   ReplayState = "reset"
+)
+
+// Replay is the answer to a resume.
+type Replay struct {
+	ConversationID string
+	State          ReplayState
+	Messages       []Message
+	LastSeq        int64
+}
+
+// Resume returns what the actor missed after lastSeq, in order.
+func (s *Service) Resume(ctx context.Context, a Actor, conversationID string, lastSeq int64) (*Replay, error) {
+	c, err := s.conversation(ctx, a, conversationID)
+	if err != nil {
+		return nil, err
+	}
+	r := &Replay{ConversationID: c.ID, State: ReplayOK, LastSeq: c.LastSeq}
+	if lastSeq < 0 || lastSeq > c.LastSeq {
+		r.State, lastSeq = ReplayReset, 0
+	}
+	if c.LastSeq-lastSeq > ReplayLimit && r.State == ReplayOK {
+		r.State = ReplayLimited
+	}
+	msgs, err := s.store.Messages(ctx, c.Site, c.ID, lastSeq, ReplayLimit)
+	if err != nil {
+		return nil, err
+	}
+	r.Messages = visible(a, msgs)
+	return r, nil
+}
+
+// Messages returns up to limit messages after afterSeq.
+func (s *Service) Messages(ctx context.Context, a Actor, conversationID string, afterSeq int64, limit int) ([]Message, *Conversation, error) {
+	c, err := s.conversation(ctx, a, conversationID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if limit <= 0 || limit > ReplayLimit {
+		limit = ReplayLimit
+	}
+	if afterSeq < 0 {
+		afterSeq = 0
+	}
+	msgs, err := s.store.Messages(ctx, c.Site, c.ID, afterSeq, limit)
+	if err != nil {
+		return nil, nil, err
+	}
+	return visible(a, msgs), c, nil
+}
+
+// visible drops private notes for visitors.
+func visible(a Actor, msgs []Message) []Message {
+	if a.Agent != nil {
+		return msgs
+	}
+	out := msgs[:0:0]
+	for _, m := range msgs {
+		if !m.Private {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// publish announces an event. A failure is logged, not returned: what was
+// stored stays stored, and clients catch up by resuming.
+func (s *Service) publish(ctx context.Context, e Event) {
+	data, err := json.Marshal(e)
+	if err != nil {
+		s.log.Error("encode event", "err", err)
+		return
+	}
+	if err := s.bus.Publish(ctx, SiteSubject(e.Site), data); err != nil {
+		s.log.Warn("publish event", "type", e.Type, "site", e.Site, "err", err)
+	}
+}
+
+// Publish announces an event that the store did not cause, such as typing.
+func (s *Service) Publish(ctx context.Context, e Event) { s.publish(ctx, e) }

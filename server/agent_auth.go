@@ -1,0 +1,129 @@
+package server
+
+import (
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/kefu/kefu/auth"
+	"github.com/kefu/kefu/chat"
+)
+
+const refreshCookie = "kefu_refresh"
+
+type loginRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+	TOTP     string `json:"totp"`
+}
+
+func (s *Server) handleLogin(c *fiber.Ctx) error {
+	if !s.limits.login.allow(c.IP(), s.opts.Now()) {
+		return chat.Errorf(chat.CodeRateLimited, "too many login attempts; wait a minute")
+	}
+	var req loginRequest
+	if err := parseBody(c, &req); err != nil {
+		return err
+	}
+	bad := chat.Errorf(chat.CodeUnauthorized, "wrong email or password")
+	email := strings.ToLower(strings.TrimSpace(req.Email))
+	if email == "" || len(email) > 254 || req.Password == "" || len(req.Password) > 200 {
+		return bad
+	}
+	a, err := s.opts.Store.AgentByEmail(c.UserContext(), email)
+	if err != nil {
+		if chat.IsCode(err, chat.CodeNotFound) {
+			auth.CheckPassword(dummyHash, req.Password) // same time as a real check
+			return bad
+		}
+		return err
+	}
+	if !auth.CheckPassword(a.PasswordHash, req.Password) {
+		return bad
+	}
+	if a.TOTPSecret != "" {
+		if req.TOTP == "" {
+			return chat.Errorf(chat.CodeUnauthorized, "two-factor code required")
+		}
+		if !auth.CheckTOTP(a.TOTPSecret, req.TOTP, s.opts.Now()) {
+			return chat.Errorf(chat.CodeUnauthorized, "wrong two-factor code")
+		}
+	}
+	return s.issueAgentTokens(c, a.ID, chat.NewID())
+}
+
+// dummyHash is checked against when the email is unknown, so that timing
+// does not tell which emails have accounts.
+const dummyHash = "$2a$10$C4zsI9VL/J1VuFMJGtkNgulJEGR6Hv6Cez6A2xrSDBTAe1F1dJPCS"
+
+func (s *Server) issueAgentTokens(c *fiber.Ctx, agentID, family string) error {
+	access, exp, err := s.opts.Issuer.AccessToken(agentID)
+	if err != nil {
+		return err
+	}
+	token, hash := auth.NewRefreshToken()
+	now := s.opts.Now()
+	rt := &chat.RefreshToken{Hash: hash, AgentID: agentID, Family: family, ExpiresAt: now.Add(auth.RefreshTokenTTL), CreatedAt: now}
+	if err := s.opts.Store.CreateRefreshToken(c.UserContext(), rt); err != nil {
+		return err
+	}
+	c.Cookie(&fiber.Cookie{
+		Name:     refreshCookie,
+		Value:    token,
+		Path:     "/api/v1/auth",
+		Expires:  rt.ExpiresAt,
+		HTTPOnly: true,
+		Secure:   strings.HasPrefix(s.origin, "https://"),
+		SameSite: fiber.CookieSameSiteStrictMode,
+	})
+	return c.JSON(fiber.Map{"access_token": access, "expires_in": int(exp.Sub(now) / time.Second), "token_type": "Bearer"})
+}
+
+// handleRefresh rotates the refresh token. A token that was already rotated
+// is being replayed, so its whole family is revoked.
+func (s *Server) handleRefresh(c *fiber.Ctx) error {
+	token := c.Cookies(refreshCookie)
+	if token == "" || len(token) > 128 {
+		return chat.Errorf(chat.CodeUnauthorized, "no refresh token; log in")
+	}
+	ctx := c.UserContext()
+	rt, err := s.opts.Store.RefreshToken(ctx, auth.HashRefreshToken(token))
+	if err != nil {
+		if chat.IsCode(err, chat.CodeNotFound) {
+			return chat.Errorf(chat.CodeUnauthorized, "refresh token unknown or revoked; log in")
+		}
+		return err
+	}
+	if s.opts.Now().After(rt.ExpiresAt) {
+		return chat.Errorf(chat.CodeUnauthorized, "refresh token expired; log in")
+	}
+	if rt.Rotated {
+		_ = s.opts.Store.RevokeFamily(ctx, rt.Family)
+		return chat.Errorf(chat.CodeUnauthorized, "refresh token reused; all sessions of this login were revoked")
+	}
+	if err := s.opts.Store.MarkRotated(ctx, rt.Hash); err != nil {
+		if chat.IsCode(err, chat.CodeConflict) {
+			_ = s.opts.Store.RevokeFamily(ctx, rt.Family)
+			return chat.Errorf(chat.CodeUnauthorized, "refresh token reused; all sessions of this login were revoked")
+		}
+		return err
+	}
+	return s.issueAgentTokens(c, rt.AgentID, rt.Family)
+}
+
+func (s *Server) handleLogout(c *fiber.Ctx) error {
+	if token := c.Cookies(refreshCookie); token != "" && len(token) <= 128 {
+		if rt, err := s.opts.Store.RefreshToken(c.UserContext(), auth.HashRefreshToken(token)); err == nil {
+			if err := s.opts.Store.RevokeFamily(c.UserContext(), rt.Family); err != nil {
+				return err
+			}
+		}
+	}
+	c.ClearCookie(refreshCookie)
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (s *Server) handleMe(c *fiber.Ctx) error {
+	return c.JSON(fiber.Map{"agent": agentOf(c)})
+}

@@ -1,0 +1,97 @@
+package server
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/kefu/kefu/chat"
+)
+
+// Keys of values the auth middleware leaves in fiber.Ctx.Locals.
+const (
+	localAgent   = "kefu.agent"
+	localVisitor = "kefu.visitor"
+	localSite    = "kefu.site"
+)
+
+// agentAuth requires an agent access token.
+func (s *Server) agentAuth(c *fiber.Ctx) error {
+	claims, err := s.opts.Issuer.ParseAccess(bearer(c))
+	if err != nil {
+		return err
+	}
+	a, err := s.opts.Store.Agent(c.UserContext(), claims.AgentID)
+	if err != nil {
+		if chat.IsCode(err, chat.CodeNotFound) {
+			return chat.Errorf(chat.CodeUnauthorized, "agent no longer exists")
+		}
+		return err
+	}
+	c.Locals(localAgent, a)
+	return c.Next()
+}
+
+func agentOf(c *fiber.Ctx) *chat.Agent { return c.Locals(localAgent).(*chat.Agent) }
+
+// agentActor is the agent acting on one of their sites: the site named in
+// ?site=, or their first. A site that is not theirs is not found.
+func agentActor(c *fiber.Ctx) (chat.Actor, error) {
+	a := agentOf(c)
+	site := c.Query("site")
+	if site == "" && len(a.Sites) > 0 {
+		site = a.Sites[0]
+	}
+	if !a.CanAccess(site) {
+		return chat.Actor{}, chat.NotFound("site")
+	}
+	return chat.Actor{Site: strings.Clone(site), Agent: a}, nil
+}
+
+// widgetCORS loads the site of a widget route and enforces its allowed
+// origins. A browser on another origin gets 403, and CORS headers name only
+// an allowed caller.
+func (s *Server) widgetCORS(c *fiber.Ctx) error {
+	site, err := s.site(c.UserContext(), c.Params("site"))
+	if err != nil {
+		return err
+	}
+	origin := c.Get(fiber.HeaderOrigin)
+	if !s.originAllowed(site, origin) {
+		return chat.Errorf(chat.CodeForbidden, "origin not allowed for this site")
+	}
+	if origin != "" {
+		h := &c.Response().Header
+		h.Set(fiber.HeaderAccessControlAllowOrigin, origin)
+		h.Add(fiber.HeaderVary, "Origin")
+		h.Set(fiber.HeaderAccessControlAllowHeaders, "Authorization, Content-Type")
+		h.Set(fiber.HeaderAccessControlAllowMethods, "GET, POST")
+		h.Set(fiber.HeaderAccessControlMaxAge, "600")
+	}
+	if c.Method() == fiber.MethodOptions {
+		return c.SendStatus(fiber.StatusNoContent)
+	}
+	if !s.limits.ip.allow(c.IP(), s.opts.Now()) {
+		return chat.Errorf(chat.CodeRateLimited, "too many requests; slow down")
+	}
+	c.Locals(localSite, site)
+	return c.Next()
+}
+
+func siteOf(c *fiber.Ctx) *chat.Site { return c.Locals(localSite).(*chat.Site) }
+
+// visitorAuth requires a session token of the route's site.
+func (s *Server) visitorAuth(c *fiber.Ctx) error {
+	claims, err := s.opts.Issuer.ParseVisitor(bearer(c))
+	if err != nil {
+		return err
+	}
+	site := siteOf(c)
+	if claims.Site != site.Key {
+		return chat.Errorf(chat.CodeUnauthorized, "session token is for another site")
+	}
+	c.Locals(localVisitor, chat.Actor{Site: site.Key, VisitorID: claims.VisitorID})
+	return c.Next()
+}
+
+func visitorOf(c *fiber.Ctx) chat.Actor { return c.Locals(localVisitor).(chat.Actor) }

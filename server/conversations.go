@@ -1,0 +1,219 @@
+package server
+
+import (
+	"encoding/base64"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/kefu/kefu/chat"
+)
+
+// conversationView is a conversation as the API shows it.
+type conversationView struct {
+	*chat.Conversation
+	LastMessage *chat.Message `json:"last_message,omitempty"`
+	Visitor     *chat.Visitor `json:"visitor,omitempty"`
+}
+
+func viewConversation(c *chat.Conversation, v *chat.Visitor, forVisitor bool) conversationView {
+	cv := conversationView{Conversation: c, Visitor: v}
+	for i := len(c.Tail) - 1; i >= 0; i-- {
+		if !forVisitor || !c.Tail[i].Private {
+			m := c.Tail[i]
+			cv.LastMessage = &m
+			break
+		}
+	}
+	return cv
+}
+
+// cursor pages conversations newest first by (updated_at, id).
+func encodeCursor(c chat.Conversation) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(c.UpdatedAt.UnixNano(), 10) + "." + c.ID))
+}
+
+func decodeCursor(s string) (time.Time, string, error) {
+	bad := chat.Invalid("cursor is malformed")
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return time.Time{}, "", bad
+	}
+	ns, id, ok := strings.Cut(string(b), ".")
+	n, err := strconv.ParseInt(ns, 10, 64)
+	if !ok || err != nil || !chat.ValidKey(id) {
+		return time.Time{}, "", bad
+	}
+	return time.Unix(0, n).UTC(), id, nil
+}
+
+func (s *Server) handleListConversations(c *fiber.Ctx) error {
+	a, err := agentActor(c)
+	if err != nil {
+		return err
+	}
+	f := chat.ConversationFilter{Status: chat.Status(c.Query("status")), Limit: c.QueryInt("limit", 50)}
+	if cur := c.Query("cursor"); cur != "" {
+		if f.Before, f.BeforeID, err = decodeCursor(cur); err != nil {
+			return err
+		}
+	}
+	ctx := c.UserContext()
+	list, err := s.opts.Service.List(ctx, a, f)
+	if err != nil {
+		return err
+	}
+	out := make([]conversationView, 0, len(list))
+	for i := range list {
+		v, err := s.opts.Store.Visitor(ctx, a.Site, list[i].VisitorID)
+		if err != nil && !chat.IsCode(err, chat.CodeNotFound) {
+			return err
+		}
+		out = append(out, viewConversation(&list[i], v, false))
+	}
+	next := ""
+	if n := len(list); n > 0 && n == limitOr(f.Limit, 50) {
+		next = encodeCursor(list[n-1])
+	}
+	return c.JSON(fiber.Map{"conversations": out, "next_cursor": next})
+}
+
+func limitOr(n, def int) int {
+	if n <= 0 || n > 100 {
+		return def
+	}
+	return n
+}
+
+func (s *Server) handleGetConversation(c *fiber.Ctx) error {
+	a, err := agentActor(c)
+	if err != nil {
+		return err
+	}
+	conv, err := s.opts.Service.Conversation(c.UserContext(), a, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	v, err := s.opts.Store.Visitor(c.UserContext(), a.Site, conv.VisitorID)
+	if err != nil && !chat.IsCode(err, chat.CodeNotFound) {
+		return err
+	}
+	return c.JSON(fiber.Map{"conversation": viewConversation(conv, v, false)})
+}
+
+func (s *Server) handleAgentMessages(c *fiber.Ctx) error {
+	a, err := agentActor(c)
+	if err != nil {
+		return err
+	}
+	return s.sendMessages(c, a)
+}
+
+// sendMessages answers a page of a conversation's messages for any actor.
+func (s *Server) sendMessages(c *fiber.Ctx, a chat.Actor) error {
+	after, err := queryInt64(c, "after_seq")
+	if err != nil {
+		return err
+	}
+	msgs, conv, err := s.opts.Service.Messages(c.UserContext(), a, c.Params("id"), after, c.QueryInt("limit", 50))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"messages": msgs, "last_seq": conv.LastSeq})
+}
+
+func queryInt64(c *fiber.Ctx, key string) (int64, error) {
+	v := c.Query(key)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return 0, chat.Invalid("%s must be a non-negative integer", key)
+	}
+	return n, nil
+}
+
+type sendRequest struct {
+	Text     string `json:"text"`
+	ClientID string `json:"client_id"`
+	Private  bool   `json:"private"`
+}
+
+func (s *Server) handleAgentSend(c *fiber.Ctx) error {
+	a, err := agentActor(c)
+	if err != nil {
+		return err
+	}
+	var req sendRequest
+	if err := parseBody(c, &req); err != nil {
+		return err
+	}
+	start := time.Now()
+	m, dup, err := s.opts.Service.Send(c.UserContext(), a, chat.SendInput{
+		ConversationID: c.Params("id"), ClientID: req.ClientID, Text: req.Text, Private: req.Private,
+	})
+	if err != nil {
+		return err
+	}
+	if !dup {
+		s.metrics.messages.WithLabelValues(string(m.Author.Type)).Inc()
+		s.metrics.sendLatency.Observe(time.Since(start).Seconds())
+		c.Status(fiber.StatusCreated)
+	}
+	return c.JSON(fiber.Map{"message": m, "duplicate": dup})
+}
+
+type statusRequest struct {
+	Status chat.Status `json:"status"`
+}
+
+func (s *Server) handleSetStatus(c *fiber.Ctx) error {
+	a, err := agentActor(c)
+	if err != nil {
+		return err
+	}
+	var req statusRequest
+	if err := parseBody(c, &req); err != nil {
+		return err
+	}
+	conv, err := s.opts.Service.SetStatus(c.UserContext(), a, c.Params("id"), req.Status)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"conversation": viewConversation(conv, nil, false)})
+}
+
+type assignRequest struct {
+	AgentID string `json:"agent_id"`
+}
+
+func (s *Server) handleAssign(c *fiber.Ctx) error {
+	a, err := agentActor(c)
+	if err != nil {
+		return err
+	}
+	var req assignRequest
+	if err := parseBody(c, &req); err != nil {
+		return err
+	}
+	conv, err := s.opts.Service.Assign(c.UserContext(), a, c.Params("id"), req.AgentID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"conversation": viewConversation(conv, nil, false)})
+}
+
+func (s *Server) handleListFeedback(c *fiber.Ctx) error {
+	a, err := agentActor(c)
+	if err != nil {
+		return err
+	}
+	list, err := s.opts.Store.ListFeedback(c.UserContext(), a.Site, limitOr(c.QueryInt("limit", 50), 50))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"feedback": list})
+}

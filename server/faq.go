@@ -1,0 +1,116 @@
+package server
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/kefu/kefu/chat"
+)
+
+type faqResult struct {
+	ID       string  `json:"id"`
+	Question string  `json:"question"`
+	Answer   string  `json:"answer"`
+	Category string  `json:"category"`
+	Score    float64 `json:"score"`
+}
+
+// handleWidgetFAQ suggests FAQ entries for a visitor's text, or lists the
+// top entries of each category when there is no text.
+func (s *Server) handleWidgetFAQ(c *fiber.Ctx) error {
+	site := siteOf(c)
+	lang := c.Query("lang", site.Widget.DefaultLang)
+	limit := c.QueryInt("limit", 5)
+	if limit <= 0 || limit > 20 {
+		limit = 5
+	}
+	ctx := c.UserContext()
+	q := strings.TrimSpace(c.Query("q"))
+	out := []faqResult{}
+	if q == "" {
+		all, err := s.opts.Store.ListFAQ(ctx, site.Key)
+		if err != nil {
+			return err
+		}
+		return c.JSON(fiber.Map{"results": topPerCategory(all, lang, limit)})
+	}
+	if s.opts.FAQ == nil {
+		return c.JSON(fiber.Map{"results": out})
+	}
+	hits, err := s.opts.FAQ.Suggest(ctx, site.Key, lang, q, limit)
+	if err != nil {
+		return err
+	}
+	for _, h := range hits {
+		f, err := s.opts.Store.FAQ(ctx, site.Key, h.ID)
+		if err != nil {
+			if chat.IsCode(err, chat.CodeNotFound) {
+				continue // deleted since it was indexed
+			}
+			return err
+		}
+		if f.Published {
+			out = append(out, faqResult{ID: f.ID, Question: f.Question, Answer: f.Answer, Category: f.Category, Score: h.Score})
+		}
+	}
+	return c.JSON(fiber.Map{"results": out})
+}
+
+// topPerCategory returns up to n published entries of each category in
+// lang (or in any language if lang has none), by their order.
+func topPerCategory(all []chat.FAQ, lang string, n int) []faqResult {
+	inLang := all[:0:0]
+	for _, f := range all {
+		if f.Published && (f.Lang == lang || strings.HasPrefix(lang, f.Lang+"-") || strings.HasPrefix(f.Lang, lang+"-")) {
+			inLang = append(inLang, f)
+		}
+	}
+	if len(inLang) == 0 {
+		for _, f := range all {
+			if f.Published {
+				inLang = append(inLang, f)
+			}
+		}
+	}
+	sort.SliceStable(inLang, func(i, j int) bool {
+		if inLang[i].Category != inLang[j].Category {
+			return inLang[i].Category < inLang[j].Category
+		}
+		return inLang[i].Order < inLang[j].Order
+	})
+	out := []faqResult{}
+	count := map[string]int{}
+	for _, f := range inLang {
+		if count[f.Category] < n {
+			count[f.Category]++
+			out = append(out, faqResult{ID: f.ID, Question: f.Question, Answer: f.Answer, Category: f.Category})
+		}
+	}
+	return out
+}
+
+type faqEventRequest struct {
+	Type string `json:"type"`
+}
+
+// handleFAQEvent counts a suggestion opened or marked as solving the
+// visitor's problem.
+func (s *Server) handleFAQEvent(c *fiber.Ctx) error {
+	var req faqEventRequest
+	if err := parseBody(c, &req); err != nil {
+		return err
+	}
+	if req.Type != "open" && req.Type != "solved" {
+		return chat.Invalid("type must be open or solved")
+	}
+	id := c.Params("id")
+	if !chat.ValidKey(id) {
+		return chat.NotFound("faq entry")
+	}
+	if err := s.opts.Store.CountFAQEvent(c.UserContext(), siteOf(c).Key, id, req.Type == "solved"); err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"ok": true})
+}

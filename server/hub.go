@@ -1,0 +1,233 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"sync"
+	"time"
+
+	"github.com/kefu/kefu/chat"
+)
+
+// hub knows this node's sockets by site, subscribes to a site's events on
+// the bus while it has sockets of that site, and routes each event to the
+// sockets that may see it.
+type hub struct {
+	s        *Server
+	mu       sync.Mutex
+	sites    map[string]*siteConns
+	all      map[*conn]struct{}
+	presence *presence
+	stopped  chan struct{}
+	wg       sync.WaitGroup
+}
+
+type siteConns struct {
+	conns       map[*conn]struct{}
+	agents      int
+	unsubscribe func()
+}
+
+func newHub(s *Server) *hub {
+	return &hub{
+		s:        s,
+		sites:    make(map[string]*siteConns),
+		all:      make(map[*conn]struct{}),
+		presence: newPresence(s.opts.Node, s.opts.Now),
+		stopped:  make(chan struct{}),
+	}
+}
+
+// start subscribes to presence and begins the presence heartbeat.
+func (h *hub) start() error {
+	unsub, err := h.s.opts.Bus.Subscribe(presenceSubject, h.onPresence)
+	if err != nil {
+		return err
+	}
+	h.wg.Add(1)
+	go func() {
+		defer h.wg.Done()
+		defer unsub()
+		t := time.NewTicker(presenceHeartbeat)
+		defer t.Stop()
+		for {
+			select {
+			case <-h.stopped:
+				return
+			case <-t.C:
+				h.heartbeat()
+			}
+		}
+	}()
+	return nil
+}
+
+func (h *hub) stop() {
+	select {
+	case <-h.stopped:
+	default:
+		close(h.stopped)
+	}
+	h.wg.Wait()
+}
+
+// register adds c to its sites. It fails when the bus cannot subscribe.
+func (h *hub) register(c *conn) error {
+	var online []string
+	defer func() {
+		for _, site := range online {
+			h.announce(site, 1)
+		}
+	}()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.all[c] = struct{}{}
+	h.s.metrics.connections.WithLabelValues(c.role).Inc()
+	for _, site := range c.sites {
+		sc := h.sites[site]
+		if sc == nil {
+			sc = &siteConns{conns: make(map[*conn]struct{})}
+			unsub, err := h.s.opts.Bus.Subscribe(chat.SiteSubject(site), func(data []byte) { h.onEvent(site, data) })
+			if err != nil {
+				return err
+			}
+			sc.unsubscribe = unsub
+			h.sites[site] = sc
+		}
+		sc.conns[c] = struct{}{}
+		if c.role == roleAgent {
+			sc.agents++
+			if sc.agents == 1 {
+				online = append(online, site)
+			}
+		}
+	}
+	return nil
+}
+
+func (h *hub) unregister(c *conn) {
+	var offline []string
+	defer func() {
+		for _, site := range offline {
+			h.announce(site, 0)
+		}
+	}()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if _, ok := h.all[c]; !ok {
+		return
+	}
+	delete(h.all, c)
+	h.s.metrics.connections.WithLabelValues(c.role).Dec()
+	for _, site := range c.sites {
+		sc := h.sites[site]
+		if sc == nil {
+			continue
+		}
+		delete(sc.conns, c)
+		if c.role == roleAgent {
+			sc.agents--
+			if sc.agents == 0 {
+				offline = append(offline, site)
+			}
+		}
+		if len(sc.conns) == 0 {
+			sc.unsubscribe()
+			delete(h.sites, site)
+		}
+	}
+}
+
+// closeAll closes every socket with a reconnect code and waits, within
+// ctx, for them to go.
+func (h *hub) closeAll(ctx context.Context) {
+	h.mu.Lock()
+	for c := range h.all {
+		c.close(closeGoingAway, "server shutting down")
+	}
+	h.mu.Unlock()
+	for {
+		h.mu.Lock()
+		n := len(h.all)
+		h.mu.Unlock()
+		if n == 0 {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
+// onEvent routes a site event to this node's sockets. It runs on the bus's
+// goroutine, so it only encodes and enqueues.
+func (h *hub) onEvent(site string, data []byte) {
+	var e chat.Event
+	if err := json.Unmarshal(data, &e); err != nil || e.Site != site {
+		h.s.log.Warn("bad event on bus", "site", site, "err", err)
+		return
+	}
+	forAgents, forVisitor := framesFor(e)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	sc := h.sites[site]
+	if sc == nil {
+		return
+	}
+	for c := range sc.conns {
+		if c.id == e.Origin && e.Type != chat.EventConversation && e.Type != chat.EventStatus {
+			continue
+		}
+		switch {
+		case c.role == roleAgent && forAgents != nil:
+			c.enqueue(forAgents)
+		case c.role == roleVisitor && forVisitor != nil && c.visitorID == e.VisitorID:
+			c.enqueue(forVisitor)
+		}
+	}
+}
+
+// framesFor encodes what agents and the conversation's visitor are told of
+// an event; nil means they are not told.
+func framesFor(e chat.Event) (agents, visitor []byte) {
+	switch e.Type {
+	case chat.EventMessage:
+		if e.Message == nil {
+			return nil, nil
+		}
+		agents = encode(outFrame{Type: "message", Message: e.Message})
+		if !e.Message.Private {
+			visitor = agents
+		}
+	case chat.EventConversation:
+		if e.Conversation == nil {
+			return nil, nil
+		}
+		v := viewConversation(e.Conversation, nil, false)
+		agents = encode(outFrame{Type: "conversation", Conversation: &v})
+		vv := viewConversation(e.Conversation, nil, true)
+		visitor = encode(outFrame{Type: "conversation", Conversation: &vv})
+	case chat.EventStatus:
+		agents = encode(outFrame{Type: "status", ConversationID: e.ConversationID, Status: e.Status})
+		visitor = agents
+	case chat.EventTyping, chat.EventRead:
+		if e.Author == nil {
+			return nil, nil
+		}
+		f := outFrame{Type: string(e.Type), ConversationID: e.ConversationID, Author: &chat.Author{Type: e.Author.Type, Name: e.Author.Name}}
+		if e.Type == chat.EventTyping {
+			f.Typing = ptr(e.Typing)
+		} else {
+			f.Seq = e.Seq
+		}
+		b := encode(f)
+		if e.Author.Type == chat.AuthorVisitor {
+			agents = b
+		} else {
+			agents, visitor = b, b
+		}
+	}
+	return agents, visitor
+}

@@ -1,0 +1,117 @@
+package server
+
+import (
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Limits bound what one visitor, IP or site may do.
+type Limits struct {
+	MaxFrameBytes  int64         // largest websocket frame
+	SendQueue      int           // frames queued per socket before it is dropped
+	AuthTimeout    time.Duration // time to send the auth frame
+	PingInterval   time.Duration
+	PongWait       time.Duration
+	VisitorPer10s  int // frames per visitor per 10 s
+	IPPer10s       int // frames and widget requests per IP per 10 s
+	SitePer10s     int // frames per site per 10 s
+	RefusedToClose int // refused frames in a row before the socket closes
+	LoginPerMinute int // login attempts per IP per minute
+}
+
+func (l Limits) withDefaults() Limits {
+	def := Limits{
+		MaxFrameBytes:  64 << 10,
+		SendQueue:      256,
+		AuthTimeout:    10 * time.Second,
+		PingInterval:   25 * time.Second,
+		PongWait:       60 * time.Second,
+		VisitorPer10s:  20,
+		IPPer10s:       120,
+		SitePer10s:     2000,
+		RefusedToClose: 10,
+		LoginPerMinute: 10,
+	}
+	or(&l.MaxFrameBytes, def.MaxFrameBytes)
+	or(&l.SendQueue, def.SendQueue)
+	or(&l.AuthTimeout, def.AuthTimeout)
+	or(&l.PingInterval, def.PingInterval)
+	or(&l.PongWait, def.PongWait)
+	or(&l.VisitorPer10s, def.VisitorPer10s)
+	or(&l.IPPer10s, def.IPPer10s)
+	or(&l.SitePer10s, def.SitePer10s)
+	or(&l.RefusedToClose, def.RefusedToClose)
+	or(&l.LoginPerMinute, def.LoginPerMinute)
+	return l
+}
+
+// limiterSet holds one token bucket per key, and forgets keys idle for
+// longer than a bucket takes to refill, so that it stays bounded.
+type limiterSet struct {
+	mu      sync.Mutex
+	every   rate.Limit
+	burst   int
+	idle    time.Duration
+	buckets map[string]*bucket
+	swept   time.Time
+}
+
+type bucket struct {
+	lim  *rate.Limiter
+	seen time.Time
+}
+
+// or sets *v to d when *v is not positive.
+func or[T int | int64 | time.Duration](v *T, d T) {
+	if *v <= 0 {
+		*v = d
+	}
+}
+
+func newLimiterSet(n int, per time.Duration) *limiterSet {
+	burst := n / 2
+	if burst < 1 {
+		burst = 1
+	}
+	return &limiterSet{
+		every:   rate.Limit(float64(n) / per.Seconds()),
+		burst:   burst,
+		idle:    2 * per,
+		buckets: make(map[string]*bucket),
+	}
+}
+
+func (l *limiterSet) allow(key string, now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if now.Sub(l.swept) > l.idle {
+		for k, b := range l.buckets {
+			if now.Sub(b.seen) > l.idle {
+				delete(l.buckets, k)
+			}
+		}
+		l.swept = now
+	}
+	b := l.buckets[key]
+	if b == nil {
+		b = &bucket{lim: rate.NewLimiter(l.every, l.burst)}
+		l.buckets[key] = b
+	}
+	b.seen = now
+	return b.lim.AllowN(now, 1)
+}
+
+type limiters struct {
+	visitor, ip, site, login *limiterSet
+}
+
+func newLimiters(l Limits) *limiters {
+	return &limiters{
+		visitor: newLimiterSet(l.VisitorPer10s, 10*time.Second),
+		ip:      newLimiterSet(l.IPPer10s, 10*time.Second),
+		site:    newLimiterSet(l.SitePer10s, 10*time.Second),
+		login:   newLimiterSet(l.LoginPerMinute, time.Minute),
+	}
+}

@@ -1,0 +1,58 @@
+package server
+
+import (
+	"github.com/gofiber/contrib/websocket"
+	"github.com/gofiber/fiber/v2"
+)
+
+// routes is the one route table.
+func (s *Server) routes() {
+	app := s.app
+	app.Use(s.recoverPanics, s.securityHeaders, s.logRequests)
+
+	app.Get("/healthz", s.handleHealthz)
+	app.Get("/readyz", s.handleReadyz)
+	app.Get("/metrics", s.handleMetrics)
+
+	app.Get("/widget.js", s.handleLoader)
+	app.Get("/w/:name", s.handleAsset)
+	app.Get("/chat/:site", s.handleChatPage)
+	app.Get("/", s.handleDemo)
+	app.Get("/inbox", s.handleInbox)
+	app.Get("/inbox/*", s.handleInbox)
+
+	app.Get("/ws", s.upgrade, websocket.New(s.serveSocket, websocket.Config{
+		ReadBufferSize:  4096,
+		WriteBufferSize: 4096,
+	}))
+
+	api := app.Group("/api/v1")
+
+	w := api.Group("/widget/:site", s.widgetCORS)
+	w.Get("/config", s.handleWidgetConfig)
+	w.Post("/session", s.handleSession)
+	w.Post("/conversations", s.visitorAuth, s.handleStartConversation)
+	w.Get("/conversations", s.visitorAuth, s.handleVisitorConversations)
+	w.Get("/conversations/:id/messages", s.visitorAuth, s.handleVisitorMessages)
+	w.Post("/conversations/:id/rating", s.visitorAuth, s.handleRating)
+	w.Post("/offline", s.visitorAuth, s.handleOffline)
+	w.Post("/feedback", s.visitorAuth, s.handleFeedback)
+	w.Get("/faq", s.handleWidgetFAQ)
+	w.Post("/faq/:id/events", s.handleFAQEvent)
+
+	api.Post("/auth/login", s.handleLogin)
+	api.Post("/auth/refresh", s.handleRefresh)
+	api.Post("/auth/logout", s.handleLogout)
+
+	ag := api.Group("", s.agentAuth)
+	ag.Get("/me", s.handleMe)
+	ag.Get("/conversations", s.handleListConversations)
+	ag.Get("/conversations/:id", s.handleGetConversation)
+	ag.Get("/conversations/:id/messages", s.handleAgentMessages)
+	ag.Post("/conversations/:id/messages", s.handleAgentSend)
+	ag.Post("/conversations/:id/status", s.handleSetStatus)
+	ag.Post("/conversations/:id/assign", s.handleAssign)
+	ag.Get("/feedback", s.handleListFeedback)
+
+	app.Use(func(c *fiber.Ctx) error { return errNotFoundRoute })
+}

@@ -1,0 +1,133 @@
+// Package server is kefu's HTTP and websocket front: the route table, the
+// REST handlers for agents and the widget, the websocket gateway, auth,
+// rate limits and static assets. It is the only package that imports Fiber.
+package server
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/url"
+	"sync/atomic"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/kefu/kefu/auth"
+	"github.com/kefu/kefu/chat"
+)
+
+// FAQIndex finds FAQ entries for a visitor's text.
+type FAQIndex interface {
+	Suggest(ctx context.Context, site, lang, text string, n int) ([]chat.FAQHit, error)
+}
+
+// WidgetAssets is the built widget.
+type WidgetAssets interface {
+	// Loader returns /widget.js and its ETag.
+	Loader() (body []byte, etag string)
+	// Asset returns a content-hashed file served under /w/.
+	Asset(name string) (body []byte, contentType string, ok bool)
+	// ChatPage renders the chat page of a site, used as the widget's
+	// iframe and as a standalone page.
+	ChatPage(site, lang string) []byte
+}
+
+// Options are what a Server needs.
+type Options struct {
+	Service   *chat.Service
+	Store     chat.Store
+	Bus       chat.Bus
+	Issuer    *auth.Issuer
+	FAQ       FAQIndex     // may be nil until the index is ready
+	Widget    WidgetAssets // may be nil: /widget.js then answers 503
+	Pages     fs.FS        // demo page and inbox; may be nil
+	DemoSite  string       // the site key the demo page embeds
+	PublicURL string       // kefu's own origin, e.g. https://chat.example.com
+	Node      string       // this node's name, for presence
+	Logger    *slog.Logger
+	Registry  *prometheus.Registry
+	Now       func() time.Time
+	Limits    Limits
+}
+
+// Server serves kefu's HTTP API, websocket gateway and assets.
+type Server struct {
+	opts     Options
+	app      *fiber.App
+	log      *slog.Logger
+	hub      *hub
+	limits   *limiters
+	metrics  *metrics
+	origin   string // kefu's own origin, scheme://host[:port]
+	sites    siteCache
+	draining atomic.Bool
+}
+
+// New builds a Server and its route table.
+func New(opts Options) (*Server, error) {
+	if opts.Service == nil || opts.Store == nil || opts.Bus == nil || opts.Issuer == nil {
+		return nil, errors.New("server: Service, Store, Bus and Issuer are required")
+	}
+	u, err := url.Parse(opts.PublicURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, errors.New("server: PublicURL must be an absolute http(s) URL")
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Registry == nil {
+		opts.Registry = prometheus.NewRegistry()
+	}
+	if opts.Node == "" {
+		opts.Node = chat.NewID()
+	}
+	opts.Limits = opts.Limits.withDefaults()
+	s := &Server{
+		opts:    opts,
+		log:     opts.Logger,
+		origin:  u.Scheme + "://" + u.Host,
+		limits:  newLimiters(opts.Limits),
+		metrics: newMetrics(opts.Registry),
+		sites:   siteCache{sites: make(map[string]cachedSite)},
+	}
+	s.hub = newHub(s)
+	s.app = fiber.New(fiber.Config{
+		ErrorHandler:          s.handleError,
+		BodyLimit:             1 << 20,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          30 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		DisableStartupMessage: true,
+		AppName:               "kefu",
+	})
+	s.routes()
+	return s, nil
+}
+
+// App exposes the Fiber app, for tests that call it without a socket.
+func (s *Server) App() *fiber.App { return s.app }
+
+// Serve answers requests on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error {
+	if err := s.hub.start(); err != nil {
+		return err
+	}
+	return s.app.Listener(ln)
+}
+
+// Shutdown refuses new work, closes sockets with a reconnect code, lets
+// in-flight requests finish, and returns when done or when ctx ends.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.draining.Store(true)
+	s.hub.closeAll(ctx)
+	err := s.app.ShutdownWithContext(ctx)
+	s.hub.stop()
+	return err
+}

@@ -1,0 +1,118 @@
+package server
+
+import (
+	"context"
+	"time"
+
+	"github.com/kefu/kefu/chat"
+)
+
+// frameTimeout bounds the work one frame may cause, such as a store write.
+const frameTimeout = 10 * time.Second
+
+// actor is who acts through c on site (an agent's chosen site; ignored for
+// visitors).
+func (c *conn) actor(site string) chat.Actor {
+	if c.role == roleAgent {
+		return chat.Actor{Site: site, Agent: c.agent, Conn: c.id}
+	}
+	return chat.Actor{Site: c.actorSite, VisitorID: c.visitorID, Conn: c.id}
+}
+
+// allowFrame applies the per-visitor, per-IP and per-site rate limits.
+func (s *Server) allowFrame(c *conn) bool {
+	now := s.opts.Now()
+	who := "v/" + c.actorSite + "/" + c.visitorID
+	if c.role == roleAgent {
+		who = "a/" + c.agent.ID
+	}
+	ok := s.limits.visitor.allow(who, now) && s.limits.ip.allow(c.ip, now)
+	for _, site := range c.sites {
+		ok = ok && s.limits.site.allow(site, now)
+	}
+	return ok
+}
+
+// handleFrame decodes and answers one frame. A bad frame gets an error
+// frame and the socket carries on.
+func (s *Server) handleFrame(c *conn, data []byte) {
+	f, err := decodeFrame(data)
+	if err != nil {
+		c.enqueue(errorFrame(err, f.ID, ""))
+		return
+	}
+	if !s.allowFrame(c) {
+		c.refused++
+		if c.refused >= s.opts.Limits.RefusedToClose {
+			c.close(closeRateLimited, "rate limit; reconnect later")
+			return
+		}
+		c.enqueue(errorFrame(chat.Errorf(chat.CodeRateLimited, "too many frames; slow down"), f.ID, f.ClientID))
+		return
+	}
+	c.refused = 0
+	ctx, cancel := context.WithTimeout(context.Background(), frameTimeout)
+	defer cancel()
+	switch f.Type {
+	case "ping":
+		c.enqueue(encode(outFrame{Type: "pong"}))
+	case "auth":
+		c.enqueue(errorFrame(chat.Invalid("already authenticated"), f.ID, ""))
+	default:
+		err = s.withConversation(ctx, c, f, func(a chat.Actor) error { return s.dispatch(ctx, c, a, f) })
+		if err != nil {
+			c.enqueue(errorFrame(err, f.ID, f.ClientID))
+		}
+	}
+}
+
+// withConversation runs fn as the actor that can see f's conversation. An
+// agent of several sites may name the site; otherwise each of their sites
+// is tried, and the conversation is not found if it is in none.
+func (s *Server) withConversation(ctx context.Context, c *conn, f inFrame, fn func(chat.Actor) error) error {
+	if c.role != roleAgent {
+		return fn(c.actor(""))
+	}
+	if f.Site != "" {
+		return fn(c.actor(f.Site))
+	}
+	if len(c.sites) == 1 {
+		return fn(c.actor(c.sites[0]))
+	}
+	for _, site := range c.sites {
+		if _, err := s.opts.Service.Conversation(ctx, c.actor(site), f.ConversationID); err == nil {
+			return fn(c.actor(site))
+		}
+	}
+	return chat.NotFound("conversation")
+}
+
+func (s *Server) dispatch(ctx context.Context, c *conn, a chat.Actor, f inFrame) error {
+	switch f.Type {
+	case "send":
+		start := time.Now()
+		m, dup, err := s.opts.Service.Send(ctx, a, chat.SendInput{
+			ConversationID: f.ConversationID, ClientID: f.ClientID, Text: f.Text, Private: f.Private && c.role == roleAgent,
+		})
+		if err != nil {
+			return err
+		}
+		if !dup {
+			s.metrics.messages.WithLabelValues(string(m.Author.Type)).Inc()
+			s.metrics.sendLatency.Observe(time.Since(start).Seconds())
+		}
+		c.enqueue(encode(outFrame{Type: "ack", ClientID: f.ClientID, Message: m, Duplicate: dup}))
+	case "typing":
+		return s.opts.Service.Typing(ctx, a, f.ConversationID, f.Typing)
+	case "read":
+		return s.opts.Service.MarkRead(ctx, a, f.ConversationID, f.Seq)
+	case "resume":
+		r, err := s.opts.Service.Resume(ctx, a, f.ConversationID, f.LastSeq)
+		if err != nil {
+			return err
+		}
+		c.enqueue(encode(outFrame{Type: "history", ConversationID: r.ConversationID, State: r.State,
+			Messages: &r.Messages, LastSeq: ptr(r.LastSeq)}))
+	}
+	return nil
+}

@@ -1,0 +1,232 @@
+package server
+
+import (
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/kefu/kefu/auth"
+	"github.com/kefu/kefu/chat"
+)
+
+type widgetConfig struct {
+	Site          string             `json:"site"`
+	Name          string             `json:"name"`
+	Color         string             `json:"color"`
+	Position      string             `json:"position"`
+	Lang          string             `json:"lang"`
+	Languages     []string           `json:"languages,omitempty"`
+	Greeting      string             `json:"greeting"`
+	Topics        []topicView        `json:"topics"`
+	BusinessHours chat.BusinessHours `json:"business_hours"`
+	OpenNow       bool               `json:"open_now"`
+	AgentsOnline  bool               `json:"agents_online"`
+}
+
+type topicView struct {
+	ID    string `json:"id"`
+	Label string `json:"label"`
+}
+
+// pick returns m's value for lang, then its base language, then def's.
+func pick(m map[string]string, lang, def string) string {
+	if v, ok := m[lang]; ok {
+		return v
+	}
+	if base, _, ok := strings.Cut(lang, "-"); ok {
+		if v, ok := m[base]; ok {
+			return v
+		}
+	}
+	if v, ok := m[def]; ok {
+		return v
+	}
+	return m["en"]
+}
+
+func (s *Server) handleWidgetConfig(c *fiber.Ctx) error {
+	site := siteOf(c)
+	w := site.Widget
+	lang := c.Query("lang")
+	if lang == "" || len(lang) > 16 {
+		lang = w.DefaultLang
+	}
+	cfg := widgetConfig{
+		Site:          site.Key,
+		Name:          site.Name,
+		Color:         w.Color,
+		Position:      w.Position,
+		Lang:          lang,
+		Languages:     w.Languages,
+		Greeting:      pick(w.Greeting, lang, w.DefaultLang),
+		Topics:        make([]topicView, 0, len(w.Topics)),
+		BusinessHours: w.BusinessHours,
+		OpenNow:       chat.OpenAt(w.BusinessHours, s.opts.Now()),
+		AgentsOnline:  s.hub.presence.online(site.Key),
+	}
+	for _, t := range w.Topics {
+		cfg.Topics = append(cfg.Topics, topicView{ID: t.ID, Label: pick(t.Labels, lang, w.DefaultLang)})
+	}
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	return c.JSON(cfg)
+}
+
+type sessionRequest struct {
+	Token string         `json:"token"`
+	User  *auth.Identity `json:"user"`
+}
+
+// handleSession starts or renews a visitor session. An unverified session
+// never becomes a verified user's: verified visitors get their own visitor
+// record, found by the site's user id, on any browser.
+func (s *Server) handleSession(c *fiber.Ctx) error {
+	site := siteOf(c)
+	var req sessionRequest
+	if len(c.Body()) > 0 {
+		if err := parseBody(c, &req); err != nil {
+			return err
+		}
+	}
+	ctx := c.UserContext()
+	now := s.opts.Now().UTC()
+	var v *chat.Visitor
+	if req.User != nil && (req.User.ID != "" || req.User.Token != "") {
+		u, err := auth.VerifyIdentity(site, *req.User, now)
+		if err != nil {
+			return err
+		}
+		v, err = s.opts.Store.VisitorByUserID(ctx, site.Key, u.ID)
+		if chat.IsCode(err, chat.CodeNotFound) {
+			v = &chat.Visitor{ID: chat.NewID(), Site: site.Key, UserID: u.ID, Verified: true, Name: u.Name, Email: u.Email, CreatedAt: now, LastSeenAt: now}
+			if err = s.opts.Store.CreateVisitor(ctx, v); chat.IsCode(err, chat.CodeConflict) {
+				v, err = s.opts.Store.VisitorByUserID(ctx, site.Key, u.ID)
+			}
+		}
+		if err != nil {
+			return err
+		}
+	} else if req.Token != "" {
+		if claims, err := s.opts.Issuer.ParseVisitor(req.Token); err == nil && claims.Site == site.Key && !claims.Verified {
+			v, err = s.opts.Store.Visitor(ctx, site.Key, claims.VisitorID)
+			if err != nil && !chat.IsCode(err, chat.CodeNotFound) {
+				return err
+			}
+		}
+	}
+	if v == nil {
+		v = &chat.Visitor{ID: chat.NewID(), Site: site.Key, CreatedAt: now, LastSeenAt: now}
+		if err := s.opts.Store.CreateVisitor(ctx, v); err != nil {
+			return err
+		}
+	}
+	token, exp, err := s.opts.Issuer.VisitorToken(auth.VisitorClaims{Site: site.Key, VisitorID: v.ID, Verified: v.Verified})
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"token": token, "visitor_id": v.ID, "verified": v.Verified, "expires_in": int(exp.Sub(now) / time.Second)})
+}
+
+type startRequest struct {
+	Topic    string `json:"topic"`
+	Lang     string `json:"lang"`
+	PageURL  string `json:"page_url"`
+	Referrer string `json:"referrer"`
+}
+
+func (s *Server) handleStartConversation(c *fiber.Ctx) error {
+	var req startRequest
+	if len(c.Body()) > 0 {
+		if err := parseBody(c, &req); err != nil {
+			return err
+		}
+	}
+	conv, created, err := s.opts.Service.Start(c.UserContext(), visitorOf(c), chat.StartInput{
+		Topic: req.Topic, Lang: req.Lang, PageURL: req.PageURL, Referrer: req.Referrer, UserAgent: c.Get(fiber.HeaderUserAgent),
+	})
+	if err != nil {
+		return err
+	}
+	if created {
+		c.Status(fiber.StatusCreated)
+	}
+	return c.JSON(fiber.Map{"conversation": viewConversation(conv, nil, true)})
+}
+
+func (s *Server) handleVisitorConversations(c *fiber.Ctx) error {
+	list, err := s.opts.Service.List(c.UserContext(), visitorOf(c), chat.ConversationFilter{Limit: 20})
+	if err != nil {
+		return err
+	}
+	out := make([]conversationView, 0, len(list))
+	for i := range list {
+		out = append(out, viewConversation(&list[i], nil, true))
+	}
+	return c.JSON(fiber.Map{"conversations": out})
+}
+
+func (s *Server) handleVisitorMessages(c *fiber.Ctx) error {
+	return s.sendMessages(c, visitorOf(c))
+}
+
+type ratingRequest struct {
+	Rating  int    `json:"rating"`
+	Comment string `json:"comment"`
+}
+
+func (s *Server) handleRating(c *fiber.Ctx) error {
+	var req ratingRequest
+	if err := parseBody(c, &req); err != nil {
+		return err
+	}
+	if err := s.opts.Service.Rate(c.UserContext(), visitorOf(c), c.Params("id"), req.Rating, req.Comment); err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"ok": true})
+}
+
+type offlineRequest struct {
+	Email   string `json:"email"`
+	Name    string `json:"name"`
+	Text    string `json:"text"`
+	Lang    string `json:"lang"`
+	PageURL string `json:"page_url"`
+}
+
+func (s *Server) handleOffline(c *fiber.Ctx) error {
+	var req offlineRequest
+	if err := parseBody(c, &req); err != nil {
+		return err
+	}
+	conv, err := s.opts.Service.LeaveMessage(c.UserContext(), visitorOf(c), chat.OfflineInput{
+		Email: req.Email, Name: req.Name, Text: req.Text, Lang: req.Lang, PageURL: req.PageURL,
+	})
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"conversation": viewConversation(conv, nil, true)})
+}
+
+type feedbackRequest struct {
+	Category string `json:"category"`
+	Text     string `json:"text"`
+	Email    string `json:"email"`
+	Lang     string `json:"lang"`
+	PageURL  string `json:"page_url"`
+}
+
+func (s *Server) handleFeedback(c *fiber.Ctx) error {
+	var req feedbackRequest
+	if err := parseBody(c, &req); err != nil {
+		return err
+	}
+	a := visitorOf(c)
+	f, err := chat.NewFeedback(a.Site, a.VisitorID, req.Category, req.Text, req.Email, req.Lang, req.PageURL, s.opts.Now())
+	if err != nil {
+		return err
+	}
+	if err := s.opts.Store.CreateFeedback(c.UserContext(), f); err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"feedback": f})
+}
