@@ -231,11 +231,11 @@ func TestResumeReplaysWhatWasMissed(t *testing.T) {
 		t.Fatalf("ready = %s", ready.Raw)
 	}
 	tests := []struct {
-		name      string
-		lastSeq   int64
-		state     string
-		firstSeq  int64
-		count     int
+		name     string
+		lastSeq  int64
+		state    string
+		firstSeq int64
+		count    int
 	}{
 		{"gap", 5, "ok", 6, 3},
 		{"up to date", 8, "ok", 0, 0},

@@ -20,15 +20,15 @@ import (
 // env is a running kefu server on a free port with an embedded FerretDB in
 // a temp dir, two sites (a and b), and an agent of each.
 type env struct {
-	t       *testing.T
-	url     string
-	srv     *server.Server
-	store   *store.Store
-	issuer  *auth.Issuer
-	siteA   *chat.Site
-	siteB   *chat.Site
-	agentA  string // access token of an agent of site a
-	agentB  string
+	t        *testing.T
+	url      string
+	srv      *server.Server
+	store    *store.Store
+	issuer   *auth.Issuer
+	siteA    *chat.Site
+	siteB    *chat.Site
+	agentA   string // access token of an agent of site a
+	agentB   string
 	agentAID string
 }
 
