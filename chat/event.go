@@ -34,7 +34,7 @@ type Event struct {
 	// Node and Agents carry one node's count of online agents (presence).
 	Node   string `json:"node,omitempty"`
 	Agents int    `json:"agents,omitempty"`
-	// FAQID names a changed FAQ entry (faq); Deleted says it is gone.
-	FAQID   string `json:"faq_id,omitempty"`
-	Deleted bool   `json:"deleted,omitempty"`
+	// FAQ is a changed FAQ entry; Deleted says it is gone.
+	FAQ     *FAQ `json:"faq,omitempty"`
+	Deleted bool `json:"deleted,omitempty"`
 }

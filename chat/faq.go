@@ -1,7 +1,55 @@
 package chat
 
+import (
+	"strings"
+	"unicode/utf8"
+)
+
 // FAQHit is one FAQ entry that matched a search, best first.
 type FAQHit struct {
 	ID    string
 	Score float64
 }
+
+// Limits on an FAQ entry.
+const (
+	maxFAQQuestion     = 500
+	maxFAQAnswer       = 5000
+	maxFAQAlternatives = 20
+	maxFAQAlternative  = 200
+)
+
+// ValidateFAQ checks an entry written by an agent or an import, and trims
+// its text. The error names the field at fault.
+func ValidateFAQ(f *FAQ) error {
+	f.Lang = clip(f.Lang, 16)
+	if f.Lang == "" || !ValidKey(f.Lang) {
+		return Invalid("lang must be a language tag such as zh-CN or en")
+	}
+	f.Category = clip(f.Category, 64)
+	f.Question = strings.TrimSpace(f.Question)
+	f.Answer = strings.TrimSpace(f.Answer)
+	switch {
+	case f.Question == "" || utf8.RuneCountInString(f.Question) > maxFAQQuestion:
+		return Invalid("question must be 1 to %d characters", maxFAQQuestion)
+	case !utf8.ValidString(f.Question) || !utf8.ValidString(f.Answer):
+		return Invalid("text is not valid UTF-8")
+	case f.Answer == "" || utf8.RuneCountInString(f.Answer) > maxFAQAnswer:
+		return Invalid("answer must be 1 to %d characters", maxFAQAnswer)
+	case len(f.Alternatives) > maxFAQAlternatives:
+		return Invalid("at most %d alternative phrasings", maxFAQAlternatives)
+	}
+	alts := f.Alternatives[:0]
+	for _, a := range f.Alternatives {
+		a = clip(a, maxFAQAlternative)
+		if a != "" {
+			alts = append(alts, a)
+		}
+	}
+	f.Alternatives = alts
+	return nil
+}
+
+// FAQSubject is the bus subject that carries FAQ changes, so that every
+// node keeps its own search index in step.
+const FAQSubject = "kefu.faq"

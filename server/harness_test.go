@@ -20,7 +20,7 @@ import (
 // env is a running kefu server on a free port with an embedded FerretDB in
 // a temp dir, two sites (a and b), and an agent of each.
 type env struct {
-	t        *testing.T
+	t        testing.TB
 	url      string
 	srv      *server.Server
 	store    *store.Store
@@ -55,13 +55,13 @@ func mustOpenStore(t testing.TB) *store.Store {
 	return st
 }
 
-func startEnv(t *testing.T, opts ...envOption) *env {
+func startEnv(t testing.TB, opts ...envOption) *env {
 	t.Helper()
 	st := mustOpenStore(t)
 	return startEnvWithStore(t, st, bus.NewLocal(), opts...)
 }
 
-func startEnvWithStore(t *testing.T, st chat.Store, b chat.Bus, opts ...envOption) *env {
+func startEnvWithStore(t testing.TB, st chat.Store, b chat.Bus, opts ...envOption) *env {
 	t.Helper()
 	ctx := context.Background()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

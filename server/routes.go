@@ -53,6 +53,11 @@ func (s *Server) routes() {
 	ag.Post("/conversations/:id/status", s.handleSetStatus)
 	ag.Post("/conversations/:id/assign", s.handleAssign)
 	ag.Get("/feedback", s.handleListFeedback)
+	ag.Get("/faq", s.handleListFAQ)
+	ag.Post("/faq", s.handleCreateFAQ)
+	ag.Get("/faq/:id", s.handleGetFAQ)
+	ag.Put("/faq/:id", s.handleUpdateFAQ)
+	ag.Delete("/faq/:id", s.handleDeleteFAQ)
 
 	app.Use(func(c *fiber.Ctx) error { return errNotFoundRoute })
 }

@@ -1,0 +1,113 @@
+package auth
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/kefu/kefu/chat"
+)
+
+func TestVisitorAndAccessTokens(t *testing.T) {
+	now := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	iss := NewIssuer([]byte("0123456789abcdef0123456789abcdef"), clock)
+	other := NewIssuer([]byte("another-secret-another-secret-!!"), clock)
+
+	vt, _, err := iss.VisitorToken(VisitorClaims{Site: "demo", VisitorID: "v1", Verified: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at, _, err := iss.AccessToken("agent1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err := iss.ParseVisitor(vt); err != nil || c.Site != "demo" || c.VisitorID != "v1" || !c.Verified {
+		t.Fatalf("visitor claims = %+v, %v", c, err)
+	}
+	if c, err := iss.ParseAccess(at); err != nil || c.AgentID != "agent1" {
+		t.Fatalf("agent claims = %+v, %v", c, err)
+	}
+	tests := []struct {
+		name string
+		fn   func() error
+	}{
+		{"visitor token as access token", func() error { _, err := iss.ParseAccess(vt); return err }},
+		{"access token as visitor token", func() error { _, err := iss.ParseVisitor(at); return err }},
+		{"another server's key", func() error { _, err := other.ParseVisitor(vt); return err }},
+		{"tampered", func() error { _, err := iss.ParseVisitor(vt[:len(vt)-2] + "xx"); return err }},
+		{"empty", func() error { _, err := iss.ParseVisitor(""); return err }},
+		{"none algorithm", func() error {
+			tok, _ := jwt.NewWithClaims(jwt.SigningMethodNone, jwt.MapClaims{"sub": "agent1", "aud": "kefu:agent", "iss": "kefu", "exp": now.Add(time.Hour).Unix()}).SignedString(jwt.UnsafeAllowNoneSignatureType)
+			_, err := iss.ParseAccess(tok)
+			return err
+		}},
+		{"expired", func() error {
+			later := NewIssuer([]byte("0123456789abcdef0123456789abcdef"), func() time.Time { return now.Add(AccessTokenTTL + time.Minute) })
+			_, err := later.ParseAccess(at)
+			return err
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := tt.fn(); chat.ErrorCode(err) != chat.CodeUnauthorized {
+				t.Fatalf("err = %v, want unauthorized", err)
+			}
+		})
+	}
+}
+
+func TestVerifyIdentity(t *testing.T) {
+	now := time.Now()
+	site := &chat.Site{Key: "demo", IdentitySecret: "s3cret"}
+	token := func(secret, aud string, exp time.Time) string {
+		s, _ := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"sub": "u1", "aud": aud, "exp": exp.Unix(), "email": "u1@example.com"}).SignedString([]byte(secret))
+		return s
+	}
+	tests := []struct {
+		name string
+		site *chat.Site
+		id   Identity
+		ok   bool
+	}{
+		{"hash", site, Identity{ID: "u1", Hash: UserHash("s3cret", "u1")}, true},
+		{"upper-case hash", site, Identity{ID: "u1", Hash: strings.ToUpper(UserHash("s3cret", "u1"))}, false},
+		{"token", site, Identity{Token: token("s3cret", "demo", now.Add(time.Hour))}, true},
+		{"no secret on site", &chat.Site{Key: "demo"}, Identity{ID: "u1", Hash: UserHash("", "u1")}, false},
+		{"empty hash", site, Identity{ID: "u1"}, false},
+		{"other user's hash", site, Identity{ID: "u1", Hash: UserHash("s3cret", "u2")}, false},
+		{"token, wrong audience", site, Identity{Token: token("s3cret", "other", now.Add(time.Hour))}, false},
+		{"token, expired", site, Identity{Token: token("s3cret", "demo", now.Add(-time.Hour))}, false},
+		{"token, too long-lived", site, Identity{Token: token("s3cret", "demo", now.Add(48*time.Hour))}, false},
+		{"token, wrong secret", site, Identity{Token: token("nope", "demo", now.Add(time.Hour))}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			u, err := VerifyIdentity(tt.site, tt.id, now)
+			if tt.ok != (err == nil) {
+				t.Fatalf("err = %v, want ok=%v", err, tt.ok)
+			}
+			if tt.ok && u.ID != "u1" {
+				t.Fatalf("user = %+v", u)
+			}
+		})
+	}
+}
+
+func TestPasswords(t *testing.T) {
+	if _, err := HashPassword("short"); chat.ErrorCode(err) != chat.CodeInvalid {
+		t.Fatalf("short password: %v", err)
+	}
+	h, err := HashPassword("correct horse battery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !CheckPassword(h, "correct horse battery") || CheckPassword(h, "wrong horse battery") {
+		t.Fatal("password check is wrong")
+	}
+	if a, b := RandomPassword(), RandomPassword(); a == b || len(a) < 16 {
+		t.Fatalf("random passwords %q %q", a, b)
+	}
+}
