@@ -73,8 +73,43 @@ func (s *Server) handleWidgetConfig(c *fiber.Ctx) error {
 }
 
 type sessionRequest struct {
-	Token string         `json:"token"`
-	User  *auth.Identity `json:"user"`
+	Token      string            `json:"token"`
+	User       *auth.Identity    `json:"user"`
+	Attributes map[string]string `json:"attributes"`
+}
+
+// Limits on the attributes a page sets with kefu.setAttributes.
+const (
+	maxAttributes     = 20
+	maxAttributeRunes = 256
+)
+
+// mergeAttributes adds a page's attributes to a visitor's and reports
+// whether anything changed. Keys are plain keys; values are clipped.
+func mergeAttributes(v *chat.Visitor, in map[string]string) (bool, error) {
+	if len(in) > maxAttributes {
+		return false, chat.Invalid("at most %d attributes", maxAttributes)
+	}
+	changed := false
+	for k, val := range in {
+		if !chat.ValidKey(k) {
+			return false, chat.Invalid("attribute names are 1-64 letters, digits, '-' or '_'")
+		}
+		val = strings.ToValidUTF8(val, "")
+		if r := []rune(val); len(r) > maxAttributeRunes {
+			val = string(r[:maxAttributeRunes])
+		}
+		if v.Attributes == nil {
+			v.Attributes = map[string]string{}
+		}
+		if v.Attributes[k] != val {
+			if _, exists := v.Attributes[k]; !exists && len(v.Attributes) >= maxAttributes {
+				return false, chat.Invalid("at most %d attributes", maxAttributes)
+			}
+			v.Attributes[k], changed = val, true
+		}
+	}
+	return changed, nil
 }
 
 // handleSession starts or renews a visitor session. An unverified session
@@ -116,7 +151,16 @@ func (s *Server) handleSession(c *fiber.Ctx) error {
 	}
 	if v == nil {
 		v = &chat.Visitor{ID: chat.NewID(), Site: site.Key, CreatedAt: now, LastSeenAt: now}
+		if _, err := mergeAttributes(v, req.Attributes); err != nil {
+			return err
+		}
 		if err := s.opts.Store.CreateVisitor(ctx, v); err != nil {
+			return err
+		}
+	} else if changed, err := mergeAttributes(v, req.Attributes); err != nil {
+		return err
+	} else if changed {
+		if err := s.opts.Store.UpdateVisitor(ctx, v); err != nil {
 			return err
 		}
 	}

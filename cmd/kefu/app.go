@@ -1,0 +1,188 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/kefu/kefu/assets"
+	"github.com/kefu/kefu/auth"
+	"github.com/kefu/kefu/bus"
+	"github.com/kefu/kefu/chat"
+	"github.com/kefu/kefu/config"
+	"github.com/kefu/kefu/search"
+	"github.com/kefu/kefu/server"
+	"github.com/kefu/kefu/store"
+	"github.com/kefu/kefu/widget"
+)
+
+// Main is one running kefu process. Tests start it whole on port 0.
+type Main struct {
+	Config config.Config
+	Logger *slog.Logger
+	out    io.Writer
+
+	store  *store.Store
+	bus    busCloser
+	index  *search.Index
+	server *server.Server
+	ln     net.Listener
+	served chan error
+	// unfollowFAQ stops following FAQ changes on the bus.
+	unfollowFAQ func()
+	// AdminPassword is the generated first-run password, if one was made.
+	AdminPassword string
+}
+
+// busCloser is a chat.Bus that can be drained at shutdown.
+type busCloser interface {
+	chat.Bus
+	Drain(ctx context.Context) error
+}
+
+// NewMain returns a Main for cfg that logs and prints to out.
+func NewMain(cfg config.Config, out io.Writer) *Main {
+	opts := &slog.HandlerOptions{Level: cfg.Level()}
+	var h slog.Handler = slog.NewTextHandler(out, opts)
+	if cfg.LogFormat == "json" {
+		h = slog.NewJSONHandler(out, opts)
+	}
+	return &Main{Config: cfg, Logger: slog.New(h), out: out}
+}
+
+// Addr is the address the server listens on, once Run has returned.
+func (m *Main) Addr() net.Addr { return m.ln.Addr() }
+
+// URL is the server's public URL, once Run has returned.
+func (m *Main) URL() string { return m.Config.PublicURL }
+
+// Run opens the database, bus and index, bootstraps the first site and
+// agent, and starts serving. It returns once the server accepts requests.
+func (m *Main) Run(ctx context.Context) error {
+	start := time.Now()
+	cfg := m.Config
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return fmt.Errorf("create data dir: %w", err)
+	}
+	secret, err := cfg.SecretKey()
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	m.ln = ln
+	if m.Config.PublicURL == "" {
+		m.Config.PublicURL = config.DerivePublicURL(ln.Addr().String())
+	}
+
+	m.store, err = store.Open(ctx, store.Config{
+		URI: cfg.MongoDBURI, Database: cfg.MongoDBDatabase,
+		Embedded: cfg.Embedded(), DataDir: filepath.Join(cfg.DataDir, "db"), Logger: m.Logger,
+	})
+	if err != nil {
+		return fmt.Errorf("open database: %w", err)
+	}
+	if cfg.NATSURL != "" {
+		if m.bus, err = bus.ConnectNATS(ctx, cfg.NATSURL, m.Logger); err != nil {
+			return fmt.Errorf("connect to NATS: %w", err)
+		}
+	} else {
+		m.bus = bus.NewLocal()
+	}
+	if err := m.bootstrap(ctx); err != nil {
+		return fmt.Errorf("first-run setup: %w", err)
+	}
+	if m.index, err = search.Open(filepath.Join(cfg.DataDir, "faq-index")); err != nil {
+		return fmt.Errorf("open FAQ index: %w", err)
+	}
+	if err := m.syncIndex(ctx); err != nil {
+		return fmt.Errorf("build FAQ index: %w", err)
+	}
+	if m.unfollowFAQ, err = m.followFAQ(); err != nil {
+		return fmt.Errorf("follow FAQ changes: %w", err)
+	}
+	w, err := widget.Build(widget.BuildOptions{})
+	if err != nil {
+		return fmt.Errorf("build widget: %w", err)
+	}
+	svc := chat.NewService(m.store, m.bus, nil, m.Logger)
+	m.server, err = server.New(server.Options{
+		Service:   svc,
+		Store:     m.store,
+		Bus:       m.bus,
+		Issuer:    auth.NewIssuer(secret, nil),
+		FAQ:       faqIndex{m.index},
+		Widget:    newWidgetAssets(w),
+		Pages:     pages(cfg),
+		DemoSite:  cfg.SiteKey,
+		PublicURL: m.Config.PublicURL,
+		Logger:    m.Logger,
+		Registry:  prometheus.NewRegistry(),
+	})
+	if err != nil {
+		return err
+	}
+	m.served = make(chan error, 1)
+	go func() { m.served <- m.server.Serve(ln) }()
+	m.Logger.Info("kefu ready", "url", m.Config.PublicURL, "demo", m.Config.PublicURL+"/", "inbox", m.Config.PublicURL+"/inbox",
+		"database", dbName(cfg), "bus", busName(cfg), "startup_ms", time.Since(start).Milliseconds())
+	return nil
+}
+
+func pages(cfg config.Config) *assets.Pages {
+	return assets.New(cfg.Demo)
+}
+
+func dbName(cfg config.Config) string {
+	if cfg.Embedded() {
+		return "embedded FerretDB in " + filepath.Join(cfg.DataDir, "db")
+	}
+	return "MongoDB"
+}
+
+func busName(cfg config.Config) string {
+	if cfg.NATSURL != "" {
+		return "NATS"
+	}
+	return "in-process"
+}
+
+// Close shuts down in reverse order: refuse new work and drain sockets,
+// then the bus, the index and the database.
+func (m *Main) Close(ctx context.Context) error {
+	var errs []error
+	if m.server != nil {
+		errs = append(errs, m.server.Shutdown(ctx))
+		select {
+		case err := <-m.served:
+			errs = append(errs, err)
+		case <-ctx.Done():
+			errs = append(errs, ctx.Err())
+		}
+	} else if m.ln != nil {
+		errs = append(errs, m.ln.Close())
+	}
+	if m.unfollowFAQ != nil {
+		m.unfollowFAQ()
+	}
+	if m.bus != nil {
+		errs = append(errs, m.bus.Drain(ctx))
+	}
+	if m.index != nil {
+		errs = append(errs, m.index.Close())
+	}
+	if m.store != nil {
+		errs = append(errs, m.store.Close(ctx))
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,20 @@
+// Package search finds the FAQ entries that answer a visitor's question,
+// while the visitor types and while they wait for an agent.
+//
+// It owns bleve completely: no other package of kefu imports it. The index
+// is derived data. The store keeps the entries, and this package keeps only
+// what it needs to rank them (site, language and the analysed text), so a
+// missing or outdated index is simply rebuilt from the store.
+//
+// Text is analysed, never parsed: Suggest builds its query from the tokens
+// of the visitor's text, so query syntax typed by a visitor is plain text and
+// every query is confined to one site.
+//
+// Chinese, Japanese and Korean text is indexed as single characters and
+// overlapping pairs of characters, so that one typed character already finds
+// the entries that contain it, while a pair that matches ranks higher.
+// Traditional Chinese is folded to simplified on both sides. Latin-script
+// words are matched exactly, with one typo tolerated in words of five letters
+// or more, and, for English and the European languages bleve supports, by
+// stem as well.
+package search

@@ -1,0 +1,85 @@
+// The message list: confirmed messages in seq order, then the outbox's
+// pending ones, with FAQ cards after the messages they answer. Nodes are
+// keyed, so that a pending message that gets confirmed keeps its node.
+import { h } from './dom.js';
+import { linkify } from './linkify.js';
+import { clock } from './format.js';
+import { lang, t } from './i18n.js';
+import { S, failed, outbox, retry } from './app.js';
+import { faqList } from './faq.js';
+
+// items lists what the list shows, each with a key and a signature of
+// everything its node depends on.
+function items() {
+  const out = [];
+  const confirmed = new Set();
+  const lastMine = [...S.msgs].reverse().find((m) => m.author.type === 'visitor');
+  let prev = '';
+  const card = (cid) => {
+    const c = cid && S.cards[cid];
+    if (c) out.push({ key: 'f' + cid, sig: 'f' + lang(), card: c });
+  };
+  for (const m of S.msgs) {
+    if (m.seq < S.from) continue;
+    const who = m.author.type === 'visitor' ? 'v' : m.author.type === 'agent' ? 'a' : 's';
+    const name = who === 'a' && prev !== 'a' + m.author.name ? m.author.name || t('agent') : '';
+    prev = who + m.author.name;
+    const state = m === lastMine ? (m.seq <= (S.conv.agent_read_seq || 0) ? 'read' : 'sent') : '';
+    if (m.client_id) confirmed.add(m.client_id);
+    out.push({ key: m.client_id ? 'c' + m.client_id : 's' + m.seq, sig: [who, name, state, m.created_at, lang()].join('|'), who, name, state, text: m.text, at: m.created_at, m });
+    card(m.client_id);
+  }
+  for (const it of outbox()) {
+    if (confirmed.has(it.cid) || (it.c && (!S.conv || it.c !== S.conv.id))) continue;
+    const state = failed(it) ? 'failed' : 'sending';
+    out.push({ key: 'c' + it.cid, sig: ['v', state, lang()].join('|'), who: 'v', state, text: it.text, cid: it.cid });
+    card(it.cid);
+  }
+  return out;
+}
+
+function node(it) {
+  if (it.card) return h('div.m.s.cardm', null, h('p.cap', null, t('whileWait')), faqList(it.card));
+  const meta = [];
+  if (it.at) {
+    const [short, full] = clock(it.at, lang());
+    meta.push(h('time', { dateTime: it.at, title: full }, short));
+  }
+  if (it.state) meta.push(h('span.st', null, t(it.state)));
+  if (it.state === 'failed') meta.push(h('button.link', { type: 'button', onclick: () => retry(it.cid) }, t('retry')));
+  return h(
+    'div.m.' + it.who + (it.state === 'sending' ? '.pend' : it.state === 'failed' ? '.fail' : ''),
+    null,
+    it.name && h('div.who', null, it.name),
+    h('div.bb', { dir: 'auto' }, linkify(it.text)),
+    meta.length && h('div.mt', null, meta),
+  );
+}
+
+// renderList brings box's children in line with the state, keeping nodes
+// that did not change. It follows new messages if the list was scrolled to
+// the bottom, and always follows the visitor's own.
+export function renderList(box, scroller) {
+  const near = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
+  const old = new Map([...box.children].map((n) => [n._key, n]));
+  let at = box.firstChild;
+  let grew = false;
+  for (const it of items()) {
+    let n = old.get(it.key);
+    old.delete(it.key);
+    if (!n || n._sig !== it.sig) {
+      const fresh = node(it);
+      fresh._key = it.key;
+      fresh._sig = it.sig;
+      if (n) {
+        if (n === at) at = fresh;
+        n.replaceWith(fresh);
+      } else if (it.who === 'v') grew = true;
+      n = fresh;
+    }
+    if (n !== at) box.insertBefore(n, at);
+    else at = at.nextSibling;
+  }
+  old.forEach((n) => n.remove());
+  if (near || grew) scroller.scrollTop = scroller.scrollHeight;
+}

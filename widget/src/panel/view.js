@@ -1,0 +1,182 @@
+// The panel's shell: header, message area and composer. mount builds it in
+// the current language; the returned draw() brings it in line with S.
+import { h, icon } from './dom.js';
+import { lang, t } from './i18n.js';
+import { hours } from './format.js';
+import { S, outbox, sendText, typed, update } from './app.js';
+import { renderList } from './list.js';
+import { endBlock, feedbackForm, leaveForm } from './forms.js';
+import { suggester } from './faq.js';
+
+const iconBtn = (name, label, onclick, cls) =>
+  h('button.ib', { type: 'button', 'aria-label': label, title: label, onclick }, icon(name, cls));
+
+// mount replaces the page's content with a new shell. env: {embed, close,
+// popout}; draft is text to keep in the composer.
+export function mount(env, draft) {
+  const name = h('h1');
+  const dot = h('span.dot');
+  const status = h('span');
+  const hoursEl = h('p.hr');
+  const fbBtn = iconBtn('fb', t('feedback'), () => setView('feedback'));
+  const backBtn = iconBtn('back', t('back'), () => setView('chat'), 'flip');
+  const net = h('p.net', { role: 'status' });
+  const header = h(
+    'header.hd',
+    null,
+    backBtn,
+    h('div.ttl', null, name, h('p.st', null, dot, status), hoursEl),
+    fbBtn,
+    env.embed && iconBtn('out', t('popout'), env.popout),
+    env.embed && iconBtn('close', t('close'), env.close),
+  );
+
+  const topics = h('div.topics');
+  const log = h('div.log', { role: 'log', 'aria-label': t('messages') });
+  const typing = h('p.typing', { role: 'status' });
+  const end = h('div');
+  const leaveBox = h('div.sugg', { hidden: true });
+  const leave = leaveForm(leaveBox, (el) => suggester(el, leaveBox));
+  const err = h('p.err', { role: 'alert' });
+  const greet = h('div.m.a.greet', null, h('div.bb', { dir: 'auto' }));
+  const chat = h('section.chat', null, greet, topics, log, typing, end, leave);
+  const fb = h('section.fbv', { hidden: true });
+  const main = h('main.bd', null, chat, fb);
+
+  const sugg = h('div.sugg', { hidden: true, 'aria-live': 'polite' });
+  let sentByEnter = false;
+  const ta = h('textarea', {
+    rows: 1,
+    dir: 'auto',
+    maxLength: 4000,
+    placeholder: t('placeholder'),
+    'aria-label': t('placeholder'),
+    enterKeyHint: 'send',
+    value: draft || '',
+    oninput: () => {
+      grow();
+      typed(!!ta.value.trim());
+    },
+    onkeydown: (e) => {
+      // Enter sends, Shift+Enter is a new line, and Enter that ends an IME
+      // composition (Chinese, Japanese, Korean input) only ends it.
+      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
+        e.preventDefault();
+        sentByEnter = true;
+        submit();
+      }
+    },
+    // Some input paths deliver the Enter's line break separately from its
+    // keydown; keep it out of the emptied box.
+    onbeforeinput: (e) => {
+      if (sentByEnter && /^insert(LineBreak|Paragraph)$/.test(e.inputType)) e.preventDefault();
+      sentByEnter = false;
+    },
+    onkeyup: () => (sentByEnter = false),
+  });
+  const clearSugg = suggester(ta, sugg);
+  const composer = h(
+    'form.cp',
+    { onsubmit: (e) => (e.preventDefault(), submit()) },
+    ta,
+    h('button.snd', { type: 'submit', 'aria-label': t('send'), title: t('send') }, icon('send', 'flip')),
+  );
+  const footer = h('footer.ft', null, err, sugg, composer);
+  const shell = h('div.app' + (env.embed ? '' : '.sa'), null, header, net, main, footer);
+  document.body.replaceChildren(shell);
+
+  function grow() {
+    ta.style.height = 'auto';
+    ta.style.height = Math.min(ta.scrollHeight, 120) + 'px';
+  }
+
+  function submit() {
+    const v = ta.value;
+    if (!v.trim()) return;
+    ta.value = '';
+    grow();
+    clearSugg();
+    sendText(v);
+    ta.focus();
+  }
+
+  function setView(v) {
+    S.view = v;
+    if (v === 'feedback') fb.replaceChildren(feedbackForm());
+    update();
+    draw();
+    (v === 'feedback' ? fb.querySelector('input') : fbBtn).focus();
+  }
+
+  let endFor = '';
+  let lost = 0;
+  let topicsFor = null;
+
+  function draw() {
+    const c = S.conv;
+    const resolved = !!c && c.status === 'resolved';
+    const open = S.online && S.cfg.open_now !== false;
+    const started = !!c || outbox().some((x) => !x.c);
+    const offline = !open && !started;
+
+    name.textContent = S.cfg.name || t('title');
+    document.title = name.textContent;
+    dot.className = 'dot' + (open ? ' on' : '');
+    status.textContent = t(open ? 'online' : 'offline');
+    const hs = hours(S.cfg.business_hours, lang());
+    hoursEl.textContent = hs && t('hours', { h: hs });
+    hoursEl.hidden = !hoursEl.textContent;
+
+    if (S.net !== 'reconnecting') lost = 0;
+    else if (!lost) {
+      lost = Date.now();
+      setTimeout(update, 1600);
+    }
+    net.hidden = !(S.net === 'closed' || (lost && Date.now() - lost > 1500));
+    net.textContent = t(S.net === 'closed' ? 'closed' : 'reconnecting');
+
+    const fbView = S.view === 'feedback';
+    chat.hidden = fbView;
+    fb.hidden = !fbView;
+    backBtn.hidden = !fbView;
+    fbBtn.hidden = fbView;
+
+    greet.firstChild.textContent = S.cfg.greeting || t('hello');
+    const list = S.cfg.topics || [];
+    if (topicsFor !== list) {
+      topicsFor = list;
+      topics.replaceChildren(
+        ...(list.length ? [h('p.cap', null, t('topics'))] : []),
+        ...list.map((x) => h('button.chip', { type: 'button', dir: 'auto', onclick: () => sendText(x.label, x.id) }, x.label)),
+      );
+    }
+    topics.hidden = started || offline || !list.length;
+    leave.hidden = !offline;
+    if (!resolved) endFor = '';
+    else if (endFor !== c.id) {
+      endFor = c.id;
+      end.replaceChildren(endBlock());
+    }
+    end.hidden = !resolved;
+    typing.hidden = !S.typing || resolved;
+    typing.textContent = S.typing ? t('typing') : '';
+
+    renderList(log, main);
+    err.textContent = S.error ? t(S.error) : '';
+    footer.hidden = fbView || resolved || offline;
+  }
+
+  return {
+    draw,
+    draft: () => ta.value,
+    // focus puts the keyboard where the visitor will want it on opening.
+    focus() {
+      const target = !footer.hidden ? ta : main.querySelector('button, input, textarea, summary');
+      if (target) target.focus({ preventScroll: true });
+    },
+    escape() {
+      if (S.view !== 'chat') setView('chat');
+      else env.close();
+    },
+  };
+}
