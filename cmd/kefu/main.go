@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/kefu/kefu/app"
 	"github.com/kefu/kefu/config"
 )
 
@@ -29,7 +30,7 @@ func run(args []string) error {
 
 // serve runs kefu until SIGINT or SIGTERM, then shuts down within the
 // configured timeout. ready, if not nil, is called once it serves.
-func serve(args []string, stdout io.Writer, ready func(*Main)) error {
+func serve(args []string, stdout io.Writer, ready func(*app.Main)) error {
 	cfg, err := config.Load(args, os.Getenv, stdout)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
@@ -40,7 +41,7 @@ func serve(args []string, stdout io.Writer, ready func(*Main)) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	m := NewMain(cfg, stdout)
+	m := app.New(cfg, stdout)
 	if err := m.Run(ctx); err != nil {
 		closeCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 		defer cancel()

@@ -1,4 +1,7 @@
-package main
+// Package app wires kefu's parts into one running server: the database,
+// the bus, the FAQ index, the widget and the HTTP server, with first-run
+// setup. cmd/kefu runs it; tests start it whole on port 0.
+package app
 
 import (
 	"context"
@@ -24,7 +27,7 @@ import (
 	"github.com/kefu/kefu/widget"
 )
 
-// Main is one running kefu process. Tests start it whole on port 0.
+// Main is one running kefu process.
 type Main struct {
 	Config config.Config
 	Logger *slog.Logger
@@ -48,8 +51,8 @@ type busCloser interface {
 	Drain(ctx context.Context) error
 }
 
-// NewMain returns a Main for cfg that logs and prints to out.
-func NewMain(cfg config.Config, out io.Writer) *Main {
+// New returns a Main for cfg that logs and prints to out.
+func New(cfg config.Config, out io.Writer) *Main {
 	opts := &slog.HandlerOptions{Level: cfg.Level()}
 	var h slog.Handler = slog.NewTextHandler(out, opts)
 	if cfg.LogFormat == "json" {

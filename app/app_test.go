@@ -1,0 +1,113 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/kefu/kefu/client"
+	"github.com/kefu/kefu/config"
+)
+
+// syncBuffer is an io.Writer safe for the server's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func testConfig(t *testing.T, dir string) config.Config {
+	t.Helper()
+	cfg, err := config.Load([]string{"-addr", "127.0.0.1:0", "-data-dir", dir, "-log-level", "warn"}, func(string) string { return "" }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+func startMain(t *testing.T, cfg config.Config) (*Main, *syncBuffer) {
+	t.Helper()
+	out := &syncBuffer{}
+	m := New(cfg, out)
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatalf("run: %v\n%s", err, out)
+	}
+	return m, out
+}
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+func TestMainServesAndRestartsWithoutDuplicates(t *testing.T) {
+	dir := t.TempDir()
+	cfg := testConfig(t, dir)
+	m, out := startMain(t, cfg)
+	url := m.URL()
+	if code, _ := get(t, url+"/readyz"); code != 200 {
+		t.Fatalf("/readyz = %d", code)
+	}
+	code, body := get(t, url+"/")
+	if code != 200 || !strings.Contains(body, `<script src="`+url+`/widget.js" data-site="demo" async></script>`) {
+		t.Fatalf("demo page %d lacks the snippet:\n%s", code, body)
+	}
+	if code, _ := get(t, url+"/widget.js"); code != 200 {
+		t.Fatalf("/widget.js = %d", code)
+	}
+	if !strings.Contains(out.String(), "First run: created the owner admin@example.com with password "+m.AdminPassword) || m.AdminPassword == "" {
+		t.Fatalf("first run did not print the generated password:\n%s", out)
+	}
+	ctx := context.Background()
+	token, err := client.New(url).Login(ctx, "admin@example.com", m.AdminPassword, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	faqBefore, err := m.store.ListFAQ(ctx, "demo")
+	if err != nil || len(faqBefore) == 0 {
+		t.Fatalf("sample FAQ: %d entries, %v", len(faqBefore), err)
+	}
+	if err := m.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	// A second start on the same data dir creates nothing new.
+	m2, out2 := startMain(t, testConfig(t, dir))
+	defer m2.Close(ctx)
+	if strings.Contains(out2.String(), "First run") || m2.AdminPassword != "" {
+		t.Fatalf("second start bootstrapped again:\n%s", out2)
+	}
+	agents, err := m2.store.ListAgents(ctx, "demo")
+	if err != nil || len(agents) != 1 {
+		t.Fatalf("agents after restart: %d, %v", len(agents), err)
+	}
+	faqAfter, err := m2.store.ListFAQ(ctx, "demo")
+	if err != nil || len(faqAfter) != len(faqBefore) {
+		t.Fatalf("FAQ after restart: %d entries, want %d (%v)", len(faqAfter), len(faqBefore), err)
+	}
+	// Tokens signed before the restart still work: the key is kept.
+	if err := client.New(m2.URL()).Do(ctx, "GET", "/api/v1/me", token, nil, nil); err != nil {
+		t.Fatalf("token from before the restart: %v", err)
+	}
+}
