@@ -189,3 +189,6 @@ func (m *Main) Close(ctx context.Context) error {
 	}
 	return errors.Join(errs...)
 }
+
+// Store is the database, for tools and tests that seed it.
+func (m *Main) Store() chat.Store { return m.store }
