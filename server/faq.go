@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"sort"
 	"strings"
 
@@ -28,7 +29,6 @@ func (s *Server) handleWidgetFAQ(c *fiber.Ctx) error {
 	}
 	ctx := c.UserContext()
 	q := strings.TrimSpace(c.Query("q"))
-	out := []faqResult{}
 	if q == "" {
 		all, err := s.opts.Store.ListFAQ(ctx, site.Key)
 		if err != nil {
@@ -36,26 +36,36 @@ func (s *Server) handleWidgetFAQ(c *fiber.Ctx) error {
 		}
 		return c.JSON(fiber.Map{"results": topPerCategory(all, lang, limit)})
 	}
-	if s.opts.FAQ == nil {
-		return c.JSON(fiber.Map{"results": out})
-	}
-	hits, err := s.opts.FAQ.Suggest(ctx, site.Key, lang, q, limit)
+	out, err := s.suggest(ctx, site.Key, lang, q, limit)
 	if err != nil {
 		return err
 	}
+	return c.JSON(fiber.Map{"results": out})
+}
+
+// suggest returns the published entries of site that best answer text.
+func (s *Server) suggest(ctx context.Context, site, lang, text string, n int) ([]faqResult, error) {
+	out := []faqResult{}
+	if s.opts.FAQ == nil {
+		return out, nil
+	}
+	hits, err := s.opts.FAQ.Suggest(ctx, site, lang, text, n)
+	if err != nil {
+		return nil, err
+	}
 	for _, h := range hits {
-		f, err := s.opts.Store.FAQ(ctx, site.Key, h.ID)
+		f, err := s.opts.Store.FAQ(ctx, site, h.ID)
 		if err != nil {
 			if chat.IsCode(err, chat.CodeNotFound) {
 				continue // deleted since it was indexed
 			}
-			return err
+			return nil, err
 		}
 		if f.Published {
 			out = append(out, faqResult{ID: f.ID, Question: f.Question, Answer: f.Answer, Category: f.Category, Score: h.Score})
 		}
 	}
-	return c.JSON(fiber.Map{"results": out})
+	return out, nil
 }
 
 // topPerCategory returns up to n published entries of each category in

@@ -102,6 +102,7 @@ type outFrame struct {
 	Seq            int64               `json:"seq,omitempty"`
 	LastSeq        *int64              `json:"last_seq,omitempty"`
 	State          chat.ReplayState    `json:"state,omitempty"`
+	Results        *[]faqResult        `json:"results,omitempty"`
 	Status         chat.Status         `json:"status,omitempty"`
 }
 

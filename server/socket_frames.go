@@ -102,6 +102,9 @@ func (s *Server) dispatch(ctx context.Context, c *conn, a chat.Actor, f inFrame)
 			s.metrics.sendLatency.Observe(time.Since(start).Seconds())
 		}
 		c.enqueue(encode(outFrame{Type: "ack", ClientID: f.ClientID, Message: m, Duplicate: dup}))
+		if !dup && c.role == roleVisitor {
+			s.suggestWhileWaiting(ctx, c, a, m)
+		}
 	case "typing":
 		return s.opts.Service.Typing(ctx, a, f.ConversationID, f.Typing)
 	case "read":
@@ -115,4 +118,31 @@ func (s *Server) dispatch(ctx context.Context, c *conn, a chat.Actor, f inFrame)
 			Messages: &r.Messages, LastSeq: ptr(r.LastSeq)}))
 	}
 	return nil
+}
+
+// suggestionsWhileWaiting is how many FAQ entries a waiting visitor is
+// offered after each message.
+const suggestionsWhileWaiting = 3
+
+// suggestWhileWaiting offers FAQ answers to a visitor's message while no
+// agent has answered the conversation yet. It is best effort: a failure
+// only means no suggestions.
+func (s *Server) suggestWhileWaiting(ctx context.Context, c *conn, a chat.Actor, m *chat.Message) {
+	if s.opts.FAQ == nil {
+		return
+	}
+	conv, err := s.opts.Service.Conversation(ctx, a, m.ConversationID)
+	if err != nil {
+		return
+	}
+	for _, t := range conv.Tail {
+		if t.Author.Type == chat.AuthorAgent {
+			return
+		}
+	}
+	results, err := s.suggest(ctx, conv.Site, conv.Lang, m.Text, suggestionsWhileWaiting)
+	if err != nil || len(results) == 0 {
+		return
+	}
+	c.enqueue(encode(outFrame{Type: "suggestions", ConversationID: conv.ID, Results: &results}))
 }

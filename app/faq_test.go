@@ -1,0 +1,194 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kefu/kefu/chat"
+	"github.com/kefu/kefu/client"
+)
+
+type faqResults struct {
+	Results []struct {
+		ID       string  `json:"id"`
+		Question string  `json:"question"`
+		Score    float64 `json:"score"`
+	} `json:"results"`
+}
+
+func suggest(t *testing.T, c *client.Client, site, lang, q string) faqResults {
+	t.Helper()
+	var r faqResults
+	path := fmt.Sprintf("/api/v1/widget/%s/faq?lang=%s&limit=5&q=%s", site, lang, url.QueryEscape(q))
+	if err := c.Do(context.Background(), "GET", path, "", nil, &r); err != nil {
+		t.Fatalf("suggest %.40q: %.200v", q, err)
+	}
+	return r
+}
+
+func hasQuestion(r faqResults, q string) bool {
+	for _, x := range r.Results {
+		if x.Question == q {
+			return true
+		}
+	}
+	return false
+}
+
+func TestFAQCrudUpdatesTheIndexLive(t *testing.T) {
+	m, _ := startMain(t, testConfig(t, t.TempDir()))
+	defer m.Close(context.Background())
+	ctx := context.Background()
+	c := client.New(m.URL())
+	token, err := c.Login(ctx, "admin@example.com", m.AdminPassword, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The sample FAQ answers out of the box, in Chinese, one character too.
+	if r := suggest(t, c, "demo", "zh-CN", "提现"); len(r.Results) == 0 {
+		t.Fatal("no sample FAQ answer for 提现")
+	}
+
+	var created struct {
+		FAQ chat.FAQ `json:"faq"`
+	}
+	entry := map[string]any{"lang": "en", "category": "shipping", "question": "Do you ship zeppelins overseas?", "answer": "Yes, by airship freight."}
+	if err := c.Do(ctx, "POST", "/api/v1/faq", token, entry, &created); err != nil {
+		t.Fatal(err)
+	}
+	if r := suggest(t, c, "demo", "en", "zeppelin shipping"); !hasQuestion(r, "Do you ship zeppelins overseas?") {
+		t.Fatalf("new entry not suggested: %+v", r)
+	}
+	entry["question"] = "Do you deliver hovercraft abroad?"
+	if err := c.Do(ctx, "PUT", "/api/v1/faq/"+created.FAQ.ID, token, entry, nil); err != nil {
+		t.Fatal(err)
+	}
+	if r := suggest(t, c, "demo", "en", "hovercraft"); !hasQuestion(r, "Do you deliver hovercraft abroad?") {
+		t.Fatalf("updated entry not suggested: %+v", r)
+	}
+	if r := suggest(t, c, "demo", "en", "zeppelin"); hasQuestion(r, "Do you ship zeppelins overseas?") {
+		t.Fatal("old wording still suggested")
+	}
+	entry["published"] = false
+	if err := c.Do(ctx, "PUT", "/api/v1/faq/"+created.FAQ.ID, token, entry, nil); err != nil {
+		t.Fatal(err)
+	}
+	if r := suggest(t, c, "demo", "en", "hovercraft"); len(r.Results) != 0 && hasQuestion(r, "Do you deliver hovercraft abroad?") {
+		t.Fatal("unpublished entry still suggested")
+	}
+	entry["published"] = true
+	if err := c.Do(ctx, "PUT", "/api/v1/faq/"+created.FAQ.ID, token, entry, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Do(ctx, "DELETE", "/api/v1/faq/"+created.FAQ.ID, token, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if r := suggest(t, c, "demo", "en", "hovercraft"); hasQuestion(r, "Do you deliver hovercraft abroad?") {
+		t.Fatal("deleted entry still suggested")
+	}
+	// Bad input gets a clear error.
+	err = c.Do(ctx, "POST", "/api/v1/faq", token, map[string]any{"lang": "en", "question": ""}, nil)
+	if ae, ok := err.(*client.APIError); !ok || ae.Status != 400 || !strings.Contains(ae.Message, "question") {
+		t.Fatalf("empty question: %v", err)
+	}
+}
+
+func TestFAQSearchIsWalledAndPlainText(t *testing.T) {
+	m, _ := startMain(t, testConfig(t, t.TempDir()))
+	defer m.Close(context.Background())
+	ctx := context.Background()
+	now := time.Now()
+	other := &chat.Site{Key: "other", Name: "Other", CreatedAt: now, UpdatedAt: now}
+	if err := m.Store().CreateSite(ctx, other); err != nil {
+		t.Fatal(err)
+	}
+	secret := chat.FAQ{ID: "secret1", Site: "other", Lang: "en", Category: "x", Question: "Where is the other site's vault key?", Answer: "Under the mat.", Published: true, UpdatedAt: now}
+	if err := m.Store().SaveFAQ(ctx, &secret); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.index.Index(ctx, secret); err != nil {
+		t.Fatal(err)
+	}
+	c := client.New(m.URL())
+	if r := suggest(t, c, "other", "en", "vault key"); !hasQuestion(r, secret.Question) {
+		t.Fatalf("the other site cannot find its own entry: %+v", r)
+	}
+	for _, q := range []string{"vault key", "site:other vault", "/.*/", "a~2", "*", `+-&&||!(){}[]^"~*?:\/`, "question:vault", strings.Repeat("vault ", 300)} {
+		r := suggest(t, c, "demo", "en", q)
+		if hasQuestion(r, secret.Question) {
+			t.Fatalf("query %.40q reached another site's entry", q)
+		}
+	}
+	// A query too long for a URL gets a clear error, and the server goes on.
+	err := c.Do(ctx, "GET", "/api/v1/widget/demo/faq?q="+url.QueryEscape(strings.Repeat("金库", 5000)), "", nil, nil)
+	if ae, ok := err.(*client.APIError); !ok || ae.Status != 431 {
+		t.Fatalf("10,000-character query: %.200v", err)
+	}
+	if r := suggest(t, c, "other", "en", "vault"); !hasQuestion(r, secret.Question) {
+		t.Fatal("server broken after a huge query")
+	}
+}
+
+func TestSuggestionsPushedWhileWaiting(t *testing.T) {
+	m, _ := startMain(t, testConfig(t, t.TempDir()))
+	defer m.Close(context.Background())
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	c := client.New(m.URL())
+	sess, err := c.NewSession(ctx, "demo", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conv, err := c.StartConversation(ctx, "demo", sess.Token, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, _, err := c.Dial(ctx, sess.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	if err := ws.Send(client.Frame{Type: "send", ConversationID: conv.ID, ClientID: "q1", Text: "提现多久到账"}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := ws.ExpectType(ctx, "suggestions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(f.Raw), "提现") {
+		t.Fatalf("suggestions for a withdrawal question: %s", f.Raw)
+	}
+	// Once an agent has answered, no more suggestions.
+	token, err := c.Login(ctx, "admin@example.com", m.AdminPassword, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Reply(ctx, token, conv.ID, "您好，我来帮您查", ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := ws.Send(client.Frame{Type: "send", ConversationID: conv.ID, ClientID: "q2", Text: "提现失败怎么办"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ws.Expect(ctx, func(f client.Frame) bool { return f.Type == "ack" && f.ClientID == "q2" }); err != nil {
+		t.Fatal(err)
+	}
+	if err := ws.Send(client.Frame{Type: "ping"}); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		f, err := ws.Next(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Type == "suggestions" {
+			t.Fatalf("suggested after an agent answered: %s", f.Raw)
+		}
+		if f.Type == "pong" {
+			break
+		}
+	}
+}
