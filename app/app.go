@@ -131,6 +131,9 @@ func (m *Main) Run(ctx context.Context) error {
 		PublicURL: m.Config.PublicURL,
 		Logger:    m.Logger,
 		Registry:  prometheus.NewRegistry(),
+		Limits:    server.Limits{VisitorPer10s: cfg.RateVisitor, IPPer10s: cfg.RateIP},
+
+		TrustedProxies: cfg.TrustedProxies,
 	})
 	if err != nil {
 		return err

@@ -58,6 +58,15 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// Demo serves the demo page at /.
 	Demo bool
+	// TrustedProxies are the reverse proxies (IPs or CIDRs) whose
+	// X-Forwarded-For header names the client.
+	TrustedProxies []string
+	// RateVisitor is how many websocket frames one visitor or agent may
+	// send per 10 seconds.
+	RateVisitor int
+	// RateIP is how many frames and widget requests one client IP may send
+	// per 10 seconds.
+	RateIP int
 	// AllowedOrigins are the origins (scheme://host[:port]) that may embed
 	// the first-run site's widget. Empty allows any origin.
 	AllowedOrigins []string
@@ -76,6 +85,8 @@ func Default() Config {
 		LogFormat:       "text",
 		ShutdownTimeout: 10 * time.Second,
 		Demo:            true,
+		RateVisitor:     20,
+		RateIP:          120,
 	}
 }
 

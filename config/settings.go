@@ -44,6 +44,15 @@ func (c *Config) settings() []setting {
 		{groupServer, "KEFU_SECRET", "secret", "generated, kept in <data dir>/secret.key",
 			"Key that signs session and access tokens, at least 32 bytes. Give every node the same one. Prefer the environment: flags show in the process list.",
 			(*stringValue)(&c.Secret)},
+		{groupServer, "KEFU_TRUSTED_PROXIES", "trusted-proxies", "empty: trust no proxy",
+			"Comma-separated IPs or CIDRs of reverse proxies whose X-Forwarded-For names the client. Rate limits are per client IP, so set it behind a proxy.",
+			(*listValue)(&c.TrustedProxies)},
+		{groupServer, "KEFU_RATE_VISITOR", "rate-visitor", "20",
+			"Websocket frames one visitor (or agent) may send per 10 seconds, in bursts of half that.",
+			(*intValue)(&c.RateVisitor)},
+		{groupServer, "KEFU_RATE_IP", "rate-ip", "120",
+			"Websocket frames and widget requests one client IP may send per 10 seconds.",
+			(*intValue)(&c.RateIP)},
 		{groupServer, "KEFU_SHUTDOWN_TIMEOUT", "shutdown-timeout", "10s",
 			"How long a graceful shutdown may take before connections are cut, as a Go duration (30s, 1m).",
 			(*durationValue)(&c.ShutdownTimeout)},
@@ -105,6 +114,18 @@ func (v *boolValue) Set(s string) error {
 	default:
 		return fmt.Errorf("want true or false, got %q", s)
 	}
+	return nil
+}
+
+type intValue int
+
+func (v *intValue) String() string { return strconv.Itoa(int(*v)) }
+func (v *intValue) Set(s string) error {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil {
+		return fmt.Errorf("want a whole number, got %q", s)
+	}
+	*v = intValue(n)
 	return nil
 }
 

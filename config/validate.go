@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/mail"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -75,6 +76,19 @@ func (c Config) Validate() error {
 	}
 	if c.ShutdownTimeout <= 0 {
 		v.add("KEFU_SHUTDOWN_TIMEOUT", fmt.Sprintf("must be positive, got %s", c.ShutdownTimeout))
+	}
+	if c.RateVisitor < 1 {
+		v.add("KEFU_RATE_VISITOR", fmt.Sprintf("must be at least 1, got %d", c.RateVisitor))
+	}
+	if c.RateIP < 1 {
+		v.add("KEFU_RATE_IP", fmt.Sprintf("must be at least 1, got %d", c.RateIP))
+	}
+	for _, p := range c.TrustedProxies {
+		if _, err := netip.ParsePrefix(p); err != nil {
+			if _, err := netip.ParseAddr(p); err != nil {
+				v.add("KEFU_TRUSTED_PROXIES", fmt.Sprintf("want an IP or a CIDR such as 10.0.0.0/8, got %q", p))
+			}
+		}
 	}
 	for _, o := range c.AllowedOrigins {
 		if o == "*" {

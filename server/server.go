@@ -52,6 +52,9 @@ type Options struct {
 	Registry  *prometheus.Registry
 	Now       func() time.Time
 	Limits    Limits
+	// TrustedProxies are the reverse proxies (IPs or CIDRs) whose
+	// X-Forwarded-For names the client, for rate limits and logs.
+	TrustedProxies []string
 }
 
 // Server serves kefu's HTTP API, websocket gateway and assets.
@@ -98,7 +101,7 @@ func New(opts Options) (*Server, error) {
 		sites:   siteCache{sites: make(map[string]cachedSite)},
 	}
 	s.hub = newHub(s)
-	s.app = fiber.New(fiber.Config{
+	cfg := fiber.Config{
 		ErrorHandler:          s.handleError,
 		BodyLimit:             1 << 20,
 		ReadTimeout:           30 * time.Second,
@@ -106,7 +109,14 @@ func New(opts Options) (*Server, error) {
 		IdleTimeout:           120 * time.Second,
 		DisableStartupMessage: true,
 		AppName:               "kefu",
-	})
+	}
+	if len(opts.TrustedProxies) > 0 {
+		cfg.ProxyHeader = fiber.HeaderXForwardedFor
+		cfg.EnableTrustedProxyCheck = true
+		cfg.TrustedProxies = opts.TrustedProxies
+		cfg.EnableIPValidation = true
+	}
+	s.app = fiber.New(cfg)
 	s.routes()
 	return s, nil
 }
