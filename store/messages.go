@@ -123,7 +123,11 @@ func (s *Store) AppendMessage(ctx context.Context, m *chat.Message) error {
 	tail := make(tailDoc, 0, len(c.tail)+1)
 	tail = append(append(tail, c.tail...), body)
 	tail = tail[max(len(tail)-chat.TailSize, 0):]
-	update = append(update, bson.E{Key: "$set", Value: bson.D{{Key: "tail", Value: tail}}})
+	packed, err := tail.pack()
+	if err != nil {
+		return fmt.Errorf("store: encode tail: %w", err)
+	}
+	update = append(update, bson.E{Key: "$set", Value: bson.D{{Key: "tail", Value: packed}}})
 	if err := s.updateConversation(ctx, m.ConversationID, update); err != nil {
 		s.tails.drop(m.ConversationID) // the write may or may not have landed
 		return err
