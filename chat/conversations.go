@@ -29,6 +29,12 @@ func clip(s string, n int) string {
 // process through a lock, across processes through the store's unique
 // active key.
 func (s *Service) Start(ctx context.Context, a Actor, in StartInput) (*Conversation, bool, error) {
+	return s.start(ctx, a, in, KindChat, "")
+}
+
+// start is Start for a conversation of kind, with the email the visitor
+// left for an offline message. Both are stored with the conversation.
+func (s *Service) start(ctx context.Context, a Actor, in StartInput, kind Kind, email string) (*Conversation, bool, error) {
 	if a.Agent != nil || !ValidKey(a.VisitorID) || !ValidKey(a.Site) {
 		return nil, false, Errorf(CodeForbidden, "only visitors start conversations")
 	}
@@ -44,13 +50,14 @@ func (s *Service) Start(ctx context.Context, a Actor, in StartInput) (*Conversat
 		ID:        NewID(),
 		Site:      a.Site,
 		VisitorID: a.VisitorID,
-		Kind:      KindChat,
+		Kind:      kind,
 		Status:    StatusOpen,
 		Topic:     clip(in.Topic, 64),
 		Lang:      clip(in.Lang, 16),
 		PageURL:   clip(in.PageURL, 1024),
 		Referrer:  clip(in.Referrer, 1024),
 		UserAgent: clip(in.UserAgent, 512),
+		Email:     email,
 		CreatedAt: now,
 		UpdatedAt: now,
 	}
@@ -108,12 +115,9 @@ func (s *Service) LeaveMessage(ctx context.Context, a Actor, in OfflineInput) (*
 			return nil, err
 		}
 	}
-	c, created, err := s.Start(ctx, a, StartInput{Lang: in.Lang, PageURL: in.PageURL})
+	c, _, err := s.start(ctx, a, StartInput{Lang: in.Lang, PageURL: in.PageURL}, KindOffline, email)
 	if err != nil {
 		return nil, err
-	}
-	if created {
-		c.Kind, c.Email = KindOffline, email
 	}
 	_, _, err = s.Send(ctx, a, SendInput{ConversationID: c.ID, Text: text})
 	if err != nil {
@@ -201,12 +205,20 @@ func (s *Service) MarkRead(ctx context.Context, a Actor, id string, seq int64) e
 
 // Typing tells the other side that the actor started or stopped typing.
 func (s *Service) Typing(ctx context.Context, a Actor, id string, typing bool) error {
-	c, err := s.conversation(ctx, a, id)
-	if err != nil {
-		return err
+	o, ok := s.owners.get(a.Site + "/" + id)
+	if !ok {
+		c, err := s.conversation(ctx, a, id)
+		if err != nil {
+			return err
+		}
+		o = owner{site: c.Site, visitorID: c.VisitorID}
+		s.owners.put(a.Site+"/"+id, o)
+	}
+	if o.site != a.Site || (a.Agent == nil && o.visitorID != a.VisitorID) || (a.Agent != nil && !a.Agent.CanAccess(a.Site)) {
+		return NotFound("conversation")
 	}
 	author := a.author()
-	s.publish(ctx, Event{Type: EventTyping, Site: c.Site, ConversationID: c.ID, VisitorID: c.VisitorID, Author: &author, Typing: typing, Origin: a.Conn})
+	s.publish(ctx, Event{Type: EventTyping, Site: o.site, ConversationID: id, VisitorID: o.visitorID, Author: &author, Typing: typing, Origin: a.Conn})
 	return nil
 }
 

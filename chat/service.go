@@ -26,6 +26,9 @@ type Service struct {
 	now   func() time.Time
 	log   *slog.Logger
 	locks *keyedMutex
+	// owners caches who owns each conversation, which never changes, so
+	// that typing frames, the most frequent of all, need no database read.
+	owners ownerCache
 }
 
 // NewService returns a Service. now may be nil for time.Now.
@@ -36,7 +39,7 @@ func NewService(store Store, bus Bus, now func() time.Time, log *slog.Logger) *S
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{store: store, bus: bus, now: now, log: log, locks: newKeyedMutex()}
+	return &Service{store: store, bus: bus, now: now, log: log, locks: newKeyedMutex(), owners: ownerCache{m: map[string]owner{}}}
 }
 
 // Store returns the store the service writes to.

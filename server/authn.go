@@ -49,19 +49,30 @@ func agentActor(c *fiber.Ctx) (chat.Actor, error) {
 }
 
 // widgetCORS loads the site of a widget route and enforces its allowed
-// origins. A browser on another origin gets 403, and CORS headers name only
-// an allowed caller.
+// origins. A browser on another origin gets 403; only an allowed caller
+// gets the CORS headers that let it send requests.
 func (s *Server) widgetCORS(c *fiber.Ctx) error {
-	site, err := s.site(c.UserContext(), c.Params("site"))
-	if err != nil {
+	origin := c.Get(fiber.HeaderOrigin)
+	h := &c.Response().Header
+	// A refusal names the caller's origin too, so that the loader can read
+	// the 403 or 404 and remove its bubble: a response hidden by CORS looks
+	// like a network failure, after which the loader keeps the bubble. It
+	// allows no methods or headers, so a refused page's preflights fail.
+	refuse := func(err error) error {
+		if origin != "" {
+			h.Set(fiber.HeaderAccessControlAllowOrigin, origin)
+			h.Add(fiber.HeaderVary, "Origin")
+		}
 		return err
 	}
-	origin := c.Get(fiber.HeaderOrigin)
+	site, err := s.site(c.UserContext(), c.Params("site"))
+	if err != nil {
+		return refuse(err)
+	}
 	if !s.originAllowed(site, origin) {
-		return chat.Errorf(chat.CodeForbidden, "origin not allowed for this site")
+		return refuse(chat.Errorf(chat.CodeForbidden, "origin not allowed for this site"))
 	}
 	if origin != "" {
-		h := &c.Response().Header
 		h.Set(fiber.HeaderAccessControlAllowOrigin, origin)
 		h.Add(fiber.HeaderVary, "Origin")
 		h.Set(fiber.HeaderAccessControlAllowHeaders, "Authorization, Content-Type")

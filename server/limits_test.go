@@ -37,7 +37,8 @@ func TestSlowConsumerIsDroppedOthersCarryOn(t *testing.T) {
 		o.Limits.IPPer10s = 1 << 30
 		o.Limits.SitePer10s = 1 << 30
 	})
-	ctx := ctxT(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
 	v := e.mustVisitor(ctx, "site-a") // a reading tab
 	agent := e.mustAgentSocket(ctx, e.agentA)
 
