@@ -150,6 +150,9 @@ func (m *Main) syncIndex(ctx context.Context) error {
 	if err := m.index.IndexBatch(ctx, published); err != nil {
 		return err
 	}
+	if err := m.index.Compact(ctx); err != nil {
+		return err
+	}
 	m.Logger.Info("built FAQ index", "entries", len(published), "ms", time.Since(start).Milliseconds())
 	return nil
 }

@@ -37,11 +37,17 @@ const foldPairs = "" +
 	"牀床 綵彩 纔才 鉅巨 淒凄 悽凄 祕秘 暱昵 蒐搜 擡抬 擷撷 誌志 憂忧 慫怂 愾忾 輿舆 嚮向 衹只 祇只 閤合 餵喂 覆复 壟垄 饑饥 飢饥 鐲镯 鋒锋 "
 
 // folder maps characters before analysis: traditional Chinese to
-// simplified.
+// simplified, and full-width ASCII, which Chinese and Japanese input
+// methods type (２ＦＡ), to ASCII. bleve's cjk_width filter folds width too,
+// but only after its tokenizer has split the full-width text apart.
 type folder map[rune]rune
 
 func newFolder() folder {
 	f := make(folder)
+	for r := rune(0xFF01); r <= 0xFF5E; r++ {
+		f[r] = r - 0xFEE0
+	}
+	f['\u3000'] = ' ' // ideographic space
 	for _, pair := range strings.Fields(foldPairs) {
 		r := []rune(pair)
 		f[r[0]] = r[1]
@@ -49,7 +55,7 @@ func newFolder() folder {
 	return f
 }
 
-// fold returns s with every known traditional character replaced.
+// fold returns s with every known character replaced.
 func (f folder) fold(s string) string {
 	mapped := false
 	for _, r := range s {

@@ -20,8 +20,9 @@ import (
 // mappingVersion it was built with.
 const versionKey = "kefu_mapping_version"
 
-// idSep joins a site and an entry id into a document id. It cannot appear in
-// a site key, so the id of a hit is recovered by cutting off the site.
+// idSep joins a site and an entry id into a document id. Site keys and ids
+// are printable, so it occurs in neither, and as Suggest matches the site
+// exactly, cutting off the site and idSep recovers the id.
 const idSep = "\x1f"
 
 // Index is a site-partitioned full-text index of published FAQ entries. It
@@ -31,6 +32,7 @@ type Index struct {
 	opts    options
 	fold    folder
 	created bool
+	mem     bool // an in-memory scorch index runs no merger to compact it
 }
 
 // Open opens the on-disk index in dir, creating it if it is missing. An
@@ -56,7 +58,7 @@ func openMem(o options) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search: create memory index: %w", err)
 	}
-	return &Index{bi: bi, opts: o, fold: newFolder(), created: true}, nil
+	return &Index{bi: bi, opts: o, fold: newFolder(), created: true, mem: true}, nil
 }
 
 func open(dir string, o options) (*Index, error) {
@@ -118,8 +120,11 @@ func (x *Index) Created() bool { return x.created }
 
 // Compact merges the index's segments into one, which makes queries faster
 // after many entries were indexed at once, as in a rebuild. It blocks until
-// done or ctx ends.
+// done. An in-memory index is left as it is.
 func (x *Index) Compact(ctx context.Context) error {
+	if x.mem {
+		return ctx.Err()
+	}
 	ix, err := x.bi.Advanced()
 	if err != nil {
 		return fmt.Errorf("search: compact: %w", err)

@@ -32,7 +32,7 @@ import (
 // mappingVersion is stored inside an on-disk index. Change it whenever
 // indexMapping or the text put into the index changes, so that Open rebuilds
 // indexes made the old way instead of silently mismatching queries.
-const mappingVersion = "faq-1"
+const mappingVersion = "faq-2"
 
 // Field names of the indexed document. The question and its alternatives
 // share one field, the answer has another. Both exist twice: as analysed
@@ -59,12 +59,7 @@ func stemLanguages() []string {
 
 // hasStemmer reports whether lang, a primary language subtag, is stemmed.
 func hasStemmer(lang string) bool {
-	for _, l := range stemLanguages() {
-		if l == lang {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(stemLanguages(), lang)
 }
 
 // cjkMode chooses how the text analyzer splits Chinese, Japanese and Korean
@@ -91,10 +86,11 @@ type options struct {
 	unigrams  unigramPolicy
 }
 
-func defaultOptions() options { return options{cjk: cjkGrams, unigrams: unigramsShort} }
+func defaultOptions() options { return options{cjk: cjkGrams, unigrams: unigramsAll} }
 
 // unigramPolicy says when Suggest looks up single CJK characters of the
-// query that are also part of a pair.
+// query that are also part of a pair. Looking all of them up ranks best
+// (see docs/benchmarks.md); the others trade some of that for speed.
 type unigramPolicy int
 
 const (
@@ -112,7 +108,7 @@ const shortQueryRunes = 4
 // indexMapping defines the whole index: one document type per stemming
 // language plus a plain one, each with the site and language as exact
 // keywords and the question, alternatives and answer as analysed text.
-// Nothing is stored: the caller loads the entries by id.
+// Only the language is stored; the caller loads the entries by id.
 func indexMapping(o options) (*mapping.IndexMappingImpl, error) {
 	im := mapping.NewIndexMapping()
 	im.DefaultAnalyzer = textAnalyzer
@@ -135,13 +131,13 @@ func indexMapping(o options) (*mapping.IndexMappingImpl, error) {
 }
 
 // addTextAnalyzers defines the analyzers of the unstemmed fields. Both
-// split words with Unicode rules, fold full-width forms, lower-case and drop
-// English stop words. Questions and alternatives then get every CJK
-// character and every pair of neighbours, so that one typed character finds
-// them; answers get pairs only, which keeps their long postings out of
-// every single-character lookup (see suggest.go).
+// split words with Unicode rules, fold full-width forms, lower-case, drop
+// English stop words and treat Hangul words as CJK text. Questions and
+// alternatives then get every CJK character and every pair of neighbours,
+// so that one typed character finds them; answers get pairs only, which
+// keeps their long postings out of every single-character lookup.
 func addTextAnalyzers(im *mapping.IndexMappingImpl, o options) error {
-	common := []string{cjk.WidthName, lowercase.Name, en.StopName}
+	common := []string{cjk.WidthName, lowercase.Name, en.StopName, hangulFilterName}
 	analyzer := func(name, tokenizer string, filters ...string) error {
 		return im.AddCustomAnalyzer(name, map[string]any{
 			"type":          custom.Name,

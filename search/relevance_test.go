@@ -89,9 +89,11 @@ func head(s []string, n int) []string { return s[:min(n, len(s))] }
 // queries. The bars sit a little under the measured figures (see
 // docs/benchmarks.md), so that a change that makes answers worse fails.
 func TestRelevance(t *testing.T) {
+	// Measured: zh top1 0.944 top3 0.986 mrr 0.963; en top1 0.821 top3
+	// 0.974 mrr 0.896.
 	bars := map[string]struct{ top1, top3, mrr float64 }{
-		"zh": {0.80, 0.90, 0.85},
-		"en": {0.80, 0.90, 0.85},
+		"zh": {0.90, 0.95, 0.93},
+		"en": {0.78, 0.93, 0.86},
 	}
 	x := mustOpenMem(t, defaultOptions())
 	mustIndex(t, x, loadDemo(t)...)
@@ -149,7 +151,7 @@ func TestCompareAnalyzers(t *testing.T) {
 func candidates(t testing.TB) []analyzerCandidate {
 	return append([]analyzerCandidate{
 		{"unigram+bigram (chosen)", defaultOptions()},
-		{"unigram+bigram, all unigrams queried", options{cjk: cjkGrams, unigrams: unigramsAll}},
+		{"unigram+bigram, unigrams queried if ≤4 CJK chars", options{cjk: cjkGrams, unigrams: unigramsShort}},
 		{"unigram+bigram, isolated unigrams queried", options{cjk: cjkGrams, unigrams: unigramsIsolated}},
 		{"bigram only (bleve cjk)", options{cjk: cjkBigrams}},
 	}, extraCandidates(t)...)

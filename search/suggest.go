@@ -31,7 +31,6 @@ const (
 	boostAsked    = 3.0
 	boostAnswer   = 1.0
 	weightUnigram = 0.5
-	weightStem    = 0.7
 	// langBoost multiplies the score of entries in the visitor's language,
 	// so that they rank first without hiding other languages when they are
 	// all that matches.
