@@ -126,15 +126,9 @@ func (m *Main) loadSampleFAQ(ctx context.Context, site string, now time.Time) er
 // syncIndex rebuilds the FAQ index from the database when it is new or
 // out of step with it.
 func (m *Main) syncIndex(ctx context.Context) error {
-	all, err := m.store.ListFAQ(ctx, m.Config.SiteKey)
+	published, err := m.publishedFAQ(ctx, m.Config.SiteKey)
 	if err != nil {
 		return err
-	}
-	var published []chat.FAQ
-	for _, f := range all {
-		if f.Published {
-			published = append(published, f)
-		}
 	}
 	n, err := m.index.Count(ctx)
 	if err != nil {
@@ -143,16 +137,35 @@ func (m *Main) syncIndex(ctx context.Context) error {
 	if !m.index.Created() && n == uint64(len(published)) {
 		return nil
 	}
+	return m.reindex(ctx, m.Config.SiteKey, published)
+}
+
+func (m *Main) publishedFAQ(ctx context.Context, site string) ([]chat.FAQ, error) {
+	all, err := m.store.ListFAQ(ctx, site)
+	if err != nil {
+		return nil, err
+	}
+	published := all[:0]
+	for _, f := range all {
+		if f.Published {
+			published = append(published, f)
+		}
+	}
+	return published, nil
+}
+
+// reindex replaces the index of a site's FAQ with entries.
+func (m *Main) reindex(ctx context.Context, site string, entries []chat.FAQ) error {
 	start := time.Now()
-	if err := m.index.DeleteSite(ctx, m.Config.SiteKey); err != nil {
+	if err := m.index.DeleteSite(ctx, site); err != nil {
 		return err
 	}
-	if err := m.index.IndexBatch(ctx, published); err != nil {
+	if err := m.index.IndexBatch(ctx, entries); err != nil {
 		return err
 	}
 	if err := m.index.Compact(ctx); err != nil {
 		return err
 	}
-	m.Logger.Info("built FAQ index", "entries", len(published), "ms", time.Since(start).Milliseconds())
+	m.Logger.Info("built FAQ index", "site", site, "entries", len(entries), "ms", time.Since(start).Milliseconds())
 	return nil
 }

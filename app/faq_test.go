@@ -2,7 +2,10 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -190,5 +193,70 @@ func TestSuggestionsPushedWhileWaiting(t *testing.T) {
 		if f.Type == "pong" {
 			break
 		}
+	}
+}
+
+func TestFAQImportExport(t *testing.T) {
+	m, _ := startMain(t, testConfig(t, t.TempDir()))
+	defer m.Close(context.Background())
+	ctx := context.Background()
+	c := client.New(m.URL())
+	token, err := c.Login(ctx, "admin@example.com", m.AdminPassword, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := m.Store().ListFAQ(ctx, "demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	post := func(format, body string) (*http.Response, string) {
+		req, _ := http.NewRequest("POST", m.URL()+"/api/v1/faq/import?format="+format, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res, string(b)
+	}
+	bad := "lang,category,question,answer\n" +
+		"en,pets,Can I pay with a parrot?,No.\n" +
+		"en,pets,,An answer without a question\n" +
+		"xx yy,pets,Bad language?,Yes\n"
+	res, body := post("csv", bad)
+	if res.StatusCode != 400 || !strings.Contains(body, `"line":3`) || !strings.Contains(body, `"line":4`) {
+		t.Fatalf("bad import: %d %s", res.StatusCode, body)
+	}
+	if after, _ := m.Store().ListFAQ(ctx, "demo"); len(after) != len(before) {
+		t.Fatalf("a bad file was half imported: %d entries, had %d", len(after), len(before))
+	}
+	good := "lang,category,question,answer,alternatives\n" +
+		"en,pets,Can I pay with a parrot?,No; we take cards and bank transfers.,parrot payment|bird money\n" +
+		"zh-CN,宠物,可以用鹦鹉付款吗？,不可以。,鹦鹉支付\n"
+	res, body = post("csv", good)
+	if res.StatusCode != 200 || !strings.Contains(body, `"imported":2`) {
+		t.Fatalf("good import: %d %s", res.StatusCode, body)
+	}
+	if r := suggest(t, c, "demo", "en", "parrot"); !hasQuestion(r, "Can I pay with a parrot?") {
+		t.Fatalf("imported entry not suggested: %+v", r)
+	}
+	if r := suggest(t, c, "demo", "zh-CN", "鹦"); !hasQuestion(r, "可以用鹦鹉付款吗？") {
+		t.Fatalf("imported Chinese entry not suggested by one character: %+v", r)
+	}
+	req, _ := http.NewRequest("GET", m.URL()+"/api/v1/faq/export?format=json", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	exp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer exp.Body.Close()
+	b, _ := io.ReadAll(exp.Body)
+	var entries []map[string]any
+	if err := json.Unmarshal(b, &entries); err != nil || len(entries) != len(before)+2 {
+		t.Fatalf("export: %d entries, %v", len(entries), err)
+	}
+	if !strings.Contains(exp.Header.Get("Content-Disposition"), "faq-demo.json") {
+		t.Fatalf("export headers: %v", exp.Header)
 	}
 }

@@ -13,12 +13,22 @@ import (
 func (m *Main) followFAQ() (unsubscribe func(), err error) {
 	return m.bus.Subscribe(chat.FAQSubject, func(data []byte) {
 		var e chat.Event
-		if err := json.Unmarshal(data, &e); err != nil || e.FAQ == nil || !chat.ValidKey(e.FAQ.Site) {
+		if err := json.Unmarshal(data, &e); err != nil || !chat.ValidKey(e.Site) || (e.FAQ != nil && e.FAQ.Site != e.Site) {
 			m.Logger.Warn("bad FAQ event on bus", "err", err)
 			return
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
+		if e.FAQ == nil { // a whole site, after an import
+			entries, err := m.publishedFAQ(ctx, e.Site)
+			if err == nil {
+				err = m.reindex(ctx, e.Site, entries)
+			}
+			if err != nil {
+				m.Logger.Error("reindex FAQ", "site", e.Site, "err", err)
+			}
+			return
+		}
 		if e.Deleted || !e.FAQ.Published {
 			err = m.index.Delete(ctx, e.FAQ.Site, e.FAQ.ID)
 		} else {

@@ -29,6 +29,9 @@ type Error struct {
 	Code    Code
 	Message string
 	Err     error
+	// Details, if set, is shown to the caller with the message, such as
+	// the bad rows of an imported file.
+	Details any
 }
 
 func (e *Error) Error() string {

@@ -34,7 +34,8 @@ type Event struct {
 	// Node and Agents carry one node's count of online agents (presence).
 	Node   string `json:"node,omitempty"`
 	Agents int    `json:"agents,omitempty"`
-	// FAQ is a changed FAQ entry; Deleted says it is gone.
+	// FAQ is a changed FAQ entry; Deleted says it is gone. A faq event
+	// without an entry asks for the site's whole FAQ to be reindexed.
 	FAQ     *FAQ `json:"faq,omitempty"`
 	Deleted bool `json:"deleted,omitempty"`
 }

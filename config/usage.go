@@ -9,7 +9,9 @@ import (
 const usageIntro = `kefu: self-hosted live-chat customer support in one binary.
 
 Usage:
-  kefu [flags]
+  kefu [flags]                     run the server
+  kefu faq import|export [flags]   move FAQ entries in and out of a running kefu
+                                   (kefu faq import -h for more)
 
 With no settings, kefu listens on :8080 with an embedded database (FerretDB
 on SQLite, in the data dir) and an in-process bus, creates a site and an

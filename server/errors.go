@@ -50,7 +50,12 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	if fe != nil {
 		st = fe.Code
 	}
-	return c.Status(st).JSON(fiber.Map{"error": fiber.Map{"code": code, "message": msg}})
+	body := fiber.Map{"code": code, "message": msg}
+	var ce *chat.Error
+	if errors.As(err, &ce) && ce.Details != nil && code != chat.CodeInternal {
+		body["details"] = ce.Details
+	}
+	return c.Status(st).JSON(fiber.Map{"error": body})
 }
 
 func fiberCode(st int) chat.Code {

@@ -55,6 +55,8 @@ func (s *Server) routes() {
 	ag.Get("/feedback", s.handleListFeedback)
 	ag.Get("/faq", s.handleListFAQ)
 	ag.Post("/faq", s.handleCreateFAQ)
+	ag.Post("/faq/import", s.handleImportFAQ)
+	ag.Get("/faq/export", s.handleExportFAQ)
 	ag.Get("/faq/:id", s.handleGetFAQ)
 	ag.Put("/faq/:id", s.handleUpdateFAQ)
 	ag.Delete("/faq/:id", s.handleDeleteFAQ)

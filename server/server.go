@@ -103,7 +103,7 @@ func New(opts Options) (*Server, error) {
 	s.hub = newHub(s)
 	cfg := fiber.Config{
 		ErrorHandler:          s.handleError,
-		BodyLimit:             1 << 20,
+		BodyLimit:             8 << 20, // FAQ imports; JSON bodies are decoded into bounded structs
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           120 * time.Second,

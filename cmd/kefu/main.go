@@ -25,6 +25,9 @@ func main() {
 }
 
 func run(args []string) error {
+	if len(args) > 0 && args[0] == "faq" {
+		return runFAQ(args[1:], os.Stdout, os.Stderr, os.Getenv)
+	}
 	return serve(args, os.Stdout, nil)
 }
 

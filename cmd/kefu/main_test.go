@@ -3,7 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -11,6 +15,7 @@ import (
 
 	"github.com/kefu/kefu/app"
 	"github.com/kefu/kefu/client"
+	"github.com/kefu/kefu/config"
 )
 
 // syncBuffer is an io.Writer safe for the server's goroutines.
@@ -77,5 +82,45 @@ func TestSIGTERMClosesSocketsWithReconnectCode(t *testing.T) {
 	// New connections are refused once it is down.
 	if _, err := http.Get(m.URL() + "/healthz"); err == nil {
 		t.Fatal("still serving after shutdown")
+	}
+}
+
+func TestFAQCommands(t *testing.T) {
+	dir := t.TempDir()
+	cfg, err := config.Load([]string{"-addr", "127.0.0.1:0", "-data-dir", dir, "-log-level", "error", "-admin-password", "faq-cli-pw"}, func(string) string { return "" }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := app.New(cfg, io.Discard)
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close(context.Background())
+	env := func(k string) string {
+		return map[string]string{"KEFU_PUBLIC_URL": m.URL(), "KEFU_ADMIN_PASSWORD": "faq-cli-pw"}[k]
+	}
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte("lang,question,answer\nen,Fine?,Yes\nen,,No question\n"), 0o600)
+	var stdout, stderr bytes.Buffer
+	if err := runFAQ([]string{"import", bad}, &stdout, &stderr, env); err == nil || !strings.Contains(stderr.String(), "bad.csv:3:") {
+		t.Fatalf("bad import: %v\n%s", err, stderr.String())
+	}
+	good := filepath.Join(dir, "good.json")
+	os.WriteFile(good, []byte(`[{"id":"cli-1","lang":"en","category":"cli","question":"Is there a command line?","answer":"Yes: kefu faq."}]`), 0o600)
+	stderr.Reset()
+	if err := runFAQ([]string{"import", good}, &stdout, &stderr, env); err != nil || !strings.Contains(stderr.String(), "imported 1 entries") || !strings.Contains(stderr.String(), "100%") {
+		t.Fatalf("good import: %v\n%s", err, stderr.String())
+	}
+	out := filepath.Join(dir, "out.csv")
+	if err := runFAQ([]string{"export", out}, &stdout, &stderr, env); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(out)
+	header, _, _ := strings.Cut(string(b), "\n")
+	if !strings.Contains(string(b), "Is there a command line?") || !strings.Contains(header, "question") {
+		t.Fatalf("export:\n%.300s", b)
+	}
+	if err := runFAQ([]string{"import", good}, &stdout, &stderr, func(string) string { return "" }); err == nil || !strings.Contains(err.Error(), "KEFU_ADMIN_PASSWORD") {
+		t.Fatalf("no password: %v", err)
 	}
 }
