@@ -63,7 +63,19 @@ func startEnv(t testing.TB, opts ...envOption) *env {
 
 func startEnvWithStore(t testing.TB, st chat.Store, b chat.Bus, opts ...envOption) *env {
 	t.Helper()
+	e := startNode(t, st, b, opts...)
 	ctx := context.Background()
+	e.siteA = e.mustSite(ctx, st, "site-a", nil)
+	e.siteB = e.mustSite(ctx, st, "site-b", nil)
+	e.agentAID, e.agentA = e.mustAgent(ctx, st, "a@example.com", "site-a")
+	_, e.agentB = e.mustAgent(ctx, st, "b@example.com", "site-b")
+	return e
+}
+
+// startNode starts one kefu server on st and b, with no data of its own:
+// one node of several that share a database and a bus.
+func startNode(t testing.TB, st chat.Store, b chat.Bus, opts ...envOption) *env {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -98,10 +110,6 @@ func startEnvWithStore(t testing.TB, st chat.Store, b chat.Bus, opts ...envOptio
 	if s, ok := st.(*store.Store); ok {
 		e.store = s
 	}
-	e.siteA = e.mustSite(ctx, st, "site-a", nil)
-	e.siteB = e.mustSite(ctx, st, "site-b", nil)
-	e.agentAID, e.agentA = e.mustAgent(ctx, st, "a@example.com", "site-a")
-	_, e.agentB = e.mustAgent(ctx, st, "b@example.com", "site-b")
 	return e
 }
 

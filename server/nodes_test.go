@@ -1,0 +1,74 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"testing"
+
+	"github.com/kefu/kefu/bus"
+	"github.com/kefu/kefu/bus/natstest"
+	"github.com/kefu/kefu/client"
+)
+
+// TestTwoNodesOverNATS runs two kefu servers that share a database and an
+// embedded NATS server. A visitor on one node and an agent on the other
+// chat live, and presence crosses nodes.
+func TestTwoNodesOverNATS(t *testing.T) {
+	ctx := ctxT(t)
+	url := natstest.Start(t)
+	connect := func() *bus.NATS {
+		n, err := bus.ConnectNATS(ctx, url, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = n.Close() })
+		return n
+	}
+	st := mustOpenStore(t)
+	roomy := func(o *serverOptions) { o.Limits.VisitorPer10s = 1000 }
+	one := startEnvWithStore(t, st, connect(), roomy)
+	two := startNode(t, st, connect(), roomy)
+	two.agentA, two.agentB = one.agentA, one.agentB // same secret, same database
+
+	v := one.mustVisitor(ctx, "site-a")
+	agent := two.mustAgentSocket(ctx, one.agentA)
+	if f, err := v.ws.ExpectType(ctx, "presence"); err != nil || f.AgentsOnline == nil || !*f.AgentsOnline {
+		t.Fatalf("presence across nodes: %v %s", err, f.Raw)
+	}
+	for i := 1; i <= 20; i++ {
+		if err := v.ws.Send(client.Frame{Type: "send", ConversationID: v.conv.ID, ClientID: fmt.Sprintf("n%d", i), Text: "hi"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := int64(1); i <= 20; i++ {
+		f, err := agent.ExpectType(ctx, "message")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Message.Seq != i {
+			t.Fatalf("agent on node two got seq %d, want %d", f.Message.Seq, i)
+		}
+	}
+	// The agent answers through node two's REST API.
+	if _, err := two.client().Reply(context.Background(), one.agentA, v.conv.ID, "来自另一节点", ""); err != nil {
+		t.Fatal(err)
+	}
+	if f, err := v.ws.ExpectType(ctx, "message"); err != nil || f.Message.Text != "来自另一节点" {
+		t.Fatalf("visitor on node one: %v %s", err, f.Raw)
+	}
+	// An agent of site B on node two hears nothing of site A.
+	b := two.mustAgentSocket(ctx, one.agentB)
+	if err := v.ws.Send(client.Frame{Type: "send", ConversationID: v.conv.ID, ClientID: "secret", Text: "site A only"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := agent.Expect(ctx, func(f client.Frame) bool { return f.Type == "message" && f.Message.ClientID == "secret" }); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Send(client.Frame{Type: "ping"}); err != nil {
+		t.Fatal(err)
+	}
+	if f, err := b.Next(ctx); err != nil || f.Type != "pong" {
+		t.Fatalf("site B's agent got %s before its pong", f.Raw)
+	}
+}
