@@ -119,6 +119,11 @@ func (m *Main) Run(ctx context.Context) error {
 		return fmt.Errorf("build widget: %w", err)
 	}
 	svc := chat.NewService(m.store, m.bus, nil, m.Logger)
+	if cfg.Embedded() {
+		// The embedded database serves this process only, so every change
+		// to a conversation passes through this service.
+		svc.CacheConversations(10_000)
+	}
 	m.server, err = server.New(server.Options{
 		Service:   svc,
 		Store:     m.store,

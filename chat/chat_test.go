@@ -138,3 +138,33 @@ func TestValidateFAQ(t *testing.T) {
 		})
 	}
 }
+
+func TestConversationCacheCopies(t *testing.T) {
+	c := &convCache{max: 2, m: map[string]*Conversation{}}
+	conv := &Conversation{ID: "c1", LastSeq: 1, Tail: []Message{{Seq: 1}}}
+	c.put("s/c1", conv)
+	conv.Tail[0].Text = "changed after put"
+	got, ok := c.get("s/c1")
+	if !ok || got.Tail[0].Text != "" {
+		t.Fatalf("cache shares memory with the caller: %+v", got)
+	}
+	got.Tail = append(got.Tail, Message{Seq: 2})
+	if again, _ := c.get("s/c1"); len(again.Tail) != 1 {
+		t.Fatal("cache shares memory with a reader")
+	}
+	for i := int64(2); i <= TailSize+10; i++ {
+		conv.withMessage(&Message{Seq: i})
+	}
+	if len(conv.Tail) != TailSize || conv.Tail[0].Seq != 11 || conv.LastSeq != TailSize+10 {
+		t.Fatalf("tail after appends: %d entries from seq %d, last %d", len(conv.Tail), conv.Tail[0].Seq, conv.LastSeq)
+	}
+	c.put("s/c2", conv)
+	c.put("s/c3", conv) // over max: starts over
+	if _, ok := c.get("s/c1"); ok {
+		t.Fatal("cache grew past its bound")
+	}
+	var none *convCache
+	if _, ok := none.get("x"); ok {
+		t.Fatal("a nil cache found something")
+	}
+}

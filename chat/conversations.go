@@ -135,19 +135,21 @@ func (s *Service) SetStatus(ctx context.Context, a Actor, id string, status Stat
 	if a.Agent == nil && status != StatusResolved {
 		return nil, Errorf(CodeForbidden, "visitors may only end a conversation")
 	}
-	unlock := s.locks.lock(a.Site + "/" + id)
-	defer unlock()
-	c, err := s.conversation(ctx, a, id)
-	if err != nil {
-		return nil, err
+	changed, now := false, s.now().UTC()
+	c, err := s.update(ctx, a, id, func(c *Conversation) error {
+		if c.Status == status {
+			return nil
+		}
+		changed = true
+		return s.store.SetStatus(ctx, c.Site, c.ID, status, now)
+	}, func(c *Conversation) {
+		if changed {
+			c.Status, c.UpdatedAt = status, now
+		}
+	})
+	if err != nil || !changed {
+		return c, err
 	}
-	if c.Status == status {
-		return c, nil
-	}
-	if err := s.store.SetStatus(ctx, c.Site, c.ID, status, s.now().UTC()); err != nil {
-		return nil, err
-	}
-	c.Status = status
 	s.publish(ctx, Event{Type: EventStatus, Site: c.Site, ConversationID: c.ID, VisitorID: c.VisitorID, Status: status, Origin: a.Conn})
 	return c, nil
 }
@@ -158,45 +160,53 @@ func (s *Service) Assign(ctx context.Context, a Actor, id, agentID string) (*Con
 		return nil, Errorf(CodeForbidden, "only agents assign conversations")
 	}
 	if agentID != "" {
+		if !ValidKey(agentID) {
+			return nil, NotFound("agent")
+		}
 		other, err := s.store.Agent(ctx, agentID)
-		if err != nil || !ValidKey(agentID) || !other.CanAccess(a.Site) {
+		if err != nil || !other.CanAccess(a.Site) {
 			return nil, NotFound("agent")
 		}
 	}
-	unlock := s.locks.lock(a.Site + "/" + id)
-	defer unlock()
-	c, err := s.conversation(ctx, a, id)
+	now := s.now().UTC()
+	c, err := s.update(ctx, a, id, func(c *Conversation) error {
+		return s.store.SetAssignee(ctx, c.Site, c.ID, agentID, now)
+	}, func(c *Conversation) { c.AssigneeID, c.UpdatedAt = agentID, now })
 	if err != nil {
 		return nil, err
 	}
-	if err := s.store.SetAssignee(ctx, c.Site, c.ID, agentID, s.now().UTC()); err != nil {
-		return nil, err
-	}
-	c.AssigneeID = agentID
 	s.publish(ctx, Event{Type: EventConversation, Site: c.Site, ConversationID: c.ID, VisitorID: c.VisitorID, Conversation: c, Origin: a.Conn})
 	return c, nil
 }
 
 // MarkRead records that the actor's side has read up to seq.
 func (s *Service) MarkRead(ctx context.Context, a Actor, id string, seq int64) error {
-	unlock := s.locks.lock(a.Site + "/" + id)
-	defer unlock()
-	c, err := s.conversation(ctx, a, id)
-	if err != nil {
-		return err
-	}
-	if seq < 0 || seq > c.LastSeq {
-		return Invalid("seq is beyond the conversation's last message")
-	}
 	author := a.author()
-	cur := c.VisitorReadSeq
-	if author.Type == AuthorAgent {
-		cur = c.AgentReadSeq
-	}
-	if seq <= cur {
-		return nil
-	}
-	if err := s.store.SetReadSeq(ctx, c.Site, c.ID, author.Type, seq); err != nil {
+	moved := false
+	c, err := s.update(ctx, a, id, func(c *Conversation) error {
+		if seq < 0 || seq > c.LastSeq {
+			return Invalid("seq is beyond the conversation's last message")
+		}
+		cur := c.VisitorReadSeq
+		if author.Type == AuthorAgent {
+			cur = c.AgentReadSeq
+		}
+		if seq <= cur {
+			return nil
+		}
+		moved = true
+		return s.store.SetReadSeq(ctx, c.Site, c.ID, author.Type, seq)
+	}, func(c *Conversation) {
+		if !moved {
+			return
+		}
+		if author.Type == AuthorAgent {
+			c.AgentReadSeq = seq
+		} else {
+			c.VisitorReadSeq = seq
+		}
+	})
+	if err != nil || !moved {
 		return err
 	}
 	s.publish(ctx, Event{Type: EventRead, Site: c.Site, ConversationID: c.ID, VisitorID: c.VisitorID, Author: &author, Seq: seq, Origin: a.Conn})
@@ -230,16 +240,14 @@ func (s *Service) Rate(ctx context.Context, a Actor, id string, rating int, comm
 	if a.Agent != nil {
 		return Errorf(CodeForbidden, "only the visitor rates a conversation")
 	}
-	unlock := s.locks.lock(a.Site + "/" + id)
-	defer unlock()
-	c, err := s.conversation(ctx, a, id)
-	if err != nil {
-		return err
-	}
-	if c.Status != StatusResolved {
-		return Errorf(CodeConflict, "only a resolved conversation can be rated")
-	}
-	return s.store.SetRating(ctx, c.Site, c.ID, rating, clip(comment, 1000))
+	comment = clip(comment, 1000)
+	_, err := s.update(ctx, a, id, func(c *Conversation) error {
+		if c.Status != StatusResolved {
+			return Errorf(CodeConflict, "only a resolved conversation can be rated")
+		}
+		return s.store.SetRating(ctx, c.Site, c.ID, rating, comment)
+	}, func(c *Conversation) { c.Rating, c.RatingComment = rating, comment })
+	return err
 }
 
 // List returns a page of a site's conversations for an agent, or a

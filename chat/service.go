@@ -29,6 +29,8 @@ type Service struct {
 	// owners caches who owns each conversation, which never changes, so
 	// that typing frames, the most frequent of all, need no database read.
 	owners ownerCache
+	// convs, when set, keeps conversations in memory; see convCache.
+	convs *convCache
 }
 
 // NewService returns a Service. now may be nil for time.Now.
@@ -71,13 +73,36 @@ func (s *Service) conversation(ctx context.Context, a Actor, id string) (*Conver
 	if a.Agent != nil && !a.Agent.CanAccess(a.Site) {
 		return nil, NotFound("conversation")
 	}
-	c, err := s.store.Conversation(ctx, a.Site, id)
-	if err != nil {
-		return nil, err
+	c, ok := s.convs.get(a.Site + "/" + id)
+	if !ok {
+		var err error
+		if c, err = s.store.Conversation(ctx, a.Site, id); err != nil {
+			return nil, err
+		}
 	}
 	if c.Site != a.Site || (a.Agent == nil && c.VisitorID != a.VisitorID) {
 		return nil, NotFound("conversation")
 	}
+	return c, nil
+}
+
+// update runs change on a conversation the actor may see, holding its
+// lock, and keeps the cached copy in step: write stores the change, and
+// apply makes the same change to the copy once write has succeeded.
+func (s *Service) update(ctx context.Context, a Actor, id string, write func(c *Conversation) error, apply func(c *Conversation)) (*Conversation, error) {
+	key := a.Site + "/" + id
+	unlock := s.locks.lock(key)
+	defer unlock()
+	c, err := s.conversation(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := write(c); err != nil {
+		s.convs.drop(key)
+		return nil, err
+	}
+	apply(c)
+	s.convs.put(key, c)
 	return c, nil
 }
 
@@ -125,13 +150,15 @@ func (s *Service) Send(ctx context.Context, a Actor, in SendInput) (*Message, bo
 	if in.Private && a.Agent == nil {
 		return nil, false, Invalid("only agents write private notes")
 	}
-	unlock := s.locks.lock(a.Site + "/" + in.ConversationID)
+	key := a.Site + "/" + in.ConversationID
+	unlock := s.locks.lock(key)
 	defer unlock()
 
 	c, err := s.conversation(ctx, a, in.ConversationID)
 	if err != nil {
 		return nil, false, err
 	}
+	s.convs.put(key, c)
 	for i := range c.Tail {
 		if c.Tail[i].ClientID == in.ClientID {
 			m := c.Tail[i]
@@ -155,9 +182,12 @@ func (s *Service) Send(ctx context.Context, a Actor, in SendInput) (*Message, bo
 		}
 		err := s.store.AppendMessage(ctx, m)
 		if err == nil {
+			c.withMessage(m)
+			s.convs.put(key, c)
 			s.publish(ctx, Event{Type: EventMessage, Site: c.Site, ConversationID: c.ID, VisitorID: c.VisitorID, Message: m, Origin: a.Conn})
 			return m, false, nil
 		}
+		s.convs.drop(key)
 		if !IsCode(err, CodeConflict) || attempt >= 3 {
 			return nil, false, err
 		}

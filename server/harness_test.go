@@ -83,8 +83,10 @@ func startNode(t testing.TB, st chat.Store, b chat.Bus, opts ...envOption) *env 
 	url := "http://" + ln.Addr().String()
 	issuer := auth.NewIssuer([]byte("test-secret-test-secret-test-secret!"), nil)
 	log := testLogger(t)
+	svc := chat.NewService(st, b, nil, log)
+	svc.CacheConversations(1000)
 	o := server.Options{
-		Service:   chat.NewService(st, b, nil, log),
+		Service:   svc,
 		Store:     st,
 		Bus:       b,
 		Issuer:    issuer,
