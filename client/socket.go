@@ -103,7 +103,7 @@ func (c *Client) DialRaw(ctx context.Context) (*Socket, error) {
 		}
 		return nil, fmt.Errorf("kefu: dial: %w", err)
 	}
-	s := &Socket{ws: ws, frames: make(chan Frame, 4096)}
+	s := &Socket{ws: ws, frames: make(chan Frame, 64)}
 	go s.readLoop()
 	return s, nil
 }
