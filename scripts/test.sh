@@ -10,6 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 GOTESTFLAGS=${GOTESTFLAGS:--race -timeout 15m}
+export KEFU_E2E_REQUIRED=1 # step 1 installs Chromium, so the browser tests must not skip
 
 step() { printf '\n==> %s\n' "$*"; }
 
