@@ -29,6 +29,17 @@ type topicView struct {
 	Label string `json:"label"`
 }
 
+// pickExact returns m's value for lang or its base language, or "".
+func pickExact(m map[string]string, lang string) string {
+	if v, ok := m[lang]; ok {
+		return v
+	}
+	if base, _, ok := strings.Cut(lang, "-"); ok {
+		return m[base]
+	}
+	return ""
+}
+
 // pick returns m's value for lang, then its base language, then def's.
 func pick(m map[string]string, lang, def string) string {
 	if v, ok := m[lang]; ok {
@@ -59,7 +70,7 @@ func (s *Server) handleWidgetConfig(c *fiber.Ctx) error {
 		Position:      w.Position,
 		Lang:          lang,
 		Languages:     w.Languages,
-		Greeting:      pick(w.Greeting, lang, w.DefaultLang),
+		Greeting:      pickExact(w.Greeting, lang), // else the widget greets in its own words
 		Topics:        make([]topicView, 0, len(w.Topics)),
 		BusinessHours: w.BusinessHours,
 		OpenNow:       chat.OpenAt(w.BusinessHours, s.opts.Now()),
