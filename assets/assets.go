@@ -1,5 +1,8 @@
 // Package assets holds kefu's own pages: the demo site served at / and the
-// agents' inbox at /inbox, and the demo site's sample FAQ.
+// agents' inbox at /inbox, and the demo site's sample FAQ. The inbox's
+// scripts and styles are in pages/inbox/, served at /inbox/assets/NAME;
+// they are plain ES modules that the browser loads as they are, with no
+// build step.
 package assets
 
 import (

@@ -1,6 +1,6 @@
 // Package e2e drives kefu's chat widget in headless Chromium, as a visitor
 // on a customer's page would, with the page served from another origin than
-// kefu. One kefu and one browser serve every test; each test gets a fresh
+// kefu; and the agents' inbox, as an agent would. One kefu and one browser serve every test; each test gets a fresh
 // browser context, so visitors never share storage.
 //
 // The tests skip when Chromium is not installed, unless KEFU_E2E_REQUIRED

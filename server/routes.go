@@ -19,6 +19,7 @@ func (s *Server) routes() {
 	app.Get("/chat/:site", s.handleChatPage)
 	app.Get("/", s.handleDemo)
 	app.Get("/inbox", s.handleInbox)
+	app.Get("/inbox/assets/:name", s.handleInboxAsset) // before the catch-all
 	app.Get("/inbox/*", s.handleInbox)
 
 	app.Get("/ws", s.upgrade, websocket.New(s.serveSocket, websocket.Config{

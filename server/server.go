@@ -68,6 +68,8 @@ type Server struct {
 	origin   string // kefu's own origin, scheme://host[:port]
 	sites    siteCache
 	draining atomic.Bool
+	// inboxFiles are the inbox's scripts and styles, by name.
+	inboxFiles map[string]staticFile
 }
 
 // New builds a Server and its route table.
@@ -99,6 +101,8 @@ func New(opts Options) (*Server, error) {
 		limits:  newLimiters(opts.Limits),
 		metrics: newMetrics(opts.Registry),
 		sites:   siteCache{sites: make(map[string]cachedSite)},
+
+		inboxFiles: loadStatic(opts.Pages, "inbox"),
 	}
 	s.hub = newHub(s)
 	cfg := fiber.Config{

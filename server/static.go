@@ -2,7 +2,10 @@ package server
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"io/fs"
+	"path"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -77,6 +80,75 @@ func (s *Server) handleDemo(c *fiber.Ctx) error {
 func (s *Server) handleInbox(c *fiber.Ctx) error {
 	c.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self' "+wsOrigin(s.origin)+"; frame-ancestors 'none'")
 	return s.servePage(c, "inbox.html")
+}
+
+// handleInboxAsset serves the inbox's scripts and styles. Their URLs are
+// stable, as ES modules import each other by name, so browsers revalidate
+// them with the ETag instead of caching them for good.
+func (s *Server) handleInboxAsset(c *fiber.Ctx) error {
+	f, ok := s.inboxFiles[c.Params("name")]
+	if !ok {
+		return chat.NotFound("asset")
+	}
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	c.Set(fiber.HeaderETag, f.etag)
+	if etagMatches(c.Get(fiber.HeaderIfNoneMatch), f.etag) {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	c.Set(fiber.HeaderContentType, f.ctype)
+	return c.Send(f.body)
+}
+
+// staticFile is a file read once at startup, with its ETag.
+type staticFile struct {
+	body  []byte
+	ctype string
+	etag  string
+}
+
+// staticTypes are the file types served from a pages folder; the type is
+// set by extension, never sniffed.
+var staticTypes = map[string]string{
+	".js":  "text/javascript; charset=utf-8",
+	".css": "text/css; charset=utf-8",
+}
+
+// loadStatic reads the scripts and styles directly in dir of pages. A
+// missing folder serves nothing.
+func loadStatic(pages fs.FS, dir string) map[string]staticFile {
+	files := make(map[string]staticFile)
+	if pages == nil {
+		return files
+	}
+	entries, err := fs.ReadDir(pages, dir)
+	if err != nil {
+		return files
+	}
+	for _, e := range entries {
+		ctype, ok := staticTypes[path.Ext(e.Name())]
+		if e.IsDir() || !ok {
+			continue
+		}
+		b, err := fs.ReadFile(pages, dir+"/"+e.Name())
+		if err != nil {
+			continue
+		}
+		sum := sha256.Sum256(b)
+		files[e.Name()] = staticFile{body: b, ctype: ctype, etag: `"` + hex.EncodeToString(sum[:8]) + `"`}
+	}
+	return files
+}
+
+// etagMatches reports whether an If-None-Match header names etag; weak
+// validators match too, as they may for GET.
+func etagMatches(header, etag string) bool {
+	for _, v := range strings.Split(header, ",") {
+		v = strings.TrimPrefix(strings.TrimSpace(v), "W/")
+		if v == etag || v == "*" {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Server) servePage(c *fiber.Ctx, name string) error {

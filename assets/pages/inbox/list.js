@@ -1,0 +1,130 @@
+// The conversation list: status tabs, and one row per conversation of the
+// chosen status, newest first.
+import { api } from './api.js';
+import { $, h, select, tablist, timeEl } from './dom.js';
+import { displayName, merge, q, state, unread } from './state.js';
+
+export function createList({ onOpen }) {
+  const ul = $('convs');
+  const tabs = document.querySelector('.status-tabs');
+  const more = $('more');
+  let cursor = '';
+  let loading = 0;
+
+  tablist(tabs, (t) => {
+    select(tabs, t);
+    state.status = t.dataset.status;
+    load();
+  });
+  select(tabs, tabs.querySelector('[aria-selected=true]'));
+
+  // Up and Down move between rows; Enter and Space open one (buttons).
+  ul.addEventListener('keydown', (e) => {
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+    const rows = [...ul.querySelectorAll('button.row')];
+    const i = rows.indexOf(document.activeElement);
+    if (i < 0) return;
+    e.preventDefault();
+    const next = rows[i + (e.key === 'ArrowDown' ? 1 : -1)];
+    if (next) next.focus();
+  });
+  ul.addEventListener('click', (e) => {
+    const b = e.target.closest('button.row');
+    if (b) onOpen(b.dataset.id);
+  });
+  more.addEventListener('click', () => load(true));
+
+  // load fetches the first page of the chosen status, or the next one.
+  async function load(next) {
+    const n = ++loading;
+    const status = state.status;
+    let path = '/api/v1/conversations?limit=50&status=' + status;
+    if (next && cursor) path += '&cursor=' + encodeURIComponent(cursor);
+    let data;
+    try {
+      data = await api('GET', q(path));
+    } catch (err) {
+      if (n === loading && err.status !== 401) {
+        const empty = $('convs-empty');
+        empty.textContent = 'Could not load the conversations: ' + err.message;
+        empty.hidden = false;
+      }
+      return;
+    }
+    if (n !== loading) return; // a newer load wins
+    if (!next) {
+      // Forget what this tab showed: the server's page is the truth.
+      for (const [id, c] of state.convs) if (c.status === status && id !== state.openId) state.convs.delete(id);
+    }
+    for (const c of data.conversations) merge(c);
+    cursor = data.next_cursor || '';
+    render();
+  }
+
+  function row(c) {
+    const m = c.last_message;
+    let who = '';
+    if (m && m.private) who = 'Note: ';
+    else if (m && m.author.type === 'agent') who = (m.author.name || 'Agent') + ': ';
+    const offline = c.kind === 'offline';
+    return h(
+      'li',
+      null,
+      h(
+        'button',
+        {
+          type: 'button',
+          'data-id': c.id,
+          'aria-current': c.id === state.openId ? 'true' : null,
+          className: 'row' + (unread(c) ? ' unread' : '') + (offline ? ' offline' : ''),
+        },
+        h(
+          'span.l1',
+          null,
+          unread(c) && h('span.dot', { title: 'Unread' }, h('span.sr', null, 'Unread. ')),
+          h('span.name', null, displayName(c)),
+          timeEl(c.updated_at),
+        ),
+        h(
+          'span.l2',
+          null,
+          offline && h('span.badge.off', null, 'Offline message'),
+          offline && c.email && h('span.email', null, c.email),
+          c.topic && h('span.badge.topic', null, c.topic),
+        ),
+        h('span.preview', null, m ? who + m.text : 'No messages yet'),
+      ),
+    );
+  }
+
+  function render() {
+    const focused = document.activeElement && document.activeElement.closest && document.activeElement.closest('#convs button.row');
+    const list = [...state.convs.values()]
+      .filter((c) => c.status === state.status)
+      .sort((a, b) => (Date.parse(b.updated_at) || 0) - (Date.parse(a.updated_at) || 0) || b.id.localeCompare(a.id));
+    ul.replaceChildren(...list.map(row));
+    const empty = $('convs-empty');
+    empty.textContent = 'No conversations here.';
+    empty.hidden = list.length > 0;
+    more.hidden = !cursor;
+    if (focused) {
+      const again = ul.querySelector(`button.row[data-id="${CSS.escape(focused.dataset.id)}"]`);
+      if (again) again.focus();
+    }
+    const n = [...state.convs.values()].filter((c) => c.status !== 'resolved' && unread(c)).length;
+    document.title = (n ? `(${n}) ` : '') + 'kefu inbox';
+  }
+
+  // step opens the conversation before (-1) or after (1) the open one.
+  function step(d) {
+    const rows = [...ul.querySelectorAll('button.row')];
+    const i = rows.findIndex((b) => b.dataset.id === state.openId);
+    const b = rows[i < 0 ? 0 : i + d];
+    if (b) {
+      onOpen(b.dataset.id);
+      b.focus();
+    }
+  }
+
+  return { load, render, step };
+}

@@ -1,0 +1,234 @@
+// The agents' inbox: login, the live socket, and the three sections.
+// See docs/inbox.md for what agents see, docs/api.md and docs/protocol.md
+// for what it calls.
+import { accessToken, api, login, logout, onSessionEnd, refresh } from './api.js';
+import { $, h, select, tablist } from './dom.js';
+import { createList } from './list.js';
+import { loadFAQ, loadFeedback } from './pages.js';
+import { socket } from './socket.js';
+import { merge, q, state } from './state.js';
+import { createThread } from './thread.js';
+
+const CONN = { connecting: 'Connecting…', online: 'Live', reconnecting: 'Reconnecting…', closed: 'Disconnected: reload the page' };
+
+const sock = socket({
+  token: (fresh) =>
+    accessToken(fresh).catch((err) => {
+      if (err.status === 401) ended();
+      throw err;
+    }),
+  onFrame,
+  onState(s) {
+    const el = $('conn');
+    el.dataset.state = s;
+    el.textContent = CONN[s];
+    document.body.dataset.conn = s;
+  },
+});
+const list = createList({ onOpen: (id) => thread.open(id) });
+const thread = createThread({ sock, onMessage, changed: () => list.render() });
+
+// ---- frames
+
+function onFrame(f) {
+  switch (f.type) {
+    case 'ready':
+      // Whatever happened while the socket was down is fetched again.
+      list.load();
+      thread.resync();
+      break;
+    case 'conversation':
+      if (f.conversation.site === state.site) known(merge(f.conversation));
+      break;
+    case 'message':
+      onMessage(f.message);
+      break;
+    case 'ack':
+      onMessage(f.message);
+      break;
+    case 'status':
+      withConversation(f.conversation_id, (c) => (c.status = f.status));
+      break;
+    case 'read':
+      withConversation(f.conversation_id, (c) => {
+        const k = f.author.type === 'visitor' ? 'visitor_read_seq' : 'agent_read_seq';
+        c[k] = Math.max(c[k] || 0, f.seq);
+      });
+      break;
+    case 'typing':
+      thread.typing(f);
+      break;
+    case 'error':
+      if (f.client_id) thread.refused(f);
+      else console.warn('kefu inbox:', f.code, f.message);
+      break;
+  }
+}
+
+// onMessage takes a stored message from the socket or a REST answer.
+function onMessage(m) {
+  withConversation(m.conversation_id, (c) => {
+    if (!c.last_message || m.seq >= c.last_message.seq) {
+      c.last_message = m;
+      c.updated_at = m.created_at;
+    }
+    c.last_seq = Math.max(c.last_seq || 0, m.seq);
+  });
+  thread.received(m);
+}
+
+// known redraws what shows a conversation that changed; one that arrived
+// without its visitor is fetched whole.
+function known(c) {
+  list.render();
+  thread.update(c.id);
+  if (!c.visitor) fetchConversation(c.id);
+}
+
+const missing = new Set(); // ids that are not of the chosen site
+const fetching = new Set();
+
+// withConversation applies a change to a known conversation, or fetches
+// one that the list does not have yet (a new one, or one of another tab).
+function withConversation(id, change) {
+  const c = state.convs.get(id);
+  if (!c) return fetchConversation(id);
+  change(c);
+  list.render();
+  thread.update(id);
+}
+
+async function fetchConversation(id) {
+  if (missing.has(id) || fetching.has(id)) return;
+  fetching.add(id);
+  const site = state.site;
+  try {
+    const data = await api('GET', q('/api/v1/conversations/' + encodeURIComponent(id)));
+    if (site === state.site) {
+      merge(data.conversation);
+      list.render();
+      thread.update(id);
+    }
+  } catch (err) {
+    if (err.status === 404) missing.add(id);
+  } finally {
+    fetching.delete(id);
+  }
+}
+
+// ---- sections
+
+const views = document.querySelector('.views');
+tablist(views, (t) => show(t.dataset.view));
+
+function show(view) {
+  select(views, views.querySelector(`[data-view="${view}"]`));
+  for (const v of ['conversations', 'feedback', 'faq']) $('view-' + v).hidden = v !== view;
+  if (view === 'feedback') loadFeedback();
+  if (view === 'faq') loadFAQ();
+}
+
+// Alt+Up and Alt+Down open the previous and next conversation.
+addEventListener('keydown', (e) => {
+  if (!e.altKey || (e.key !== 'ArrowUp' && e.key !== 'ArrowDown') || $('view-conversations').hidden || $('app').hidden) return;
+  e.preventDefault();
+  list.step(e.key === 'ArrowUp' ? -1 : 1);
+});
+
+$('site').addEventListener('change', (e) => {
+  state.site = e.target.value;
+  state.convs.clear();
+  missing.clear();
+  thread.close();
+  list.load();
+  show(views.querySelector('[aria-selected=true]').dataset.view);
+});
+
+// ---- session
+
+function screen(name) {
+  document.body.dataset.view = name;
+  $('loading').hidden = name !== 'loading';
+  $('login').hidden = name !== 'login';
+  $('app').hidden = name !== 'app';
+}
+
+async function start() {
+  const { agent } = await api('GET', '/api/v1/me');
+  state.me = agent;
+  state.site = agent.sites[0] || '';
+  const pick = $('site');
+  pick.replaceChildren(...agent.sites.map((s) => h('option', { value: s }, s)));
+  pick.closest('label').hidden = agent.sites.length < 2;
+  $('me').textContent = agent.name || agent.email;
+  $('me').title = agent.email;
+  screen('app');
+  show('conversations');
+  list.load();
+  sock.start();
+  const m = /^#c\/([A-Za-z0-9_-]{1,64})$/.exec(location.hash);
+  if (m) thread.open(m[1]);
+  else $('nothing').hidden = false;
+}
+
+function reset() {
+  sock.stop();
+  thread.close();
+  state.me = null;
+  state.convs.clear();
+  missing.clear();
+}
+
+function ended() {
+  if (!state.me) return;
+  reset();
+  showLogin('Your session has ended. Please log in again.');
+}
+onSessionEnd(ended);
+
+function showLogin(message) {
+  const form = $('login-form');
+  form.reset();
+  $('totp-field').hidden = true;
+  $('login-error').textContent = message || '';
+  screen('login');
+  form.elements.email.focus();
+}
+
+$('login-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const form = e.currentTarget;
+  const el = form.elements;
+  const errEl = $('login-error');
+  const button = form.querySelector('button[type=submit]');
+  if (!el.email.value.trim() || !el.password.value) {
+    errEl.textContent = 'Enter your email and password.';
+    return;
+  }
+  button.disabled = true;
+  errEl.textContent = '';
+  try {
+    await login(el.email.value.trim(), el.password.value, el.totp.value.trim());
+    await start();
+  } catch (err) {
+    if (err.message === 'two-factor code required') {
+      $('totp-field').hidden = false;
+      el.totp.focus();
+      errEl.textContent = 'Enter the code from your authenticator app.';
+    } else errEl.textContent = err.message || 'Login failed.';
+  } finally {
+    button.disabled = false;
+  }
+});
+
+$('logout').addEventListener('click', async () => {
+  reset();
+  await logout();
+  showLogin('You are logged out.');
+});
+
+// A reload keeps the agent logged in: the refresh cookie gives a new token.
+refresh().then(
+  () => start().catch((err) => showLogin('Could not open the inbox: ' + err.message)),
+  () => showLogin(),
+);

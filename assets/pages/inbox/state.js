@@ -1,0 +1,41 @@
+// What the inbox knows, shared by its parts. Conversations are those of
+// the chosen site, by id, whatever their status; the list shows the ones
+// of the chosen status tab.
+export const state = {
+  me: null, // the agent, from GET /api/v1/me
+  site: '',
+  status: 'open',
+  convs: new Map(),
+  openId: '',
+};
+
+// q appends the chosen site to an API path.
+export const q = (path) => path + (path.includes('?') ? '&' : '?') + 'site=' + encodeURIComponent(state.site);
+
+// displayName is how the inbox names a conversation's visitor.
+export function displayName(c) {
+  const v = c.visitor || {};
+  return v.name || v.email || c.email || 'Visitor ' + (c.visitor_id || c.id).slice(-6);
+}
+
+// unread tells that the visitor wrote last and no agent has read it.
+export function unread(c) {
+  const m = c.last_message;
+  return !!m && m.author.type === 'visitor' && c.last_seq > (c.agent_read_seq || 0);
+}
+
+// merge updates a known conversation with a newer view of it, keeping
+// what the newer one leaves out (conversation frames carry no visitor).
+export function merge(c) {
+  const old = state.convs.get(c.id);
+  if (!old) {
+    state.convs.set(c.id, c);
+    return c;
+  }
+  const lm = old.last_message;
+  const seq = Math.max(old.last_seq || 0, c.last_seq || 0);
+  const read = Math.max(old.agent_read_seq || 0, c.agent_read_seq || 0);
+  Object.assign(old, c, { visitor: c.visitor || old.visitor, last_seq: seq, agent_read_seq: read });
+  if (lm && (!c.last_message || c.last_message.seq < lm.seq)) old.last_message = lm;
+  return old;
+}

@@ -1,0 +1,366 @@
+// The open conversation: its messages, the visitor's details, the reply
+// box and the status and assign buttons.
+//
+// Replies go over the websocket with a client_id and show as pending until
+// the server's ack. Without a socket, or without an ack in time, they go
+// by REST with the same client_id, which the server stores only once.
+import { api } from './api.js';
+import { $, h, safeURL, timeEl } from './dom.js';
+import { displayName, merge, q, state } from './state.js';
+
+const STATUS = { open: 'Open', pending: 'Pending', resolved: 'Resolved' };
+const ACK_WAIT = 8e3;
+const TYPING_EVERY = 4e3; // resend typing:true at most this often
+const TYPING_IDLE = 5e3; // typing:false after this long without a key
+const THEIR_TYPING = 8e3; // forget a visitor's typing after this long
+
+export function createThread({ sock, onMessage, changed }) {
+  const section = $('thread');
+  const log = $('log');
+  const reply = $('reply');
+  const priv = $('private');
+  const problem = $('composer-error');
+  const typingNote = $('typing');
+  let msgs = new Map(); // seq → message of the open conversation
+  const pending = new Map(); // client_id → reply not yet stored
+  let gen = 0; // bumped by open: answers about an older one are dropped
+  let typingOn = false;
+  let typingAt = 0;
+  let typingIdle = 0;
+  let theirTyping = 0;
+
+  const conv = () => state.convs.get(state.openId);
+  const frame = (f) => sock.send({ site: state.site, conversation_id: state.openId, ...f });
+
+  // ---- opening
+
+  async function open(id) {
+    if (id === state.openId && !section.hidden) {
+      reply.focus();
+      return;
+    }
+    stopTyping();
+    const g = ++gen;
+    state.openId = id;
+    msgs = new Map();
+    log.replaceChildren();
+    showTheirTyping(false);
+    problem.textContent = '';
+    history.replaceState(null, '', '#c/' + id);
+    section.hidden = false;
+    $('nothing').hidden = true;
+    changed();
+    let c = conv();
+    if (c) show();
+    if (!c || !c.visitor) {
+      try {
+        const data = await api('GET', q('/api/v1/conversations/' + encodeURIComponent(id)));
+        if (g !== gen) return;
+        c = merge(data.conversation);
+      } catch (err) {
+        if (g !== gen) return;
+        if (err.status === 404 || err.status === 400) close();
+        else problem.textContent = 'Could not load the conversation: ' + err.message;
+        return;
+      }
+      changed();
+      show();
+    }
+    await fetchMessages(g, Math.max(0, (c.last_seq || 0) - 200));
+    for (const p of pending.values()) if (p.conversation_id === id) log.append(pendingEl(p));
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function close() {
+    stopTyping();
+    gen++;
+    state.openId = '';
+    section.hidden = true;
+    $('nothing').hidden = false;
+    history.replaceState(null, '', location.pathname);
+    changed();
+  }
+
+  async function fetchMessages(g, after) {
+    let data;
+    try {
+      data = await api('GET', q(`/api/v1/conversations/${encodeURIComponent(state.openId)}/messages?limit=200&after_seq=${after}`));
+    } catch (err) {
+      if (g === gen) problem.textContent = 'Could not load the messages: ' + err.message;
+      return;
+    }
+    if (g !== gen) return;
+    for (const m of data.messages) received(m);
+    markRead();
+  }
+
+  // resync catches up after the socket reconnected: the messages missed,
+  // the conversation's state, and the replies still waiting for an ack.
+  async function resync() {
+    const g = gen;
+    const id = state.openId;
+    if (!id) return;
+    try {
+      merge((await api('GET', q('/api/v1/conversations/' + encodeURIComponent(id)))).conversation);
+    } catch {
+      return;
+    }
+    if (g !== gen) return;
+    show();
+    changed();
+    await fetchMessages(g, Math.max(0, ...msgs.keys()));
+    for (const p of pending.values()) if (p.state === 'sending') deliver(p);
+  }
+
+  // ---- messages
+
+  // received shows a stored message if it belongs to the open
+  // conversation, in seq order, and settles the reply it confirms.
+  function received(m) {
+    const p = m.client_id && pending.get(m.client_id);
+    if (p && p.conversation_id === m.conversation_id) {
+      clearTimeout(p.timer);
+      pending.delete(m.client_id);
+      if (p.el) p.el.remove();
+    }
+    if (m.conversation_id !== state.openId || msgs.has(m.seq)) return;
+    msgs.set(m.seq, m);
+    let before = null;
+    for (const e of log.children) {
+      if (!e.dataset.seq || +e.dataset.seq > m.seq) {
+        before = e;
+        break;
+      }
+    }
+    const atEnd = log.scrollHeight - log.scrollTop - log.clientHeight < 60;
+    log.insertBefore(bubble(m), before);
+    if (atEnd || p) log.scrollTop = log.scrollHeight;
+    if (m.author.type === 'visitor') showTheirTyping(false);
+    markRead();
+  }
+
+  function bubble(m, p) {
+    const t = m.author.type;
+    const c = conv();
+    const name = t === 'visitor' ? (c ? displayName(c) : 'Visitor') : t === 'agent' ? m.author.name || 'Agent' : 'kefu';
+    const cls = 'li.m.' + ({ visitor: 'v', agent: 'a' }[t] || 's') + (m.private ? '.note' : '');
+    let stamp;
+    if (!p) stamp = timeEl(m.created_at);
+    else if (p.state === 'failed')
+      stamp = h('button.retry', { type: 'button', title: p.error || '', onclick: () => deliver(p) }, 'Not sent. Retry');
+    else stamp = h('span.sending', null, 'Sending…');
+    return h(
+      cls,
+      { 'data-seq': p ? null : String(m.seq), 'data-state': p ? p.state : 'sent' },
+      h('div.meta', null, h('span.who', null, name), m.private && h('span.tag', null, 'Internal note'), stamp),
+      h('div.bb', null, m.text),
+    );
+  }
+
+  const pendingEl = (p) => (p.el = bubble({ author: { type: 'agent', name: state.me.name }, text: p.text, private: p.private }, p));
+
+  function setState(p, st) {
+    p.state = st;
+    if (p.el && p.el.isConnected) p.el.replaceWith(pendingEl(p));
+  }
+
+  function submit() {
+    const text = reply.value.trim();
+    if (!text || !state.openId) return;
+    if ([...text].length > 4000) {
+      problem.textContent = 'A message is at most 4000 characters.';
+      return;
+    }
+    const rnd = crypto.getRandomValues(new Uint32Array(2));
+    const p = { conversation_id: state.openId, client_id: 'in-' + rnd[0].toString(36) + rnd[1].toString(36), text, private: priv.checked, state: 'sending' };
+    pending.set(p.client_id, p);
+    reply.value = '';
+    problem.textContent = '';
+    // The reply itself ends the visitor's typing indicator: no frame.
+    clearTimeout(typingIdle);
+    typingOn = false;
+    log.append(pendingEl(p));
+    log.scrollTop = log.scrollHeight;
+    deliver(p);
+  }
+
+  function deliver(p) {
+    setState(p, 'sending');
+    clearTimeout(p.timer);
+    const ok = sock.send({ type: 'send', site: state.site, conversation_id: p.conversation_id, client_id: p.client_id, text: p.text, private: p.private });
+    if (ok) p.timer = setTimeout(() => viaREST(p), ACK_WAIT);
+    else viaREST(p);
+  }
+
+  async function viaREST(p) {
+    clearTimeout(p.timer);
+    if (!pending.has(p.client_id)) return;
+    try {
+      const data = await api('POST', q(`/api/v1/conversations/${encodeURIComponent(p.conversation_id)}/messages`), {
+        text: p.text,
+        client_id: p.client_id,
+        private: p.private,
+      });
+      onMessage(data.message);
+    } catch (err) {
+      if (!pending.has(p.client_id)) return;
+      p.error = err.message;
+      setState(p, 'failed');
+    }
+  }
+
+  // refused handles an error frame about a send.
+  function refused(f) {
+    const p = pending.get(f.client_id);
+    if (!p) return;
+    clearTimeout(p.timer);
+    if (f.retry) p.timer = setTimeout(() => viaREST(p), 1500);
+    else {
+      p.error = f.message;
+      setState(p, 'failed');
+    }
+  }
+
+  // ---- typing and read
+
+  reply.addEventListener('input', () => {
+    if (priv.checked || !state.openId) return;
+    const now = Date.now();
+    if (reply.value.trim() && (!typingOn || now - typingAt > TYPING_EVERY) && frame({ type: 'typing', typing: true })) {
+      typingOn = true;
+      typingAt = now;
+    }
+    clearTimeout(typingIdle);
+    typingIdle = setTimeout(stopTyping, TYPING_IDLE);
+  });
+
+  function stopTyping() {
+    clearTimeout(typingIdle);
+    if (typingOn && state.openId) frame({ type: 'typing', typing: false });
+    typingOn = false;
+  }
+
+  function typing(f) {
+    if (f.conversation_id === state.openId && f.author && f.author.type === 'visitor') showTheirTyping(f.typing);
+  }
+
+  function showTheirTyping(on) {
+    clearTimeout(theirTyping);
+    const c = conv();
+    typingNote.textContent = on && c ? displayName(c) + ' is typing…' : '';
+    if (on) theirTyping = setTimeout(() => showTheirTyping(false), THEIR_TYPING);
+  }
+
+  // markRead tells the server that the agents have read the open
+  // conversation, while the page is visible. Agents' own messages need
+  // no read mark, which saves frames under the rate limit.
+  function markRead() {
+    const c = conv();
+    if (!c || document.visibilityState !== 'visible') return;
+    let seq = 0;
+    for (const m of msgs.values()) if (m.author.type !== 'agent' && m.seq > seq) seq = m.seq;
+    if (seq > (c.agent_read_seq || 0) && frame({ type: 'read', seq })) {
+      c.agent_read_seq = seq;
+      changed();
+    }
+  }
+  document.addEventListener('visibilitychange', markRead);
+
+  // ---- header, details and actions
+
+  function show() {
+    const c = conv();
+    if (!c) return;
+    $('th-name').textContent = displayName(c);
+    const st = $('th-status');
+    st.textContent = STATUS[c.status] || c.status;
+    st.dataset.status = c.status;
+    const mine = !!c.assignee_id && c.assignee_id === state.me.id;
+    $('th-assignee').textContent = !c.assignee_id ? 'Unassigned' : mine ? 'Assigned to you' : 'Assigned to another agent';
+    $('assign').hidden = mine;
+    $('resolve').hidden = c.status === 'resolved';
+    $('reopen').hidden = c.status !== 'resolved';
+    details(c);
+  }
+
+  function details(c) {
+    const v = c.visitor || {};
+    const email = v.email || c.email;
+    const link = (u) => (safeURL(u) ? h('a', { href: safeURL(u), target: '_blank', rel: 'noopener noreferrer' }, u) : u || '—');
+    const rows = [
+      ['Name', v.name || '—'],
+      ['Email', email ? h('a', { href: 'mailto:' + email }, email) : '—'],
+      ['Identity', v.verified ? h('span.ok', null, '✓ Verified by the site') : 'Not verified'],
+      c.kind === 'offline' && ['Kind', 'Offline message: reply by email'],
+      c.topic && ['Topic', c.topic],
+      ['Language', c.lang || '—'],
+      ['Page', link(c.page_url)],
+      c.referrer && ['Referrer', link(c.referrer)],
+      ['Browser', c.user_agent || '—'],
+      ['Started', timeEl(c.created_at)],
+      c.rating && ['Rating', '★'.repeat(c.rating) + '☆'.repeat(5 - c.rating) + (c.rating_comment ? ' ' + c.rating_comment : '')],
+      ['Visitor ID', h('code', null, c.visitor_id)],
+    ].filter(Boolean);
+    const dl = (pairs) => h('dl', null, pairs.map(([k, val]) => [h('dt', null, k), h('dd', null, val)]));
+    const attrs = Object.entries(v.attributes || {}).sort(([a], [b]) => a.localeCompare(b));
+    const extra = attrs.length ? [h('h4', null, 'Attributes'), dl(attrs)] : [];
+    $('info').replaceChildren(dl(rows), ...extra);
+  }
+
+  async function act(btn, path, body) {
+    const id = state.openId;
+    btn.disabled = true;
+    problem.textContent = '';
+    try {
+      const data = await api('POST', q(`/api/v1/conversations/${encodeURIComponent(id)}/${path}`), body);
+      merge(data.conversation);
+      changed();
+      if (id === state.openId) show();
+    } catch (err) {
+      if (id === state.openId) problem.textContent = 'Could not update the conversation: ' + err.message;
+    } finally {
+      btn.disabled = false;
+    }
+  }
+
+  $('resolve').addEventListener('click', (e) => act(e.currentTarget, 'status', { status: 'resolved' }));
+  $('reopen').addEventListener('click', (e) => act(e.currentTarget, 'status', { status: 'open' }));
+  $('assign').addEventListener('click', (e) => act(e.currentTarget, 'assign', { agent_id: state.me.id }));
+
+  // ---- the reply box
+
+  $('composer').addEventListener('submit', (e) => {
+    e.preventDefault();
+    submit();
+  });
+  reply.addEventListener('keydown', (e) => {
+    // Enter sends, Shift+Enter adds a line; Enter that confirms an IME
+    // composition (pinyin, for one) does neither.
+    if (e.key !== 'Enter' || e.shiftKey || e.isComposing || e.keyCode === 229) return;
+    e.preventDefault();
+    submit();
+  });
+  // Enter's character may come apart from its keydown (DevTools input
+  // does that); it must not leave a newline in the emptied box.
+  reply.addEventListener('keypress', (e) => {
+    if (e.key === 'Enter' && !e.shiftKey) e.preventDefault();
+  });
+  priv.addEventListener('change', () => {
+    section.classList.toggle('noting', priv.checked);
+    reply.placeholder = priv.checked ? 'Internal note: only agents see it.' : 'Reply to the visitor. Enter sends, Shift+Enter adds a line.';
+    if (priv.checked) stopTyping();
+  });
+
+  return {
+    open,
+    close,
+    resync,
+    received,
+    refused,
+    typing,
+    // update redraws the header and details if id is the open conversation.
+    update(id) {
+      if (id === state.openId) show();
+    },
+  };
+}

@@ -1,0 +1,370 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/pquerna/otp/totp"
+
+	"github.com/kefu/kefu/auth"
+	"github.com/kefu/kefu/chat"
+	"github.com/kefu/kefu/client"
+)
+
+// TestInbox drives the agents' inbox as the admin, against a visitor
+// played by the Go client: the conversation arrives live, the agent
+// answers with Enter, writes an internal note, and resolves it; the
+// visitor's socket sees what a visitor should, and nothing more.
+func TestInbox(t *testing.T) {
+	e := setup(t)
+	// Cleanups run last first: this one waits, after the inbox's tab is
+	// gone, until nobody is online again, as the other tests expect.
+	t.Cleanup(func() { e.waitAgentsOnline(t, false) })
+	in := e.newVisitor(t) // a tab with a browser context, and cookies, of its own
+	console := watchConsole(t, in.ctx)
+	dialogs := watchDialogs(t, in.ctx)
+
+	do(t, in.ctx, "open the inbox", chromedp.Navigate(e.kefuURL+"/inbox"))
+	waitJS(t, in.ctx, "the login form shows", `!document.getElementById('login').hidden`, `document.body.innerText`)
+	do(t, in.ctx, "log in with the form",
+		chromedp.SendKeys(chromedp.CSS(`#login-form input[name=email]`), adminEmail),
+		chromedp.SendKeys(chromedp.CSS(`#login-form input[name=password]`), adminPassword+"\n"),
+	)
+	in.waitLive()
+
+	// A visitor starts a conversation after the inbox loaded its list.
+	v := e.newGoVisitor(t, "deposit")
+	first := fmt.Sprintf("我的提现还没到账（%d）", time.Now().UnixNano())
+	v.send(first)
+	row := fmt.Sprintf(`document.querySelector('#convs button[data-id=%s]')`, jsString(v.conv.ID))
+	waitJS(t, in.ctx, "the new conversation shows live in the list, unread",
+		row+` && `+row+`.querySelector('.preview').textContent === `+jsString(first)+` && `+row+`.querySelector('.dot')`,
+		`document.getElementById('convs').innerText`)
+
+	do(t, in.ctx, "open the conversation", chromedp.Click(chromedp.CSS(`#convs button[data-id="`+v.conv.ID+`"]`)))
+	in.waitInboxMessage("visitor", first, "sent")
+	info := `document.getElementById('info').innerText`
+	waitJS(t, in.ctx, "the visitor's details show: topic, identity and attributes",
+		info+`.includes('deposit') && `+info+`.includes('Not verified') && `+info+`.includes('<b>pro</b>') && `+info+`.includes('A1024')`, info)
+	waitJS(t, in.ctx, "opening it marks it read", `!`+row+`.querySelector('.dot')`)
+	e.waitConversation(t, v.conv.ID, "the agents' read mark is stored", func(c client.Conversation) bool { return c.AgentReadSeq == 1 })
+
+	// The visitor's typing shows; the agent's typing reaches the visitor.
+	if err := v.ws.Send(client.Frame{Type: "typing", ConversationID: v.conv.ID, Typing: true}); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, in.ctx, "the visitor's typing shows", `document.getElementById('typing').textContent.endsWith('is typing…')`)
+
+	reply := "您好，我来帮您查一下。"
+	do(t, in.ctx, "type a reply and press Enter", chromedp.SendKeys(chromedp.CSS(`#reply`), reply+"\n"))
+	if f := v.expect("the agent's typing", func(f client.Frame) bool { return f.Type == "typing" }); f.Author == nil || f.Author.Type != chat.AuthorAgent || !f.Typing {
+		t.Errorf("the visitor got typing %+v, want the agent typing", f)
+	}
+	v.expectReply(reply)
+	in.waitInboxMessage("agent", reply, "sent")
+	if got := eval[string](t, in.ctx, `document.getElementById('reply').value`); got != "" {
+		t.Errorf("after sending, the reply box holds %q", got)
+	}
+
+	// An internal note stays with the agents: the visitor's next agent
+	// message is the reply written after it.
+	note := "内部备注：已转财务核实"
+	do(t, in.ctx, "write an internal note",
+		chromedp.Click(chromedp.CSS(`#private`)),
+		chromedp.SendKeys(chromedp.CSS(`#reply`), note+"\n"),
+	)
+	waitJS(t, in.ctx, "the note shows as a confirmed internal note",
+		`[...document.querySelectorAll('#log li.m.note[data-state=sent] .bb')].some((b) => b.textContent === `+jsString(note)+`)`,
+		`document.getElementById('log').innerText`)
+	after := "财务正在处理，请稍候。"
+	do(t, in.ctx, "answer the visitor again",
+		chromedp.Click(chromedp.CSS(`#private`)),
+		chromedp.SendKeys(chromedp.CSS(`#reply`), after+"\n"),
+	)
+	v.expectReply(after)
+
+	// What a visitor writes is text, in the thread and in the list.
+	payload := `<img src=x onerror=alert(1)><script>alert(2)</script>`
+	v.send(payload)
+	in.waitInboxMessage("visitor", payload, "sent")
+	waitJS(t, in.ctx, "the list previews the payload as text", row+`.querySelector('.preview').textContent === `+jsString(payload))
+	if n := eval[int](t, in.ctx, `document.querySelectorAll('#log img, #log script, #convs img, #convs script, #info b, #info img').length`); n != 0 {
+		t.Errorf("the visitor's text created %d elements in the inbox", n)
+	}
+	time.Sleep(300 * time.Millisecond) // time for an injected handler to run
+	if got := dialogs.drain(); len(got) != 0 {
+		t.Errorf("dialogs opened: %q", got)
+	}
+	in.screenshot("inbox")
+
+	do(t, in.ctx, "assign it to me", chromedp.Click(chromedp.CSS(`#assign`)))
+	waitJS(t, in.ctx, "the inbox shows it assigned", `document.getElementById('th-assignee').textContent === 'Assigned to you' && document.getElementById('assign').hidden`)
+	var me struct {
+		Agent chat.Agent `json:"agent"`
+	}
+	e.agent(t, http.MethodGet, "/api/v1/me", nil, &me)
+	if c := e.conversation(t, v.conv.ID); c.AssigneeID != me.Agent.ID {
+		t.Errorf("the conversation is assigned to %q, want the admin %q", c.AssigneeID, me.Agent.ID)
+	}
+
+	do(t, in.ctx, "resolve", chromedp.Click(chromedp.CSS(`#resolve`)))
+	if f := v.expect("the status", func(f client.Frame) bool { return f.Type == "status" }); f.Status != string(chat.StatusResolved) || f.ConversationID != v.conv.ID {
+		t.Errorf("the visitor got status %q for %s, want resolved for %s", f.Status, f.ConversationID, v.conv.ID)
+	}
+	waitJS(t, in.ctx, "the inbox shows it resolved, out of the open list",
+		`document.getElementById('th-status').textContent === 'Resolved' && !`+row+` && !document.getElementById('reopen').hidden`)
+
+	// A reload keeps the agent logged in (the refresh cookie) and reopens
+	// the conversation from the address.
+	in.reload()
+	in.waitLive()
+	in.waitInboxMessage("visitor", first, "sent")
+	in.waitInboxMessage("agent", reply, "sent")
+	waitJS(t, in.ctx, "the reopened conversation is resolved", `document.getElementById('th-status').textContent === 'Resolved'`)
+
+	// A message left while nobody was online is marked as such, with the
+	// email to answer.
+	email := fmt.Sprintf("offline-%d@example.com", time.Now().UnixNano())
+	offline := e.leaveMessage(t, email, "晚上再联系我")
+	orow := fmt.Sprintf(`document.querySelector('#convs button[data-id=%s]')`, jsString(offline))
+	waitJS(t, in.ctx, "the offline message shows live, marked, with its email",
+		orow+` && `+orow+`.querySelector('.badge.off') && `+orow+`.querySelector('.email').textContent === `+jsString(email),
+		`document.getElementById('convs').innerText`)
+
+	do(t, in.ctx, "open the FAQ tab", chromedp.Click(chromedp.CSS(`.views [data-view=faq]`)))
+	waitJS(t, in.ctx, "the demo FAQ lists with its counts", `document.querySelectorAll('#faq tr').length > 0 && document.querySelector('#faq td.num')`,
+		`document.getElementById('view-faq').innerText`)
+	do(t, in.ctx, "open the Feedback tab", chromedp.Click(chromedp.CSS(`.views [data-view=feedback]`)))
+	waitJS(t, in.ctx, "the feedback tab loads", `!document.getElementById('view-feedback').hidden && (document.querySelector('#feedback tr') || document.getElementById('feedback-empty').textContent === 'No feedback yet.')`,
+		`document.getElementById('view-feedback').innerText`)
+
+	do(t, in.ctx, "log out", chromedp.Click(chromedp.CSS(`#logout`)))
+	waitJS(t, in.ctx, "the login form shows", `!document.getElementById('login').hidden`)
+	in.reload()
+	waitJS(t, in.ctx, "after logging out, a reload asks to log in", `!document.getElementById('login').hidden && document.getElementById('app').hidden`)
+
+	if bad := console.problems(); len(bad) > 0 {
+		t.Errorf("the inbox had script errors or CSP violations:\n%s", strings.Join(bad, "\n"))
+	}
+}
+
+// TestInboxTwoFactor logs in an agent with two-factor authentication: the
+// form asks for the code only once the password is right.
+//
+// Form logins count against kefu's login rate limit, a burst of 5 per IP
+// that every test of the process shares: this test uses 2, TestInbox 1
+// and the harness 1.
+func TestInboxTwoFactor(t *testing.T) {
+	e := setup(t)
+	t.Cleanup(func() { e.waitAgentsOnline(t, false) })
+	key, err := totp.Generate(totp.GenerateOpts{Issuer: "kefu", AccountName: "2fa@example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash, err := auth.HashPassword("two-factor-password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	email := fmt.Sprintf("2fa-%d@example.com", time.Now().UnixNano())
+	err = e.kefu.Store().CreateAgent(context.Background(), &chat.Agent{ID: chat.NewID(), Email: email, Name: "二次验证客服",
+		PasswordHash: hash, Role: chat.RoleAgent, Sites: []string{"demo"}, TOTPSecret: key.Secret(), CreatedAt: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	in := e.newVisitor(t)
+	do(t, in.ctx, "open the inbox", chromedp.Navigate(e.kefuURL+"/inbox"))
+	waitJS(t, in.ctx, "the login form shows, without the code field", `!document.getElementById('login').hidden && document.getElementById('totp-field').hidden`)
+	do(t, in.ctx, "log in with the password",
+		chromedp.SendKeys(chromedp.CSS(`#login-form input[name=email]`), email),
+		chromedp.SendKeys(chromedp.CSS(`#login-form input[name=password]`), "two-factor-password\n"),
+	)
+	waitJS(t, in.ctx, "the form asks for the code, with the focus on it",
+		`!document.getElementById('totp-field').hidden && document.activeElement === document.querySelector('input[name=totp]')`,
+		`document.getElementById('login-error').textContent`)
+	code, err := totp.GenerateCode(key.Secret(), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	do(t, in.ctx, "enter the code", chromedp.SendKeys(chromedp.CSS(`#login-form input[name=totp]`), code+"\n"))
+	in.waitLive()
+	if got := eval[string](t, in.ctx, `document.getElementById('me').textContent`); got != "二次验证客服" {
+		t.Errorf("the inbox names the agent %q, want 二次验证客服", got)
+	}
+}
+
+// waitLive waits until the inbox shows, logged in, with its socket up.
+func (tb *tab) waitLive() {
+	tb.t.Helper()
+	waitJS(tb.t, tb.ctx, "the inbox shows, with a live socket",
+		`!document.getElementById('app').hidden && document.body.dataset.conn === 'online'`,
+		`document.body.innerText`)
+}
+
+// waitInboxMessage waits until the inbox's open conversation shows a message
+// of who (visitor or agent) with exactly text, in state (sending, sent or
+// failed).
+func (tb *tab) waitInboxMessage(who, text, state string) {
+	tb.t.Helper()
+	cls := map[string]string{"visitor": "v", "agent": "a"}[who]
+	waitJS(tb.t, tb.ctx, fmt.Sprintf("the inbox shows the %s's message %q, %s", who, text, state),
+		fmt.Sprintf(`[...document.querySelectorAll('#log li.m.%s[data-state=%s] .bb')].some((b) => b.textContent === %s)`, cls, state, jsString(text)),
+		`document.getElementById('log').innerText`)
+}
+
+// visitorAttributes are what the site tells of a Go visitor; one value is
+// markup, which the inbox must show as text.
+var visitorAttributes = map[string]string{"plan": "<b>pro</b>", "order": "A1024"}
+
+// goVisitor is a visitor of the demo site played by the Go client.
+type goVisitor struct {
+	t    *testing.T
+	conv *client.Conversation
+	ws   *client.Socket
+	n    int
+}
+
+func (e *env) newGoVisitor(t *testing.T, topic string) *goVisitor {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c := client.New(e.kefuURL)
+	var sess client.Session
+	err := c.Do(ctx, http.MethodPost, "/api/v1/widget/demo/session", "", map[string]any{"attributes": visitorAttributes}, &sess)
+	if err != nil {
+		t.Fatalf("visitor session: %v", err)
+	}
+	conv, err := c.StartConversation(ctx, "demo", sess.Token, topic)
+	if err != nil {
+		t.Fatalf("start a conversation: %v", err)
+	}
+	ws, _, err := c.Dial(ctx, sess.Token)
+	if err != nil {
+		t.Fatalf("visitor socket: %v", err)
+	}
+	t.Cleanup(func() { ws.Close() })
+	return &goVisitor{t: t, conv: conv, ws: ws}
+}
+
+// send sends text and waits for its ack.
+func (v *goVisitor) send(text string) {
+	v.t.Helper()
+	v.n++
+	id := fmt.Sprintf("v%d", v.n)
+	if err := v.ws.Send(client.Frame{Type: "send", ConversationID: v.conv.ID, ClientID: id, Text: text}); err != nil {
+		v.t.Fatal(err)
+	}
+	if f := v.expect("the ack of "+id, func(f client.Frame) bool { return f.ClientID == id }); f.Type != "ack" {
+		v.t.Fatalf("sending %q got %+v, want an ack", text, f)
+	}
+}
+
+// leaveMessage leaves a message as a new visitor, as the widget's offline
+// form does, and returns its conversation's id.
+func (e *env) leaveMessage(t *testing.T, email, text string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c := client.New(e.kefuURL)
+	sess, err := c.NewSession(ctx, "demo", nil)
+	if err != nil {
+		t.Fatalf("visitor session: %v", err)
+	}
+	var out struct {
+		Conversation client.Conversation `json:"conversation"`
+	}
+	if err := c.Do(ctx, http.MethodPost, "/api/v1/widget/demo/offline", sess.Token, map[string]string{"email": email, "text": text}, &out); err != nil {
+		t.Fatalf("leave a message: %v", err)
+	}
+	return out.Conversation.ID
+}
+
+// expect waits for the first frame that match accepts.
+func (v *goVisitor) expect(what string, match func(client.Frame) bool) client.Frame {
+	v.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	f, err := v.ws.Expect(ctx, match)
+	if err != nil {
+		v.t.Fatalf("the visitor's socket did not get %s: %v", what, err)
+	}
+	return f
+}
+
+// expectReply waits for the next message of an agent and checks its text.
+func (v *goVisitor) expectReply(text string) {
+	v.t.Helper()
+	f := v.expect("an agent's message", func(f client.Frame) bool {
+		return f.Type == "message" && f.Message != nil && f.Message.Author.Type != chat.AuthorVisitor
+	})
+	if m := f.Message; m.Text != text || m.Author.Type != chat.AuthorAgent || m.Private {
+		v.t.Errorf("the visitor got %s message %q (private %v), want the agent's %q", m.Author.Type, m.Text, m.Private, text)
+	}
+}
+
+// waitConversation polls the agent API until the conversation satisfies ok.
+func (e *env) waitConversation(t *testing.T, id, what string, ok func(client.Conversation) bool) {
+	t.Helper()
+	var c client.Conversation
+	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+		if c = e.conversation(t, id); ok(c) {
+			return
+		}
+	}
+	t.Fatalf("timed out waiting until %s: %+v", what, c.Conversation)
+}
+
+// consoleLog collects what a tab logs: console calls, exceptions and the
+// browser's own entries, such as CSP violations and failed loads.
+type consoleLog struct {
+	mu    sync.Mutex
+	lines []chromedp.ConsoleMessage
+}
+
+func watchConsole(t *testing.T, ctx context.Context) *consoleLog {
+	t.Helper()
+	ctx, cancel := context.WithCancel(ctx)
+	l := &consoleLog{}
+	go func() {
+		for m, err := range chromedp.Console(ctx) {
+			if err != nil {
+				return
+			}
+			l.mu.Lock()
+			l.lines = append(l.lines, m)
+			l.mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		cancel()
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		if t.Failed() && len(l.lines) > 0 {
+			var b strings.Builder
+			for _, m := range l.lines {
+				fmt.Fprintf(&b, "  %s (%s:%d)\n", m, m.URL, m.Line)
+			}
+			t.Logf("the tab's console:\n%s", b.String())
+		}
+	})
+	return l
+}
+
+// problems returns the exceptions and CSP violations logged so far.
+func (l *consoleLog) problems() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []string
+	for _, m := range l.lines {
+		if m.IsException() || strings.Contains(m.Text, "Content Security Policy") {
+			out = append(out, m.String())
+		}
+	}
+	return out
+}
