@@ -71,8 +71,9 @@ func (h *hub) stop() {
 	h.wg.Wait()
 }
 
-// register adds c to its sites. It fails when the bus cannot subscribe.
-func (h *hub) register(c *conn) error {
+// register adds c to its sites and queues first, its ready frame, before
+// any event can reach it. It fails when the bus cannot subscribe.
+func (h *hub) register(c *conn, first []byte) error {
 	var online []string
 	defer func() {
 		for _, site := range online {
@@ -81,6 +82,7 @@ func (h *hub) register(c *conn) error {
 	}()
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	c.enqueue(first)
 	h.all[c] = struct{}{}
 	h.s.metrics.connections.WithLabelValues(c.role).Inc()
 	for _, site := range c.sites {

@@ -120,9 +120,6 @@ func (s *Server) authenticate(c *conn, headerToken string) error {
 			return fail(closeOriginDenied, chat.Errorf(chat.CodeForbidden, "origin not allowed for this site"))
 		}
 		c.role, c.sites, c.visitorID, c.actorSite = roleVisitor, []string{site.Key}, vc.VisitorID, site.Key
-		if err := s.hub.register(c); err != nil {
-			return fail(closeGoingAway, chat.Wrap(chat.CodeUnavailable, err, "bus unavailable"))
-		}
 		convs, err := s.opts.Service.List(ctx, c.actor(""), chat.ConversationFilter{Limit: 20})
 		if err != nil {
 			return fail(closeGoingAway, err)
@@ -133,8 +130,11 @@ func (s *Server) authenticate(c *conn, headerToken string) error {
 				views = append(views, viewConversation(&convs[i], nil, true))
 			}
 		}
-		c.enqueue(encode(outFrame{Type: "ready", Role: roleVisitor, Site: site.Key, VisitorID: vc.VisitorID,
-			AgentsOnline: ptr(s.hub.presence.online(site.Key)), Conversations: &views}))
+		ready := encode(outFrame{Type: "ready", Role: roleVisitor, Site: site.Key, VisitorID: vc.VisitorID,
+			AgentsOnline: ptr(s.hub.presence.online(site.Key)), Conversations: &views})
+		if err := s.hub.register(c, ready); err != nil {
+			return fail(closeGoingAway, chat.Wrap(chat.CodeUnavailable, err, "bus unavailable"))
+		}
 		return nil
 	}
 	ac, err := s.opts.Issuer.ParseAccess(token)
@@ -149,9 +149,9 @@ func (s *Server) authenticate(c *conn, headerToken string) error {
 		return fail(closeAuthFailed, chat.Errorf(chat.CodeUnauthorized, "agent not found"))
 	}
 	c.role, c.sites, c.agent = roleAgent, agent.Sites, agent
-	if err := s.hub.register(c); err != nil {
+	ready := encode(outFrame{Type: "ready", Role: roleAgent, AgentID: agent.ID, Sites: agent.Sites})
+	if err := s.hub.register(c, ready); err != nil {
 		return fail(closeGoingAway, chat.Wrap(chat.CodeUnavailable, err, "bus unavailable"))
 	}
-	c.enqueue(encode(outFrame{Type: "ready", Role: roleAgent, AgentID: agent.ID, Sites: agent.Sites}))
 	return nil
 }

@@ -2,8 +2,11 @@ package store
 
 import (
 	"context"
+	"errors"
+	"sort"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/kefu/kefu/chat"
@@ -14,16 +17,72 @@ import (
 // than a query, which FerretDB would answer by reading every conversation.
 // The unique active_key index on conversations stays the rule; this is a
 // pointer that can be stale, and is checked against the conversation.
+//
+// It also lists the visitor's most recent conversations, newest first, so
+// that listing a visitor's conversations is lookups by _id too.
 type activeDoc struct {
-	ID             string `bson:"_id"`
-	ConversationID string `bson:"conversation_id"`
+	ID             string   `bson:"_id"`
+	ConversationID string   `bson:"conversation_id"`
+	Recent         []string `bson:"recent,omitempty"`
 }
 
-// pointActive records id as the visitor's active conversation.
+// maxRecent is how many of a visitor's conversations the pointer lists.
+const maxRecent = 20
+
+// pointActive records id as the visitor's active conversation, and as the
+// newest of their recent ones.
 func (s *Store) pointActive(ctx context.Context, site, visitorID, id string) error {
 	key := site + "/" + visitorID
-	_, err := s.active.ReplaceOne(ctx, byID(key), activeDoc{ID: key, ConversationID: id}, options.Replace().SetUpsert(true))
+	defer s.lock(lockKey(s.active, key))()
+	var old activeDoc
+	if err := s.active.FindOne(ctx, byID(key)).Decode(&old); err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+		return mapErr(err, "find active conversation", "conversation")
+	}
+	recent := []string{id}
+	for _, r := range old.Recent {
+		if r != id && len(recent) < maxRecent {
+			recent = append(recent, r)
+		}
+	}
+	_, err := s.active.ReplaceOne(ctx, byID(key), activeDoc{ID: key, ConversationID: id, Recent: recent}, options.Replace().SetUpsert(true))
 	return mapErr(err, "point active conversation", "conversation")
+}
+
+// visitorConversations lists a visitor's recent conversations from their
+// pointer, newest first: on FerretDB, a query would read every
+// conversation of every visitor.
+func (s *Store) visitorConversations(ctx context.Context, f chat.ConversationFilter, limit int) ([]chat.Conversation, error) {
+	var p activeDoc
+	if err := s.active.FindOne(ctx, byID(f.Site+"/"+f.VisitorID)).Decode(&p); err != nil {
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			return []chat.Conversation{}, nil
+		}
+		return nil, mapErr(err, "find visitor's conversations", "conversation")
+	}
+	out := []chat.Conversation{}
+	for _, id := range p.Recent {
+		d, err := s.loadConversation(ctx, f.Site, id)
+		if chat.IsCode(err, chat.CodeNotFound) {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		if d.VisitorID != f.VisitorID || (f.Status != "" && d.Status != f.Status) {
+			continue
+		}
+		if !f.Before.IsZero() && !d.UpdatedAt.Before(f.Before) && !(d.UpdatedAt.Equal(f.Before) && d.ID < f.BeforeID) {
+			continue
+		}
+		if n := len(d.Tail); n > 1 {
+			d.Tail = d.Tail[n-1:]
+		}
+		out = append(out, *d.conversation())
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].UpdatedAt.After(out[j].UpdatedAt) })
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
 }
 
 // repairActive points the visitor at the conversation that holds the

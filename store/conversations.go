@@ -174,6 +174,11 @@ func (s *Store) ListConversations(ctx context.Context, f chat.ConversationFilter
 		limit = defaultConversationPage
 	}
 	limit = min(limit, maxConversationPage)
+	if s.ferret && f.VisitorID != "" {
+		ctx, cancel := s.op(ctx)
+		defer cancel()
+		return s.visitorConversations(ctx, f, limit)
+	}
 	filter := bson.D{{Key: "site", Value: f.Site}}
 	if f.Status != "" {
 		filter = append(filter, bson.E{Key: "status", Value: f.Status})

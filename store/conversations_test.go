@@ -134,3 +134,40 @@ func TestListConversations(t *testing.T) {
 		t.Errorf("listed tail = %+v, want only seq 3", got[0].Tail)
 	}
 }
+
+func TestVisitorHistoryIsListedNewestFirst(t *testing.T) {
+	s := mustOpenStore(t)
+	ctx := context.Background()
+	base := time.Now().UTC().Truncate(time.Millisecond)
+	var ids []string
+	for i := 0; i < 3; i++ {
+		c := &chat.Conversation{Site: "acme", VisitorID: "hist", CreatedAt: base, UpdatedAt: base.Add(time.Duration(i) * time.Second)}
+		if err := s.CreateConversation(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, c.ID)
+		if i < 2 {
+			if err := s.SetStatus(ctx, "acme", c.ID, chat.StatusResolved, base.Add(time.Duration(i)*time.Second)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	other := &chat.Conversation{Site: "acme", VisitorID: "someone-else", CreatedAt: base, UpdatedAt: base}
+	if err := s.CreateConversation(ctx, other); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.ListConversations(ctx, chat.ConversationFilter{Site: "acme", VisitorID: "hist"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 || got[0].ID != ids[2] || got[2].ID != ids[0] {
+		t.Fatalf("history = %v, want %v newest first", got, ids)
+	}
+	open, err := s.ListConversations(ctx, chat.ConversationFilter{Site: "acme", VisitorID: "hist", Status: chat.StatusResolved})
+	if err != nil || len(open) != 2 {
+		t.Fatalf("resolved history: %d, %v", len(open), err)
+	}
+	if none, err := s.ListConversations(ctx, chat.ConversationFilter{Site: "other-site", VisitorID: "hist"}); err != nil || len(none) != 0 {
+		t.Fatalf("another site's listing: %v %v", none, err)
+	}
+}
