@@ -235,3 +235,27 @@ func TestFrameRateLimit(t *testing.T) {
 	}
 	_ = context.Background()
 }
+
+func TestMetricsSurviveManyRequests(t *testing.T) {
+	e := startEnv(t)
+	ctx := ctxT(t)
+	for i := 0; i < 25; i++ {
+		if _, err := e.client().NewSession(ctx, "site-a", nil); err != nil {
+			t.Fatal(err)
+		}
+		res, err := http.Get(e.url + "/api/v1/widget/site-a/config")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+	}
+	res, err := http.Get(e.url + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 200 || !strings.Contains(string(b), `kefu_http_request_duration_seconds_count{method="POST",route="/api/v1/widget/:site/session",status="200"} 25`) {
+		t.Fatalf("/metrics = %d:\n%.600s", res.StatusCode, b)
+	}
+}

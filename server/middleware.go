@@ -53,7 +53,9 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 	if path == "" || path == "/" && c.Path() != "/" {
 		path = c.Path()
 	}
-	s.metrics.observeRequest(c.Method(), path, st, time.Since(start))
+	// Fiber's strings point into buffers it reuses; the metric keeps its
+	// labels, so they must be copies.
+	s.metrics.observeRequest(strings.Clone(c.Method()), strings.Clone(path), st, time.Since(start))
 	if c.Path() == "/healthz" || c.Path() == "/metrics" {
 		return nil
 	}
