@@ -1,6 +1,7 @@
 package server
 
 import (
+	"strings"
 	"sync"
 	"time"
 
@@ -97,7 +98,9 @@ func (l *limiterSet) allow(key string, now time.Time) bool {
 	b := l.buckets[key]
 	if b == nil {
 		b = &bucket{lim: rate.NewLimiter(l.every, l.burst)}
-		l.buckets[key] = b
+		// Keys may come from Fiber's reused buffers (c.IP()); the map
+		// keeps them, so it keeps a copy.
+		l.buckets[strings.Clone(key)] = b
 	}
 	b.seen = now
 	return b.lim.AllowN(now, 1)

@@ -197,7 +197,7 @@ func (s *Server) handleStartConversation(c *fiber.Ctx) error {
 		}
 	}
 	conv, created, err := s.opts.Service.Start(c.UserContext(), visitorOf(c), chat.StartInput{
-		Topic: req.Topic, Lang: req.Lang, PageURL: req.PageURL, Referrer: req.Referrer, UserAgent: c.Get(fiber.HeaderUserAgent),
+		Topic: req.Topic, Lang: req.Lang, PageURL: req.PageURL, Referrer: req.Referrer, UserAgent: strings.Clone(c.Get(fiber.HeaderUserAgent)),
 	})
 	if err != nil {
 		return err
