@@ -123,21 +123,34 @@ func (m *Main) loadSampleFAQ(ctx context.Context, site string, now time.Time) er
 	return m.store.SaveFAQs(ctx, site, fs)
 }
 
-// syncIndex rebuilds the FAQ index from the database when it is new or
-// out of step with it.
+// syncIndex rebuilds each site's FAQ index from the database when the
+// index is new or out of step with it.
 func (m *Main) syncIndex(ctx context.Context) error {
-	published, err := m.publishedFAQ(ctx, m.Config.SiteKey)
+	sites, err := m.store.SiteKeys(ctx)
 	if err != nil {
 		return err
+	}
+	bySite := make(map[string][]chat.FAQ, len(sites))
+	total := 0
+	for _, site := range sites {
+		if bySite[site], err = m.publishedFAQ(ctx, site); err != nil {
+			return err
+		}
+		total += len(bySite[site])
 	}
 	n, err := m.index.Count(ctx)
 	if err != nil {
 		return err
 	}
-	if !m.index.Created() && n == uint64(len(published)) {
+	if !m.index.Created() && n == uint64(total) {
 		return nil
 	}
-	return m.reindex(ctx, m.Config.SiteKey, published)
+	for _, site := range sites {
+		if err := m.reindex(ctx, site, bySite[site]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (m *Main) publishedFAQ(ctx context.Context, site string) ([]chat.FAQ, error) {

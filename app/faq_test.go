@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -258,5 +260,69 @@ func TestFAQImportExport(t *testing.T) {
 	}
 	if !strings.Contains(exp.Header.Get("Content-Disposition"), "faq-demo.json") {
 		t.Fatalf("export headers: %v", exp.Header)
+	}
+}
+
+func TestIndexRebuiltForEverySite(t *testing.T) {
+	dir := t.TempDir()
+	m, _ := startMain(t, testConfig(t, dir))
+	ctx := context.Background()
+	now := time.Now()
+	if err := m.Store().CreateSite(ctx, &chat.Site{Key: "second", Name: "Second", CreatedAt: now, UpdatedAt: now}); err != nil {
+		t.Fatal(err)
+	}
+	f := chat.FAQ{ID: "kite", Site: "second", Lang: "en", Category: "x", Question: "Do you sell kites?", Answer: "Yes.", Published: true, UpdatedAt: now}
+	if err := m.Store().SaveFAQ(ctx, &f); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// The index is lost; the next start rebuilds it for both sites.
+	if err := os.RemoveAll(filepath.Join(dir, "faq-index")); err != nil {
+		t.Fatal(err)
+	}
+	m2, _ := startMain(t, testConfig(t, dir))
+	defer m2.Close(ctx)
+	c := client.New(m2.URL())
+	if r := suggest(t, c, "second", "en", "kites"); !hasQuestion(r, "Do you sell kites?") {
+		t.Fatalf("second site's FAQ not rebuilt: %+v", r)
+	}
+	if r := suggest(t, c, "demo", "zh-CN", "提现"); len(r.Results) == 0 {
+		t.Fatal("demo site's FAQ not rebuilt")
+	}
+}
+
+func TestDeflectionCounts(t *testing.T) {
+	m, _ := startMain(t, testConfig(t, t.TempDir()))
+	defer m.Close(context.Background())
+	ctx := context.Background()
+	c := client.New(m.URL())
+	r := suggest(t, c, "demo", "zh-CN", "提现多久到账")
+	if len(r.Results) == 0 {
+		t.Fatal("no suggestion")
+	}
+	id := r.Results[0].ID
+	for _, typ := range []string{"open", "open", "solved"} {
+		if err := c.Do(ctx, "POST", "/api/v1/widget/demo/faq/"+id+"/events", "", map[string]string{"type": typ}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err := c.Do(ctx, "POST", "/api/v1/widget/demo/faq/"+id+"/events", "", map[string]string{"type": "$inc"}, nil)
+	if ae, ok := err.(*client.APIError); !ok || ae.Status != 400 {
+		t.Fatalf("bad event type: %v", err)
+	}
+	token, err := c.Login(ctx, "admin@example.com", m.AdminPassword, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		FAQ chat.FAQ `json:"faq"`
+	}
+	if err := c.Do(ctx, "GET", "/api/v1/faq/"+id, token, nil, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.FAQ.Views != 2 || got.FAQ.Solved != 1 {
+		t.Fatalf("counts = %d views, %d solved; want 2 and 1", got.FAQ.Views, got.FAQ.Solved)
 	}
 }

@@ -16,6 +16,8 @@ type SiteStore interface {
 	// CreateSite fails with CodeConflict when the key is taken.
 	CreateSite(ctx context.Context, s *Site) error
 	UpdateSite(ctx context.Context, s *Site) error
+	// SiteKeys lists every site's key.
+	SiteKeys(ctx context.Context) ([]string, error)
 }
 
 // AgentStore keeps agents.

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/kefu/kefu/chat"
 )
@@ -110,6 +111,34 @@ func (s *Store) Site(ctx context.Context, key string) (*chat.Site, error) {
 		return nil, mapErr(err, "find site", "site")
 	}
 	return d.site(), nil
+}
+
+// maxSites bounds SiteKeys; a deployment with more sites than this pages
+// through them some other way.
+const maxSites = 10_000
+
+// SiteKeys returns the keys of every site, for jobs that run over all of
+// them such as rebuilding the search index. Sites are few, so reading the
+// whole (small) collection is fine even on FerretDB.
+func (s *Store) SiteKeys(ctx context.Context) ([]string, error) {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	opts := options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}).SetLimit(maxSites)
+	cur, err := s.sites.Find(ctx, bson.D{}, opts)
+	if err != nil {
+		return nil, mapErr(err, "list sites", "site")
+	}
+	var docs []struct {
+		Key string `bson:"_id"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, mapErr(err, "list sites", "site")
+	}
+	keys := make([]string, len(docs))
+	for i, d := range docs {
+		keys[i] = d.Key
+	}
+	return keys, nil
 }
 
 // CreateSite stores a new site. It fails with chat.CodeConflict when the

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -61,5 +62,23 @@ func TestSites(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { wantCode(t, tt.err, tt.want) })
+	}
+}
+
+func TestSiteKeys(t *testing.T) {
+	s := mustOpenStore(t)
+	ctx := context.Background()
+	for _, k := range []string{"a", "b", "c"} {
+		if err := s.CreateSite(ctx, &chat.Site{Key: k, Name: k}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	keys, err := s.SiteKeys(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(keys)
+	if !slices.Equal(keys, []string{"a", "b", "c"}) {
+		t.Fatalf("keys = %v", keys)
 	}
 }
