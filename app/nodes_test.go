@@ -1,0 +1,63 @@
+package app
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/kefu/kefu/bus/natstest"
+	"github.com/kefu/kefu/client"
+	"github.com/kefu/kefu/config"
+	"github.com/kefu/kefu/store"
+)
+
+// TestTwoNodesKeepTheirIndexesInStep runs two kefu processes' worth of
+// wiring on one database and one NATS server, each with its own data dir
+// and FAQ index. An entry written through one node is suggested by the
+// other.
+func TestTwoNodesKeepTheirIndexesInStep(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.StartEmbedded(ctx, filepath.Join(t.TempDir(), "db"), slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	natsURL := natstest.Start(t)
+	node := func() *Main {
+		cfg, err := config.Load([]string{"-addr", "127.0.0.1:0", "-data-dir", t.TempDir(), "-log-level", "error",
+			"-mongodb-uri", db.URI(), "-nats-url", natsURL, "-admin-password", "two-nodes-pw",
+			"-secret", "a-secret-shared-by-both-nodes-0123456789"}, func(string) string { return "" }, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := New(cfg, io.Discard)
+		if err := m.Run(ctx); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = m.Close(context.Background()) })
+		return m
+	}
+	one, two := node(), node()
+	c1, c2 := client.New(one.URL()), client.New(two.URL())
+	token, err := c1.Login(ctx, "admin@example.com", "two-nodes-pw", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	entry := map[string]any{"lang": "en", "category": "boats", "question": "Can I pay for a canoe rental?", "answer": "Yes, by card."}
+	if err := c1.Do(ctx, "POST", "/api/v1/faq", token, entry, nil); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if hasQuestion(suggest(t, c2, "demo", "en", "canoe"), "Can I pay for a canoe rental?") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the other node never indexed the new entry")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
