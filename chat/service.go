@@ -44,9 +44,6 @@ func NewService(store Store, bus Bus, now func() time.Time, log *slog.Logger) *S
 	return &Service{store: store, bus: bus, now: now, log: log, locks: newKeyedMutex(), owners: ownerCache{m: map[string]owner{}}}
 }
 
-// Store returns the store the service writes to.
-func (s *Service) Store() Store { return s.store }
-
 // Actor is who is acting: a visitor (VisitorID set) or an agent.
 type Actor struct {
 	Site      string
@@ -299,6 +296,3 @@ func (s *Service) publish(ctx context.Context, e Event) {
 		s.log.Warn("publish event", "type", e.Type, "site", e.Site, "err", err)
 	}
 }
-
-// Publish announces an event that the store did not cause, such as typing.
-func (s *Service) Publish(ctx context.Context, e Event) { s.publish(ctx, e) }
