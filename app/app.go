@@ -23,7 +23,6 @@ import (
 	"github.com/kefu/kefu/config"
 	"github.com/kefu/kefu/search"
 	"github.com/kefu/kefu/server"
-	"github.com/kefu/kefu/store"
 	"github.com/kefu/kefu/widget"
 )
 
@@ -33,7 +32,7 @@ type Main struct {
 	Logger *slog.Logger
 	out    io.Writer
 
-	store  *store.Store
+	store  Database
 	bus    busCloser
 	index  *search.Index
 	server *server.Server
@@ -41,6 +40,8 @@ type Main struct {
 	served chan error
 	// unfollowFAQ stops following FAQ changes on the bus.
 	unfollowFAQ func()
+	// retention stops the retention loop and waits for it.
+	retention func()
 	// AdminPassword is the generated first-run password, if one was made.
 	AdminPassword string
 }
@@ -88,11 +89,7 @@ func (m *Main) Run(ctx context.Context) error {
 		m.Config.PublicURL = config.DerivePublicURL(ln.Addr().String())
 	}
 
-	m.store, err = store.Open(ctx, store.Config{
-		URI: cfg.MongoDBURI, Database: cfg.MongoDBDatabase,
-		Embedded: cfg.Embedded(), DataDir: filepath.Join(cfg.DataDir, "db"), Logger: m.Logger,
-	})
-	if err != nil {
+	if m.store, err = OpenDatabase(ctx, cfg, m.Logger); err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}
 	if cfg.NATSURL != "" {
@@ -119,11 +116,6 @@ func (m *Main) Run(ctx context.Context) error {
 		return fmt.Errorf("build widget: %w", err)
 	}
 	svc := chat.NewService(m.store, m.bus, nil, m.Logger)
-	if cfg.Embedded() {
-		// The embedded database serves this process only, so every change
-		// to a conversation passes through this service.
-		svc.CacheConversations(10_000)
-	}
 	m.server, err = server.New(server.Options{
 		Service:   svc,
 		Store:     m.store,
@@ -145,6 +137,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.served = make(chan error, 1)
 	go func() { m.served <- m.server.Serve(ln) }()
+	m.retention = m.startRetention(cfg)
 	m.Logger.Info("kefu ready", "url", m.Config.PublicURL, "demo", m.Config.PublicURL+"/", "inbox", m.Config.PublicURL+"/inbox",
 		"database", dbName(cfg), "bus", busName(cfg), "startup_ms", time.Since(start).Milliseconds())
 	return nil
@@ -156,7 +149,7 @@ func pages(cfg config.Config) *assets.Pages {
 
 func dbName(cfg config.Config) string {
 	if cfg.Embedded() {
-		return "embedded FerretDB in " + filepath.Join(cfg.DataDir, "db")
+		return "embedded SQLite in " + EmbeddedDir(cfg.DataDir)
 	}
 	return "MongoDB"
 }
@@ -185,6 +178,9 @@ func (m *Main) Close(ctx context.Context) error {
 	}
 	if m.unfollowFAQ != nil {
 		m.unfollowFAQ()
+	}
+	if m.retention != nil {
+		m.retention()
 	}
 	if m.bus != nil {
 		errs = append(errs, m.bus.Drain(ctx))

@@ -3,15 +3,13 @@ package app
 import (
 	"context"
 	"io"
-	"log/slog"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/kefu/kefu/bus/natstest"
 	"github.com/kefu/kefu/client"
 	"github.com/kefu/kefu/config"
-	"github.com/kefu/kefu/store"
+	"github.com/kefu/kefu/store/mongo/mongotest"
 )
 
 // TestTwoNodesKeepTheirIndexesInStep runs two kefu processes' worth of
@@ -20,15 +18,11 @@ import (
 // other.
 func TestTwoNodesKeepTheirIndexesInStep(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.StartEmbedded(ctx, filepath.Join(t.TempDir(), "db"), slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	uri := mongotest.URI(t)
 	natsURL := natstest.Start(t)
 	node := func() *Main {
 		cfg, err := config.Load([]string{"-addr", "127.0.0.1:0", "-data-dir", t.TempDir(), "-log-level", "error",
-			"-mongodb-uri", db.URI(), "-nats-url", natsURL, "-admin-password", "two-nodes-pw",
+			"-mongodb-uri", uri, "-nats-url", natsURL, "-admin-password", "two-nodes-pw",
 			"-secret", "a-secret-shared-by-both-nodes-0123456789"}, func(string) string { return "" }, io.Discard)
 		if err != nil {
 			t.Fatal(err)

@@ -85,6 +85,30 @@ func TestOpenAt(t *testing.T) {
 	}
 }
 
+func TestValidateFAQ(t *testing.T) {
+	good := FAQ{Lang: "zh-CN", Question: " 怎么提现？ ", Answer: "在钱包页点提现。", Alternatives: []string{" 提款 ", ""}}
+	if err := ValidateFAQ(&good); err != nil || good.Question != "怎么提现？" || len(good.Alternatives) != 1 || good.Alternatives[0] != "提款" {
+		t.Fatalf("ValidateFAQ = %+v, %v", good, err)
+	}
+	tests := []struct {
+		name string
+		f    FAQ
+	}{
+		{"no lang", FAQ{Question: "q", Answer: "a"}},
+		{"bad lang", FAQ{Lang: "$x", Question: "q", Answer: "a"}},
+		{"no question", FAQ{Lang: "en", Answer: "a"}},
+		{"no answer", FAQ{Lang: "en", Question: "q"}},
+		{"too many alternatives", FAQ{Lang: "en", Question: "q", Answer: "a", Alternatives: make([]string, 21)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := ValidateFAQ(&tt.f); ErrorCode(err) != CodeInvalid {
+				t.Fatalf("err = %v", err)
+			}
+		})
+	}
+}
+
 func TestKeyedMutexSerializesPerKey(t *testing.T) {
 	k := newKeyedMutex()
 	var wg sync.WaitGroup
@@ -112,59 +136,5 @@ func TestKeyedMutexSerializesPerKey(t *testing.T) {
 	}
 	if len(k.locks) != 0 {
 		t.Fatalf("%d lock entries left", len(k.locks))
-	}
-}
-
-func TestValidateFAQ(t *testing.T) {
-	good := FAQ{Lang: "zh-CN", Question: " 怎么提现？ ", Answer: "在钱包页点提现。", Alternatives: []string{" 提款 ", ""}}
-	if err := ValidateFAQ(&good); err != nil || good.Question != "怎么提现？" || len(good.Alternatives) != 1 || good.Alternatives[0] != "提款" {
-		t.Fatalf("ValidateFAQ = %+v, %v", good, err)
-	}
-	tests := []struct {
-		name string
-		f    FAQ
-	}{
-		{"no lang", FAQ{Question: "q", Answer: "a"}},
-		{"bad lang", FAQ{Lang: "$x", Question: "q", Answer: "a"}},
-		{"no question", FAQ{Lang: "en", Answer: "a"}},
-		{"no answer", FAQ{Lang: "en", Question: "q"}},
-		{"too many alternatives", FAQ{Lang: "en", Question: "q", Answer: "a", Alternatives: make([]string, 21)}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if err := ValidateFAQ(&tt.f); ErrorCode(err) != CodeInvalid {
-				t.Fatalf("err = %v", err)
-			}
-		})
-	}
-}
-
-func TestConversationCacheCopies(t *testing.T) {
-	c := &convCache{max: 2, m: map[string]*Conversation{}}
-	conv := &Conversation{ID: "c1", LastSeq: 1, Tail: []Message{{Seq: 1}}}
-	c.put("s/c1", conv)
-	conv.Tail[0].Text = "changed after put"
-	got, ok := c.get("s/c1")
-	if !ok || got.Tail[0].Text != "" {
-		t.Fatalf("cache shares memory with the caller: %+v", got)
-	}
-	got.Tail = append(got.Tail, Message{Seq: 2})
-	if again, _ := c.get("s/c1"); len(again.Tail) != 1 {
-		t.Fatal("cache shares memory with a reader")
-	}
-	for i := int64(2); i <= TailSize+10; i++ {
-		conv.withMessage(&Message{Seq: i})
-	}
-	if len(conv.Tail) != TailSize || conv.Tail[0].Seq != 11 || conv.LastSeq != TailSize+10 {
-		t.Fatalf("tail after appends: %d entries from seq %d, last %d", len(conv.Tail), conv.Tail[0].Seq, conv.LastSeq)
-	}
-	c.put("s/c2", conv)
-	c.put("s/c3", conv) // over max: starts over
-	if _, ok := c.get("s/c1"); ok {
-		t.Fatal("cache grew past its bound")
-	}
-	var none *convCache
-	if _, ok := none.get("x"); ok {
-		t.Fatal("a nil cache found something")
 	}
 }

@@ -25,9 +25,8 @@ func clip(s string, n int) string {
 }
 
 // Start returns the visitor's conversation that is not resolved, or starts
-// one. Concurrent calls for one visitor give one conversation: in one
-// process through a lock, across processes through the store's unique
-// active key.
+// one. Concurrent calls for one visitor, on any node, give one
+// conversation: the store refuses a second unresolved one.
 func (s *Service) Start(ctx context.Context, a Actor, in StartInput) (*Conversation, bool, error) {
 	return s.start(ctx, a, in, KindChat, "")
 }
@@ -38,8 +37,6 @@ func (s *Service) start(ctx context.Context, a Actor, in StartInput, kind Kind, 
 	if a.Agent != nil || !ValidKey(a.VisitorID) || !ValidKey(a.Site) {
 		return nil, false, Errorf(CodeForbidden, "only visitors start conversations")
 	}
-	unlock := s.locks.lock("visitor/" + a.Site + "/" + a.VisitorID)
-	defer unlock()
 	if c, err := s.store.ActiveConversation(ctx, a.Site, a.VisitorID); err == nil {
 		return c, false, nil
 	} else if !IsCode(err, CodeNotFound) {

@@ -116,10 +116,6 @@ const (
 	KindOffline Kind = "offline"
 )
 
-// TailSize is how many of the newest messages a conversation carries inline,
-// so that opening it and replaying a short gap are one lookup by id.
-const TailSize = 50
-
 // Conversation is one thread between a visitor and the site's agents.
 type Conversation struct {
 	ID         string `json:"id"`
@@ -135,8 +131,14 @@ type Conversation struct {
 	Email      string `json:"email,omitempty"` // left with an offline message
 	AssigneeID string `json:"assignee_id,omitempty"`
 	LastSeq    int64  `json:"last_seq"`
-	// Tail holds up to TailSize newest messages in seq order.
-	Tail           []Message `json:"-"`
+	// Last is the newest message; LastPublic the newest that is not a
+	// private note, which is what the visitor sees last. Both are nil
+	// until there is one.
+	Last       *Message `json:"-"`
+	LastPublic *Message `json:"-"`
+	// FirstReplyAt is when an agent first answered the visitor (not with a
+	// private note); zero until then.
+	FirstReplyAt   time.Time `json:"first_reply_at,omitzero"`
 	VisitorReadSeq int64     `json:"visitor_read_seq"`
 	AgentReadSeq   int64     `json:"agent_read_seq"`
 	Rating         int       `json:"rating,omitempty"`
@@ -145,12 +147,52 @@ type Conversation struct {
 	UpdatedAt      time.Time `json:"updated_at"`
 }
 
-// LastMessage returns the newest message, or nil.
-func (c *Conversation) LastMessage() *Message {
-	if len(c.Tail) == 0 {
-		return nil
+// PrepareNew checks a conversation about to be created and fills in what
+// it lacks: an id, status open, kind chat, and UpdatedAt = CreatedAt, with
+// times in UTC to the millisecond that stores keep. A new conversation
+// has no messages, so what appends keep (LastSeq, Last, LastPublic,
+// FirstReplyAt) starts empty. Every store's CreateConversation calls it.
+func (c *Conversation) PrepareNew() error {
+	if c.Site == "" || c.VisitorID == "" {
+		return Invalid("conversation needs a site and a visitor")
 	}
-	return &c.Tail[len(c.Tail)-1]
+	if c.Status == "" {
+		c.Status = StatusOpen
+	}
+	if !c.Status.Valid() {
+		return Invalid("unknown status %q", c.Status)
+	}
+	if c.Kind == "" {
+		c.Kind = KindChat
+	}
+	if c.ID == "" {
+		c.ID = NewID()
+	}
+	c.CreatedAt = c.CreatedAt.UTC().Truncate(time.Millisecond)
+	if c.UpdatedAt.IsZero() {
+		c.UpdatedAt = c.CreatedAt
+	}
+	c.UpdatedAt = c.UpdatedAt.UTC().Truncate(time.Millisecond)
+	c.LastSeq, c.Last, c.LastPublic, c.FirstReplyAt = 0, nil, nil, time.Time{}
+	return nil
+}
+
+// Answered reports whether an agent has answered the visitor.
+func (c *Conversation) Answered() bool { return !c.FirstReplyAt.IsZero() }
+
+// Advance records m, just appended, as the conversation's newest message:
+// the bookkeeping that every store does in the same step as the append.
+func (c *Conversation) Advance(m *Message) {
+	c.LastSeq = m.Seq
+	c.UpdatedAt = m.CreatedAt
+	cp := *m
+	c.Last = &cp
+	if !m.Private {
+		c.LastPublic = &cp
+		if m.Author.Type == AuthorAgent && c.FirstReplyAt.IsZero() {
+			c.FirstReplyAt = m.CreatedAt
+		}
+	}
 }
 
 // AuthorType says who wrote a message.
@@ -174,15 +216,21 @@ type Author struct {
 // contiguous per conversation, and CreatedAt. ClientID is the sender's own
 // id, used to make resends idempotent.
 type Message struct {
-	ID             string    `json:"id"`
+	ID             string    `json:"id,omitempty"`
 	Site           string    `json:"-"`
 	ConversationID string    `json:"conversation_id"`
 	Seq            int64     `json:"seq"`
 	ClientID       string    `json:"client_id,omitempty"`
-	Author         Author    `json:"author"`
-	Text           string    `json:"text"`
+	Author         Author    `json:"author,omitzero"`
+	Text           string    `json:"text,omitempty"`
 	Private        bool      `json:"private,omitempty"` // an agents-only note
-	CreatedAt      time.Time `json:"created_at"`
+	CreatedAt      time.Time `json:"created_at,omitzero"`
+}
+
+// Placeholder is what a visitor is told of a private note: only that its
+// seq is taken, so that the visitor's sequence has no hole to fetch again.
+func (m *Message) Placeholder() Message {
+	return Message{ConversationID: m.ConversationID, Seq: m.Seq, Private: true}
 }
 
 // FAQ is one question and answer of a site's knowledge base.

@@ -18,8 +18,9 @@ const (
 )
 
 // Service applies kefu's delivery rules on top of a Store and a Bus: it
-// assigns sequence numbers, makes resends idempotent, serializes writes to
-// each conversation, and announces what it stored.
+// checks who may see and change what, validates input, and announces what
+// the store has stored. The store assigns sequence numbers and makes
+// resends idempotent, atomically, so several nodes can share one database.
 type Service struct {
 	store Store
 	bus   Bus
@@ -29,8 +30,6 @@ type Service struct {
 	// owners caches who owns each conversation, which never changes, so
 	// that typing frames, the most frequent of all, need no database read.
 	owners ownerCache
-	// convs, when set, keeps conversations in memory; see convCache.
-	convs *convCache
 }
 
 // NewService returns a Service. now may be nil for time.Now.
@@ -70,12 +69,9 @@ func (s *Service) conversation(ctx context.Context, a Actor, id string) (*Conver
 	if a.Agent != nil && !a.Agent.CanAccess(a.Site) {
 		return nil, NotFound("conversation")
 	}
-	c, ok := s.convs.get(a.Site + "/" + id)
-	if !ok {
-		var err error
-		if c, err = s.store.Conversation(ctx, a.Site, id); err != nil {
-			return nil, err
-		}
+	c, err := s.store.Conversation(ctx, a.Site, id)
+	if err != nil {
+		return nil, err
 	}
 	if c.Site != a.Site || (a.Agent == nil && c.VisitorID != a.VisitorID) {
 		return nil, NotFound("conversation")
@@ -83,23 +79,18 @@ func (s *Service) conversation(ctx context.Context, a Actor, id string) (*Conver
 	return c, nil
 }
 
-// update runs change on a conversation the actor may see, holding its
-// lock, and keeps the cached copy in step: write stores the change, and
-// apply makes the same change to the copy once write has succeeded.
+// update runs change on a conversation the actor may see: write stores
+// the change, and apply makes the same change to the loaded copy, which is
+// returned, once write has succeeded.
 func (s *Service) update(ctx context.Context, a Actor, id string, write func(c *Conversation) error, apply func(c *Conversation)) (*Conversation, error) {
-	key := a.Site + "/" + id
-	unlock := s.locks.lock(key)
-	defer unlock()
 	c, err := s.conversation(ctx, a, id)
 	if err != nil {
 		return nil, err
 	}
 	if err := write(c); err != nil {
-		s.convs.drop(key)
 		return nil, err
 	}
 	apply(c)
-	s.convs.put(key, c)
 	return c, nil
 }
 
@@ -147,64 +138,38 @@ func (s *Service) Send(ctx context.Context, a Actor, in SendInput) (*Message, bo
 	if in.Private && a.Agent == nil {
 		return nil, false, Invalid("only agents write private notes")
 	}
-	key := a.Site + "/" + in.ConversationID
-	unlock := s.locks.lock(key)
-	defer unlock()
-
 	c, err := s.conversation(ctx, a, in.ConversationID)
 	if err != nil {
 		return nil, false, err
 	}
-	s.convs.put(key, c)
-	for i := range c.Tail {
-		if c.Tail[i].ClientID == in.ClientID {
-			m := c.Tail[i]
-			return &m, true, nil
-		}
-	}
 	if c.Status == StatusResolved && a.Agent == nil {
+		// A resend of what the visitor sent before it was resolved is
+		// still answered; anything new needs a new conversation.
+		if old, err := s.store.MessageByClientID(ctx, c.Site, c.ID, in.ClientID); err == nil {
+			return old, true, nil
+		}
 		return nil, false, Errorf(CodeConflict, "conversation is resolved; start a new one")
 	}
-	for attempt := 0; ; attempt++ {
-		m := &Message{
-			ID:             MessageID(c.ID, c.LastSeq+1),
-			Site:           c.Site,
-			ConversationID: c.ID,
-			Seq:            c.LastSeq + 1,
-			ClientID:       in.ClientID,
-			Author:         a.author(),
-			Text:           text,
-			Private:        in.Private,
-			CreatedAt:      s.now().UTC().Truncate(time.Millisecond),
-		}
-		err := s.store.AppendMessage(ctx, m)
-		if err == nil {
-			c.withMessage(m)
-			s.convs.put(key, c)
-			s.publish(ctx, Event{Type: EventMessage, Site: c.Site, ConversationID: c.ID, VisitorID: c.VisitorID, Message: m, Origin: a.Conn})
-			return m, false, nil
-		}
-		s.convs.drop(key)
-		if !IsCode(err, CodeConflict) || attempt >= 3 {
-			return nil, false, err
-		}
-		// A conflict means the client id or the seq is taken: a resend of a
-		// message older than the tail, or a crash between the two writes of
-		// an append, or another node's append. Find out which.
-		if old, ferr := s.store.MessageByClientID(ctx, c.Site, c.ID, in.ClientID); ferr == nil {
-			if old.Seq > c.LastSeq {
-				if _, rerr := s.store.RepairConversation(ctx, c.Site, c.ID); rerr != nil {
-					s.log.Warn("repair conversation", "conversation", c.ID, "err", rerr)
-				}
-			}
-			return old, true, nil
-		} else if !IsCode(ferr, CodeNotFound) {
-			return nil, false, ferr
-		}
-		if c, err = s.store.RepairConversation(ctx, c.Site, c.ID); err != nil {
-			return nil, false, err
-		}
+	m := &Message{
+		Site:           c.Site,
+		ConversationID: c.ID,
+		ClientID:       in.ClientID,
+		Author:         a.author(),
+		Text:           text,
+		Private:        in.Private,
+		CreatedAt:      s.now().UTC().Truncate(time.Millisecond),
 	}
+	unlock := s.locks.lock(c.Site + "/" + c.ID)
+	defer unlock()
+	dup, err := s.store.AppendMessage(ctx, m)
+	if err != nil {
+		return nil, false, err
+	}
+	// A resend is announced again too: the first try may have been stored
+	// by a node that died before announcing it. Clients drop a seq they
+	// already have.
+	s.publish(ctx, Event{Type: EventMessage, Site: c.Site, ConversationID: c.ID, VisitorID: c.VisitorID, Message: m, Origin: a.Conn})
+	return m, dup, nil
 }
 
 // MessageID is the id of a conversation's message with seq.
@@ -270,15 +235,15 @@ func (s *Service) Messages(ctx context.Context, a Actor, conversationID string, 
 	return visible(a, msgs), c, nil
 }
 
-// visible drops private notes for visitors.
+// visible replaces private notes with placeholders for visitors.
 func visible(a Actor, msgs []Message) []Message {
 	if a.Agent != nil {
 		return msgs
 	}
-	out := msgs[:0:0]
-	for _, m := range msgs {
-		if !m.Private {
-			out = append(out, m)
+	out := make([]Message, len(msgs))
+	for i := range msgs {
+		if out[i] = msgs[i]; msgs[i].Private {
+			out[i] = msgs[i].Placeholder()
 		}
 	}
 	return out
@@ -287,6 +252,9 @@ func visible(a Actor, msgs []Message) []Message {
 // publish announces an event. A failure is logged, not returned: what was
 // stored stays stored, and clients catch up by resuming.
 func (s *Service) publish(ctx context.Context, e Event) {
+	// What is stored is announced even if the request that stored it has
+	// gone: its context must not cancel the announcement.
+	ctx = context.WithoutCancel(ctx)
 	data, err := json.Marshal(e)
 	if err != nil {
 		s.log.Error("encode event", "err", err)

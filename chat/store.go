@@ -39,19 +39,30 @@ type VisitorStore interface {
 	// verified user id, is taken.
 	CreateVisitor(ctx context.Context, v *Visitor) error
 	UpdateVisitor(ctx context.Context, v *Visitor) error
+	// ListVisitors returns up to limit of a site's visitors whose ids sort
+	// after afterID, in id order: a page of all of them.
+	ListVisitors(ctx context.Context, site, afterID string, limit int) ([]Visitor, error)
 }
 
-// ConversationFilter selects conversations of one site for a listing.
+// ConversationFilter selects conversations of one site for a listing,
+// newest activity first.
 type ConversationFilter struct {
 	Site      string
 	Status    Status // empty: any
 	VisitorID string // empty: any
-	Limit     int
+	// AssigneeID selects one agent's conversations; Unassigned selects
+	// those of nobody; empty: any.
+	AssigneeID string
+	Limit      int
 	// Before pages backwards: only conversations updated before it, or at
 	// it with a smaller id.
 	Before   time.Time
 	BeforeID string
 }
+
+// Unassigned is the ConversationFilter.AssigneeID of conversations that no
+// agent has.
+const Unassigned = "-"
 
 // ConversationStore keeps conversations and their messages.
 type ConversationStore interface {
@@ -65,24 +76,34 @@ type ConversationStore interface {
 	ActiveConversation(ctx context.Context, site, visitorID string) (*Conversation, error)
 	ListConversations(ctx context.Context, f ConversationFilter) ([]Conversation, error)
 	// SetStatus changes the status; resolving frees the visitor to start a
-	// new conversation.
+	// new conversation. Reopening fails with CodeConflict while the
+	// visitor has another conversation that is not resolved.
 	SetStatus(ctx context.Context, site, id string, status Status, at time.Time) error
 	SetAssignee(ctx context.Context, site, id, agentID string, at time.Time) error
+	// SetReadSeq raises who's read mark; it never lowers it.
 	SetReadSeq(ctx context.Context, site, id string, who AuthorType, seq int64) error
 	SetRating(ctx context.Context, site, id string, rating int, comment string) error
 
-	// AppendMessage stores m, whose Seq and ClientID the caller has set,
-	// then records it as the conversation's newest message. It fails with
-	// CodeConflict when the conversation already has m.Seq or m.ClientID.
-	// Callers serialize appends to one conversation.
-	AppendMessage(ctx context.Context, m *Message) error
+	// AppendMessage stores m as the next message of its conversation. The
+	// store assigns m.Seq (the conversation's last seq plus one) and m.ID,
+	// and in the same atomic step advances the conversation's LastSeq,
+	// Last, LastPublic, FirstReplyAt and UpdatedAt (to m.CreatedAt, which
+	// the caller sets). Appends to one conversation from any number of
+	// goroutines, processes or nodes get contiguous seqs: no seq is skipped
+	// or given twice, and a message is acknowledged (a nil error) only once
+	// it is durably stored.
+	//
+	// When the conversation already has a message with m.ClientID, nothing
+	// is stored: *m is replaced by that message and duplicate is true.
+	AppendMessage(ctx context.Context, m *Message) (duplicate bool, err error)
 	// MessageByClientID finds a message by its sender's id.
 	MessageByClientID(ctx context.Context, site, conversationID, clientID string) (*Message, error)
-	// Messages returns up to limit messages with seq > afterSeq, in order.
+	// Messages returns up to limit messages with seq > afterSeq, in
+	// ascending seq order.
 	Messages(ctx context.Context, site, conversationID string, afterSeq int64, limit int) ([]Message, error)
-	// RepairConversation recomputes LastSeq and Tail from the stored
-	// messages, after a crash between the two writes of AppendMessage.
-	RepairConversation(ctx context.Context, site, id string) (*Conversation, error)
+	// MessagesBefore returns the newest limit messages with seq <
+	// beforeSeq, in ascending seq order: the page that precedes it.
+	MessagesBefore(ctx context.Context, site, conversationID string, beforeSeq int64, limit int) ([]Message, error)
 }
 
 // FAQStore keeps FAQ entries.
@@ -98,10 +119,20 @@ type FAQStore interface {
 	CountFAQEvent(ctx context.Context, site, id string, solved bool) error
 }
 
+// FeedbackFilter selects a site's feedback, newest first.
+type FeedbackFilter struct {
+	Site  string
+	Limit int
+	// Before pages backwards: only feedback created before it, or at it
+	// with a smaller id.
+	Before   time.Time
+	BeforeID string
+}
+
 // FeedbackStore keeps feedback.
 type FeedbackStore interface {
 	CreateFeedback(ctx context.Context, f *Feedback) error
-	ListFeedback(ctx context.Context, site string, limit int) ([]Feedback, error)
+	ListFeedback(ctx context.Context, f FeedbackFilter) ([]Feedback, error)
 }
 
 // TokenStore keeps agents' refresh tokens.
@@ -123,6 +154,7 @@ type Store interface {
 	FAQStore
 	FeedbackStore
 	TokenStore
+	RetentionStore
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 }

@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kefu/kefu/chat"
 )
 
 // Config is every setting of one kefu process. The zero value is not useful;
@@ -31,11 +33,17 @@ type Config struct {
 	// DataDir holds the embedded database, the search index and the
 	// generated secret key.
 	DataDir string
-	// MongoDBURI points at a real MongoDB. Empty runs the embedded FerretDB
-	// under DataDir.
+	// MongoDBURI points at a real MongoDB. Empty uses the embedded SQLite
+	// database under DataDir.
 	MongoDBURI string
-	// MongoDBDatabase is the database name used on either backend.
+	// MongoDBDatabase is the database name on MongoDB.
 	MongoDBDatabase string
+	// KeepVisitorsDays is how long an anonymous visitor who never started
+	// a conversation is kept after last seen; 0 keeps them forever.
+	KeepVisitorsDays int
+	// KeepResolvedDays is how long a resolved conversation is kept after
+	// its last change; 0 keeps it forever.
+	KeepResolvedDays int
 	// NATSURL points at NATS servers (comma-separated) that let several
 	// nodes share the work. Empty uses the in-process bus.
 	NATSURL string
@@ -76,17 +84,18 @@ type Config struct {
 // PublicURL is left empty: Load derives it from Addr.
 func Default() Config {
 	return Config{
-		Addr:            ":8080",
-		DataDir:         "./data",
-		MongoDBDatabase: "kefu",
-		AdminEmail:      "admin@example.com",
-		SiteKey:         "demo",
-		LogLevel:        "info",
-		LogFormat:       "text",
-		ShutdownTimeout: 10 * time.Second,
-		Demo:            true,
-		RateVisitor:     20,
-		RateIP:          120,
+		Addr:             ":8080",
+		DataDir:          "./data",
+		MongoDBDatabase:  "kefu",
+		AdminEmail:       "admin@example.com",
+		SiteKey:          "demo",
+		LogLevel:         "info",
+		LogFormat:        "text",
+		ShutdownTimeout:  10 * time.Second,
+		Demo:             true,
+		RateVisitor:      20,
+		RateIP:           120,
+		KeepVisitorsDays: 30,
 	}
 }
 
@@ -208,6 +217,14 @@ func (c Config) Level() slog.Level {
 		return slog.LevelError
 	default:
 		return slog.LevelInfo
+	}
+}
+
+// Retention is the retention policy the settings describe.
+func (c Config) Retention() chat.RetentionPolicy {
+	return chat.RetentionPolicy{
+		IdleVisitors: time.Duration(c.KeepVisitorsDays) * 24 * time.Hour,
+		Resolved:     time.Duration(c.KeepResolvedDays) * 24 * time.Hour,
 	}
 }
 

@@ -80,6 +80,12 @@ func (c Config) Validate() error {
 	if c.RateVisitor < 1 {
 		v.add("KEFU_RATE_VISITOR", fmt.Sprintf("must be at least 1, got %d", c.RateVisitor))
 	}
+	if c.KeepVisitorsDays < 0 {
+		v.add("KEFU_KEEP_VISITORS_DAYS", fmt.Sprintf("must be 0 (forever) or more, got %d", c.KeepVisitorsDays))
+	}
+	if c.KeepResolvedDays < 0 {
+		v.add("KEFU_KEEP_RESOLVED_DAYS", fmt.Sprintf("must be 0 (forever) or more, got %d", c.KeepResolvedDays))
+	}
 	if c.RateIP < 1 {
 		v.add("KEFU_RATE_IP", fmt.Sprintf("must be at least 1, got %d", c.RateIP))
 	}

@@ -19,13 +19,9 @@ type conversationView struct {
 }
 
 func viewConversation(c *chat.Conversation, v *chat.Visitor, forVisitor bool) conversationView {
-	cv := conversationView{Conversation: c, Visitor: v}
-	for i := len(c.Tail) - 1; i >= 0; i-- {
-		if !forVisitor || !c.Tail[i].Private {
-			m := c.Tail[i]
-			cv.LastMessage = &m
-			break
-		}
+	cv := conversationView{Conversation: c, Visitor: v, LastMessage: c.Last}
+	if forVisitor {
+		cv.LastMessage = c.LastPublic
 	}
 	return cv
 }
@@ -211,7 +207,7 @@ func (s *Server) handleListFeedback(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.opts.Store.ListFeedback(c.UserContext(), a.Site, limitOr(c.QueryInt("limit", 50), 50))
+	list, err := s.opts.Store.ListFeedback(c.UserContext(), chat.FeedbackFilter{Site: a.Site, Limit: limitOr(c.QueryInt("limit", 50), 50)})
 	if err != nil {
 		return err
 	}

@@ -13,7 +13,8 @@ import (
 
 	"github.com/kefu/kefu/bus"
 	"github.com/kefu/kefu/client"
-	"github.com/kefu/kefu/store"
+	"github.com/kefu/kefu/store/mongo"
+	"github.com/kefu/kefu/store/mongo/mongotest"
 )
 
 // cutProxy forwards TCP to a database and can cut it off, as a database
@@ -88,15 +89,15 @@ func (p *cutProxy) restore() {
 
 func TestDatabaseDownThenRetry(t *testing.T) {
 	ctx := ctxT(t)
-	emb, err := store.StartEmbedded(context.Background(), filepath.Join(t.TempDir(), "db"), testLogger(t))
+	uri, stop, err := mongotest.Start(context.Background(), filepath.Join(t.TempDir(), "db"), testLogger(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(emb.Close)
-	host := strings.TrimPrefix(emb.URI(), "mongodb://")
+	t.Cleanup(stop)
+	host := strings.TrimPrefix(uri, "mongodb://")
 	host = host[:strings.IndexAny(host, "/?")]
 	proxy := startCutProxy(t, host)
-	st, err := store.Open(ctx, store.Config{URI: "mongodb://" + proxy.ln.Addr().String() + "/?retryWrites=false&serverSelectionTimeoutMS=1500", Logger: testLogger(t)})
+	st, err := mongo.Open(ctx, mongo.Config{URI: "mongodb://" + proxy.ln.Addr().String() + "/kefu?retryWrites=false&serverSelectionTimeoutMS=1500", Logger: testLogger(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,16 +14,16 @@ import (
 	"github.com/kefu/kefu/chat"
 	"github.com/kefu/kefu/client"
 	"github.com/kefu/kefu/server"
-	"github.com/kefu/kefu/store"
+	"github.com/kefu/kefu/store/sqlite"
 )
 
-// env is a running kefu server on a free port with an embedded FerretDB in
-// a temp dir, two sites (a and b), and an agent of each.
+// env is a running kefu server on a free port with the embedded SQLite
+// store in a temp dir, two sites (a and b), and an agent of each.
 type env struct {
 	t        testing.TB
 	url      string
 	srv      *server.Server
-	store    *store.Store
+	store    chat.Store
 	issuer   *auth.Issuer
 	siteA    *chat.Site
 	siteB    *chat.Site
@@ -44,14 +44,13 @@ func testLogger(t testing.TB) *slog.Logger {
 	return slog.New(slog.DiscardHandler)
 }
 
-func mustOpenStore(t testing.TB) *store.Store {
+func mustOpenStore(t testing.TB) *sqlite.Store {
 	t.Helper()
-	ctx := context.Background()
-	st, err := store.Open(ctx, store.Config{Embedded: true, DataDir: filepath.Join(t.TempDir(), "db"), Logger: testLogger(t)})
+	st, err := sqlite.Open(context.Background(), sqlite.Config{DataDir: filepath.Join(t.TempDir(), "db"), Logger: testLogger(t)})
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
-	t.Cleanup(func() { _ = st.Close(context.Background()) })
+	t.Cleanup(func() { _ = st.Close() })
 	return st
 }
 
@@ -84,7 +83,6 @@ func startNode(t testing.TB, st chat.Store, b chat.Bus, opts ...envOption) *env 
 	issuer := auth.NewIssuer([]byte("test-secret-test-secret-test-secret!"), nil)
 	log := testLogger(t)
 	svc := chat.NewService(st, b, nil, log)
-	svc.CacheConversations(1000)
 	o := server.Options{
 		Service:   svc,
 		Store:     st,
@@ -108,11 +106,7 @@ func startNode(t testing.TB, st chat.Store, b chat.Bus, opts ...envOption) *env 
 		_ = srv.Shutdown(ctx)
 		<-served
 	})
-	e := &env{t: t, url: url, srv: srv, issuer: issuer}
-	if s, ok := st.(*store.Store); ok {
-		e.store = s
-	}
-	return e
+	return &env{t: t, url: url, srv: srv, issuer: issuer, store: st}
 }
 
 func (e *env) mustSite(ctx context.Context, st chat.Store, key string, origins []string) *chat.Site {

@@ -135,10 +135,8 @@ func (s *Server) suggestWhileWaiting(ctx context.Context, c *conn, a chat.Actor,
 	if err != nil {
 		return
 	}
-	for _, t := range conv.Tail {
-		if t.Author.Type == chat.AuthorAgent {
-			return
-		}
+	if conv.Answered() {
+		return
 	}
 	results, err := s.suggest(ctx, conv.Site, conv.Lang, m.Text, suggestionsWhileWaiting)
 	if err != nil || len(results) == 0 {

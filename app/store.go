@@ -1,0 +1,81 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/kefu/kefu/chat"
+	"github.com/kefu/kefu/config"
+	"github.com/kefu/kefu/store/mongo"
+	"github.com/kefu/kefu/store/sqlite"
+)
+
+// Database is a chat.Store that can be closed.
+type Database interface {
+	chat.Store
+	Close(ctx context.Context) error
+}
+
+// embeddedDB is the SQLite store as a Database.
+type embeddedDB struct{ *sqlite.Store }
+
+func (d embeddedDB) Close(context.Context) error { return d.Store.Close() }
+
+// EmbeddedDir is where the embedded database keeps its file under a data
+// dir.
+func EmbeddedDir(dataDir string) string { return filepath.Join(dataDir, "db") }
+
+// OpenDatabase opens the store cfg names: MongoDB when it has a URI, the
+// embedded SQLite file in the data dir otherwise. kefu's commands that
+// work on a stopped install use it too.
+func OpenDatabase(ctx context.Context, cfg config.Config, log *slog.Logger) (Database, error) {
+	if cfg.Embedded() {
+		s, err := sqlite.Open(ctx, sqlite.Config{DataDir: EmbeddedDir(cfg.DataDir), Logger: log})
+		if err != nil {
+			return nil, err
+		}
+		return embeddedDB{s}, nil
+	}
+	return mongo.Open(ctx, mongo.Config{URI: cfg.MongoDBURI, Database: cfg.MongoDBDatabase, Logger: log})
+}
+
+// ErrNotEmbedded is returned by Backup on an install that uses MongoDB,
+// which has its own backup tools.
+var ErrNotEmbedded = errors.New("kefu backup copies the embedded database; this install uses MongoDB: back it up with mongodump or your MongoDB service's snapshots")
+
+// Backup writes a consistent copy of the embedded database to path, which
+// must not exist, while kefu may be running.
+func Backup(ctx context.Context, cfg config.Config, path string, log *slog.Logger) error {
+	if !cfg.Embedded() {
+		return ErrNotEmbedded
+	}
+	if _, err := os.Stat(filepath.Join(EmbeddedDir(cfg.DataDir), sqlite.DBFile)); err != nil {
+		return fmt.Errorf("no embedded database in the data dir %s: %w", cfg.DataDir, err)
+	}
+	db, err := OpenDatabase(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close(ctx)
+	return db.(embeddedDB).Backup(ctx, path)
+}
+
+// retentionInterval is how often expired data is purged.
+const retentionInterval = time.Hour
+
+// startRetention purges what cfg's retention policy lets go, at start and
+// then hourly, until the returned stop is called.
+func (m *Main) startRetention(cfg config.Config) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		chat.RunRetention(ctx, m.store, cfg.Retention(), retentionInterval, time.Now, m.Logger)
+	}()
+	return func() { cancel(); <-done }
+}

@@ -1,0 +1,91 @@
+package chat
+
+import (
+	"context"
+	"log/slog"
+	"time"
+)
+
+// RetentionStore deletes what kefu no longer needs, a bounded batch at a
+// time, so that nothing grows without bound.
+type RetentionStore interface {
+	// DeleteExpiredTokens deletes refresh tokens that expired before t.
+	DeleteExpiredTokens(ctx context.Context, t time.Time) (int, error)
+	// DeleteIdleVisitors deletes up to limit anonymous visitors (with no
+	// verified user id) last seen before t who have no conversation.
+	DeleteIdleVisitors(ctx context.Context, t time.Time, limit int) (int, error)
+	// DeleteResolvedConversations deletes up to limit resolved
+	// conversations last updated before t, with their messages.
+	DeleteResolvedConversations(ctx context.Context, t time.Time, limit int) (int, error)
+}
+
+// RetentionPolicy says how long kefu keeps what. A zero age keeps forever.
+type RetentionPolicy struct {
+	// IdleVisitors is how long an anonymous visitor who never started a
+	// conversation is kept after last being seen.
+	IdleVisitors time.Duration
+	// Resolved is how long a resolved conversation is kept after its last
+	// change.
+	Resolved time.Duration
+}
+
+// retentionBatch is how much one delete call removes at most, so that
+// no single transaction holds the database for long.
+const retentionBatch = 500
+
+// Purged counts what one retention pass deleted.
+type Purged struct {
+	Tokens, Visitors, Conversations int
+}
+
+// Purge runs one retention pass at now: expired refresh tokens always go,
+// and visitors and resolved conversations as p allows.
+func Purge(ctx context.Context, st RetentionStore, p RetentionPolicy, now time.Time) (Purged, error) {
+	var out Purged
+	var err error
+	if out.Tokens, err = st.DeleteExpiredTokens(ctx, now); err != nil {
+		return out, err
+	}
+	if p.IdleVisitors > 0 {
+		if out.Visitors, err = drain(ctx, now.Add(-p.IdleVisitors), st.DeleteIdleVisitors); err != nil {
+			return out, err
+		}
+	}
+	if p.Resolved > 0 {
+		if out.Conversations, err = drain(ctx, now.Add(-p.Resolved), st.DeleteResolvedConversations); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+// drain calls del in batches until a batch comes back short.
+func drain(ctx context.Context, before time.Time, del func(context.Context, time.Time, int) (int, error)) (int, error) {
+	total := 0
+	for {
+		n, err := del(ctx, before, retentionBatch)
+		total += n
+		if err != nil || n < retentionBatch {
+			return total, err
+		}
+	}
+}
+
+// RunRetention runs Purge at start and then every interval until ctx is
+// done, logging what each pass deleted.
+func RunRetention(ctx context.Context, st RetentionStore, p RetentionPolicy, interval time.Duration, now func() time.Time, log *slog.Logger) {
+	for {
+		n, err := Purge(ctx, st, p, now())
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Error("retention: purge failed; trying again next time", "err", err)
+		case n != (Purged{}):
+			log.Info("retention: purged", "refresh_tokens", n.Tokens, "idle_visitors", n.Visitors, "resolved_conversations", n.Conversations)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(interval):
+		}
+	}
+}

@@ -1,0 +1,137 @@
+package mongo
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/kefu/kefu/chat"
+)
+
+// maxAgents bounds ListAgents.
+const maxAgents = 1000
+
+type agentDoc struct {
+	ID    string `bson:"_id"`
+	Email string `bson:"email"`
+	// EmailKey is the normalized email that the unique index holds, so
+	// that Ann@x.com and ann@x.com are one agent.
+	EmailKey     string    `bson:"email_key"`
+	Name         string    `bson:"name"`
+	PasswordHash string    `bson:"password_hash"`
+	Role         chat.Role `bson:"role"`
+	Sites        []string  `bson:"sites"`
+	TOTPSecret   string    `bson:"totp_secret,omitempty"`
+	CreatedAt    time.Time `bson:"created_at"`
+}
+
+func emailKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+func newAgentDoc(a *chat.Agent) agentDoc {
+	sites := a.Sites
+	if sites == nil {
+		sites = []string{}
+	}
+	return agentDoc{
+		ID: a.ID, Email: a.Email, EmailKey: emailKey(a.Email), Name: a.Name,
+		PasswordHash: a.PasswordHash, Role: a.Role, Sites: sites,
+		TOTPSecret: a.TOTPSecret, CreatedAt: a.CreatedAt,
+	}
+}
+
+func (d *agentDoc) agent() *chat.Agent {
+	return &chat.Agent{
+		ID: d.ID, Email: d.Email, Name: d.Name, PasswordHash: d.PasswordHash,
+		Role: d.Role, Sites: d.Sites, TOTPSecret: d.TOTPSecret, CreatedAt: d.CreatedAt,
+	}
+}
+
+// Agent returns the agent with id.
+func (s *Store) Agent(ctx context.Context, id string) (*chat.Agent, error) {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	var d agentDoc
+	if err := s.agents.FindOne(ctx, byID(id)).Decode(&d); err != nil {
+		return nil, mapErr(err, "find agent", "agent")
+	}
+	return d.agent(), nil
+}
+
+// AgentByEmail returns the agent with email, compared without case.
+func (s *Store) AgentByEmail(ctx context.Context, email string) (*chat.Agent, error) {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	var d agentDoc
+	err := s.agents.FindOne(ctx, bson.D{{Key: "email_key", Value: emailKey(email)}}).Decode(&d)
+	if err != nil {
+		return nil, mapErr(err, "find agent by email", "agent")
+	}
+	return d.agent(), nil
+}
+
+// CreateAgent stores a new agent, giving it an id if it has none. It fails
+// with chat.CodeConflict when the email is taken.
+func (s *Store) CreateAgent(ctx context.Context, a *chat.Agent) error {
+	if emailKey(a.Email) == "" {
+		return chat.Invalid("agent email is required")
+	}
+	if a.ID == "" {
+		a.ID = chat.NewID()
+	}
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	_, err := s.agents.InsertOne(ctx, newAgentDoc(a))
+	return mapErr(err, "insert agent", "agent")
+}
+
+// UpdateAgent replaces everything of the agent but its id and CreatedAt.
+// It fails with chat.CodeConflict when the new email is taken.
+func (s *Store) UpdateAgent(ctx context.Context, a *chat.Agent) error {
+	if emailKey(a.Email) == "" {
+		return chat.Invalid("agent email is required")
+	}
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	d := newAgentDoc(a)
+	res, err := s.agents.UpdateOne(ctx, byID(a.ID), bson.D{{Key: "$set", Value: bson.D{
+		{Key: "email", Value: d.Email},
+		{Key: "email_key", Value: d.EmailKey},
+		{Key: "name", Value: d.Name},
+		{Key: "password_hash", Value: d.PasswordHash},
+		{Key: "role", Value: d.Role},
+		{Key: "sites", Value: d.Sites},
+		{Key: "totp_secret", Value: d.TOTPSecret},
+	}}})
+	if err != nil {
+		return mapErr(err, "update agent", "agent")
+	}
+	if res.MatchedCount == 0 {
+		return chat.NotFound("agent")
+	}
+	return nil
+}
+
+// ListAgents returns the agents who work on site, by name.
+func (s *Store) ListAgents(ctx context.Context, site string) ([]chat.Agent, error) {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	opts := options.Find().
+		SetSort(bson.D{{Key: "name", Value: 1}, {Key: "_id", Value: 1}}).
+		SetLimit(maxAgents)
+	cur, err := s.agents.Find(ctx, bson.D{{Key: "sites", Value: site}}, opts)
+	if err != nil {
+		return nil, mapErr(err, "list agents", "agent")
+	}
+	var docs []agentDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, mapErr(err, "list agents", "agent")
+	}
+	out := make([]chat.Agent, len(docs))
+	for i := range docs {
+		out[i] = *docs[i].agent()
+	}
+	return out, nil
+}

@@ -1,0 +1,150 @@
+package mongo
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/kefu/kefu/chat"
+)
+
+// DeleteExpiredTokens deletes the refresh tokens that expired before t. On
+// MongoDB a TTL index deletes them too, some time after they expire.
+func (s *Store) DeleteExpiredTokens(ctx context.Context, t time.Time) (int, error) {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	res, err := s.tokens.DeleteMany(ctx, bson.D{{Key: "expires_at", Value: bson.D{{Key: "$lt", Value: t}}}})
+	if err != nil {
+		return 0, mapErr(err, "delete expired refresh tokens", "refresh token")
+	}
+	return int(res.DeletedCount), nil
+}
+
+// idleVisitors selects anonymous visitors last seen before t.
+func idleVisitors(t time.Time) bson.D {
+	return bson.D{
+		{Key: "user_id", Value: bson.D{{Key: "$in", Value: bson.A{nil, ""}}}},
+		{Key: "last_seen_at", Value: bson.D{{Key: "$lt", Value: t}}},
+	}
+}
+
+// DeleteIdleVisitors deletes up to limit anonymous visitors last seen
+// before t who have no conversation. It walks the idle visitors in id
+// order, skipping those with a conversation, and deletes with the idle
+// filter again, so that a visitor seen in the meantime stays.
+func (s *Store) DeleteIdleVisitors(ctx context.Context, t time.Time, limit int) (int, error) {
+	if limit <= 0 {
+		return 0, nil
+	}
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	opts := options.Find().
+		SetProjection(bson.D{{Key: "_id", Value: 1}, {Key: "site", Value: 1}}).
+		SetSort(bson.D{{Key: "_id", Value: 1}})
+	cur, err := s.visitors.Find(ctx, idleVisitors(t), opts)
+	if err != nil {
+		return 0, mapErr(err, "find idle visitors", "visitor")
+	}
+	defer cur.Close(ctx)
+
+	var doomed []string
+	for len(doomed) < limit && cur.Next(ctx) {
+		var v struct {
+			ID   string `bson:"_id"`
+			Site string `bson:"site"`
+		}
+		if err := cur.Decode(&v); err != nil {
+			return 0, mapErr(err, "find idle visitors", "visitor")
+		}
+		filter := bson.D{{Key: "site", Value: v.Site}, {Key: "visitor_id", Value: v.ID}}
+		n, err := s.conversations.CountDocuments(ctx, filter, options.Count().SetLimit(1))
+		if err != nil {
+			return 0, mapErr(err, "find visitor's conversations", "conversation")
+		}
+		if n == 0 {
+			doomed = append(doomed, v.ID)
+		}
+	}
+	if err := cur.Err(); err != nil {
+		return 0, mapErr(err, "find idle visitors", "visitor")
+	}
+	if len(doomed) == 0 {
+		return 0, nil
+	}
+	filter := append(bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: doomed}}}}, idleVisitors(t)...)
+	res, err := s.visitors.DeleteMany(ctx, filter)
+	if err != nil {
+		return 0, mapErr(err, "delete idle visitors", "visitor")
+	}
+	return int(res.DeletedCount), nil
+}
+
+// DeleteResolvedConversations deletes up to limit resolved conversations
+// last updated before t, with their messages. A conversation goes first,
+// under the same filter, so that one reopened in the meantime keeps
+// everything; its messages follow. A crash in between leaves messages of
+// a conversation that no longer exists, which no call can reach.
+func (s *Store) DeleteResolvedConversations(ctx context.Context, t time.Time, limit int) (int, error) {
+	if limit <= 0 {
+		return 0, nil
+	}
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	old := bson.D{
+		{Key: "status", Value: chat.StatusResolved},
+		{Key: "updated_at", Value: bson.D{{Key: "$lt", Value: t}}},
+	}
+	ids, err := s.conversationIDs(ctx, old, int64(limit))
+	if err != nil || len(ids) == 0 {
+		return 0, err
+	}
+	in := bson.D{{Key: "$in", Value: ids}}
+	res, err := s.conversations.DeleteMany(ctx, append(bson.D{{Key: "_id", Value: in}}, old...))
+	if err != nil {
+		return 0, mapErr(err, "delete resolved conversations", "conversation")
+	}
+	kept, err := s.conversationIDs(ctx, bson.D{{Key: "_id", Value: in}}, 0)
+	if err != nil {
+		return 0, err
+	}
+	gone := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if !slices.Contains(kept, id) {
+			gone = append(gone, id)
+		}
+	}
+	if len(gone) > 0 {
+		filter := bson.D{{Key: "conversation_id", Value: bson.D{{Key: "$in", Value: gone}}}}
+		if _, err := s.messages.DeleteMany(ctx, filter); err != nil {
+			return 0, mapErr(err, "delete messages of resolved conversations", "message")
+		}
+	}
+	return int(res.DeletedCount), nil
+}
+
+// conversationIDs returns the ids of up to limit (0: any number)
+// conversations that match filter.
+func (s *Store) conversationIDs(ctx context.Context, filter bson.D, limit int64) ([]string, error) {
+	opts := options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}})
+	if limit > 0 {
+		opts.SetLimit(limit)
+	}
+	cur, err := s.conversations.Find(ctx, filter, opts)
+	if err != nil {
+		return nil, mapErr(err, "find conversations", "conversation")
+	}
+	var docs []struct {
+		ID string `bson:"_id"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, mapErr(err, "find conversations", "conversation")
+	}
+	ids := make([]string, len(docs))
+	for i, d := range docs {
+		ids[i] = d.ID
+	}
+	return ids, nil
+}

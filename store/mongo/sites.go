@@ -1,0 +1,174 @@
+package mongo
+
+import (
+	"context"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/kefu/kefu/chat"
+)
+
+type siteDoc struct {
+	Key            string    `bson:"_id"`
+	Name           string    `bson:"name"`
+	AllowedOrigins []string  `bson:"allowed_origins"`
+	IdentitySecret string    `bson:"identity_secret"`
+	Widget         widgetDoc `bson:"widget"`
+	CreatedAt      time.Time `bson:"created_at"`
+	UpdatedAt      time.Time `bson:"updated_at"`
+}
+
+type widgetDoc struct {
+	Color         string            `bson:"color"`
+	Position      string            `bson:"position"`
+	DefaultLang   string            `bson:"default_lang"`
+	Languages     []string          `bson:"languages,omitempty"`
+	Greeting      map[string]string `bson:"greeting,omitempty"`
+	Topics        []topicDoc        `bson:"topics,omitempty"`
+	BusinessHours hoursDoc          `bson:"business_hours"`
+}
+
+type hoursDoc struct {
+	Timezone string        `bson:"timezone,omitempty"`
+	Days     []openSpanDoc `bson:"days,omitempty"`
+}
+
+type topicDoc struct {
+	ID     string            `bson:"id"`
+	Labels map[string]string `bson:"labels,omitempty"`
+}
+
+type openSpanDoc struct {
+	Weekday  time.Weekday `bson:"weekday"`
+	FromMin  int          `bson:"from_min"`
+	UntilMin int          `bson:"until_min"`
+}
+
+func newSiteDoc(s *chat.Site) siteDoc {
+	w := s.Widget
+	d := siteDoc{
+		Key:            s.Key,
+		Name:           s.Name,
+		AllowedOrigins: s.AllowedOrigins,
+		IdentitySecret: s.IdentitySecret,
+		Widget: widgetDoc{
+			Color:         w.Color,
+			Position:      w.Position,
+			DefaultLang:   w.DefaultLang,
+			Languages:     w.Languages,
+			Greeting:      w.Greeting,
+			BusinessHours: hoursDoc{Timezone: w.BusinessHours.Timezone},
+		},
+		CreatedAt: s.CreatedAt,
+		UpdatedAt: s.UpdatedAt,
+	}
+	// Conversions, not field copies: they stop compiling if the domain
+	// types change shape.
+	for _, t := range w.Topics {
+		d.Widget.Topics = append(d.Widget.Topics, topicDoc(t))
+	}
+	for _, o := range w.BusinessHours.Days {
+		d.Widget.BusinessHours.Days = append(d.Widget.BusinessHours.Days, openSpanDoc(o))
+	}
+	return d
+}
+
+func (d *siteDoc) site() *chat.Site {
+	w := d.Widget
+	s := &chat.Site{
+		Key:            d.Key,
+		Name:           d.Name,
+		AllowedOrigins: d.AllowedOrigins,
+		IdentitySecret: d.IdentitySecret,
+		Widget: chat.WidgetSettings{
+			Color:         w.Color,
+			Position:      w.Position,
+			DefaultLang:   w.DefaultLang,
+			Languages:     w.Languages,
+			Greeting:      w.Greeting,
+			BusinessHours: chat.BusinessHours{Timezone: w.BusinessHours.Timezone},
+		},
+		CreatedAt: d.CreatedAt,
+		UpdatedAt: d.UpdatedAt,
+	}
+	for _, t := range w.Topics {
+		s.Widget.Topics = append(s.Widget.Topics, chat.Topic(t))
+	}
+	for _, o := range w.BusinessHours.Days {
+		s.Widget.BusinessHours.Days = append(s.Widget.BusinessHours.Days, chat.OpenSpan(o))
+	}
+	return s
+}
+
+// Site returns the site with key.
+func (s *Store) Site(ctx context.Context, key string) (*chat.Site, error) {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	var d siteDoc
+	if err := s.sites.FindOne(ctx, byID(key)).Decode(&d); err != nil {
+		return nil, mapErr(err, "find site", "site")
+	}
+	return d.site(), nil
+}
+
+// maxSites bounds SiteKeys; a deployment with more sites than this pages
+// through them some other way.
+const maxSites = 10_000
+
+// SiteKeys returns the keys of every site, for jobs that run over all of
+// them such as rebuilding the search index.
+func (s *Store) SiteKeys(ctx context.Context) ([]string, error) {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	opts := options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}).SetLimit(maxSites)
+	cur, err := s.sites.Find(ctx, bson.D{}, opts)
+	if err != nil {
+		return nil, mapErr(err, "list sites", "site")
+	}
+	var docs []struct {
+		Key string `bson:"_id"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, mapErr(err, "list sites", "site")
+	}
+	keys := make([]string, len(docs))
+	for i, d := range docs {
+		keys[i] = d.Key
+	}
+	return keys, nil
+}
+
+// CreateSite stores a new site. It fails with chat.CodeConflict when the
+// key is taken.
+func (s *Store) CreateSite(ctx context.Context, site *chat.Site) error {
+	if site.Key == "" {
+		return chat.Invalid("site key is required")
+	}
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	_, err := s.sites.InsertOne(ctx, newSiteDoc(site))
+	return mapErr(err, "insert site", "site")
+}
+
+// UpdateSite replaces everything of the site but its key and CreatedAt.
+func (s *Store) UpdateSite(ctx context.Context, site *chat.Site) error {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	d := newSiteDoc(site)
+	res, err := s.sites.UpdateOne(ctx, byID(site.Key), bson.D{{Key: "$set", Value: bson.D{
+		{Key: "name", Value: d.Name},
+		{Key: "allowed_origins", Value: d.AllowedOrigins},
+		{Key: "identity_secret", Value: d.IdentitySecret},
+		{Key: "widget", Value: d.Widget},
+		{Key: "updated_at", Value: d.UpdatedAt},
+	}}})
+	if err != nil {
+		return mapErr(err, "update site", "site")
+	}
+	if res.MatchedCount == 0 {
+		return chat.NotFound("site")
+	}
+	return nil
+}

@@ -1,0 +1,105 @@
+package sqlite
+
+import (
+	"context"
+	"strings"
+
+	"github.com/kefu/kefu/chat"
+)
+
+// maxAgents bounds ListAgents.
+const maxAgents = 1000
+
+const agentColumns = `id, email, name, password_hash, role, sites, totp_secret, created_at`
+
+// emailKey is the form of an email that the unique index holds, so that
+// Ann@x.com and ann@x.com are one agent.
+func emailKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+func scanAgent(r rowScanner) (chat.Agent, error) {
+	var (
+		a       chat.Agent
+		sites   string
+		created int64
+	)
+	if err := r.Scan(&a.ID, &a.Email, &a.Name, &a.PasswordHash, &a.Role, &sites, &a.TOTPSecret, &created); err != nil {
+		return a, err
+	}
+	a.CreatedAt = fromMillis(created)
+	return a, fromJSON(sites, &a.Sites)
+}
+
+// Agent returns the agent with id.
+func (s *Store) Agent(ctx context.Context, id string) (*chat.Agent, error) {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	a, err := scanAgent(s.r.QueryRowContext(ctx, `SELECT `+agentColumns+` FROM agents WHERE id = ?`, id))
+	if err != nil {
+		return nil, mapErr(err, "find agent", "agent")
+	}
+	return &a, nil
+}
+
+// AgentByEmail returns the agent with email, compared without case and
+// surrounding space.
+func (s *Store) AgentByEmail(ctx context.Context, email string) (*chat.Agent, error) {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	a, err := scanAgent(s.r.QueryRowContext(ctx, `SELECT `+agentColumns+` FROM agents WHERE email_key = ?`, emailKey(email)))
+	if err != nil {
+		return nil, mapErr(err, "find agent by email", "agent")
+	}
+	return &a, nil
+}
+
+// CreateAgent stores a new agent, giving it an id if it has none. It fails
+// with chat.CodeConflict when the id or the email is taken.
+func (s *Store) CreateAgent(ctx context.Context, a *chat.Agent) error {
+	if emailKey(a.Email) == "" {
+		return chat.Invalid("agent email is required")
+	}
+	sites, err := toJSON(a.Sites)
+	if err != nil {
+		return err
+	}
+	if a.ID == "" {
+		a.ID = chat.NewID()
+	}
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	_, err = s.w.ExecContext(ctx, `INSERT INTO agents
+		(id, email, email_key, name, password_hash, role, sites, totp_secret, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.ID, a.Email, emailKey(a.Email), a.Name, a.PasswordHash, a.Role, sites, a.TOTPSecret, millis(a.CreatedAt))
+	return mapErr(err, "insert agent", "agent")
+}
+
+// UpdateAgent replaces everything of the agent but its id and CreatedAt.
+// It fails with chat.CodeConflict when the new email is taken.
+func (s *Store) UpdateAgent(ctx context.Context, a *chat.Agent) error {
+	if emailKey(a.Email) == "" {
+		return chat.Invalid("agent email is required")
+	}
+	sites, err := toJSON(a.Sites)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	res, err := s.w.ExecContext(ctx, `UPDATE agents
+		SET email = ?, email_key = ?, name = ?, password_hash = ?, role = ?, sites = ?, totp_secret = ?
+		WHERE id = ?`,
+		a.Email, emailKey(a.Email), a.Name, a.PasswordHash, a.Role, sites, a.TOTPSecret, a.ID)
+	return updated(res, err, "update agent", "agent")
+}
+
+// ListAgents returns the agents who work on site, by name. Agents are few,
+// so the query reads them all and looks into each one's sites.
+func (s *Store) ListAgents(ctx context.Context, site string) ([]chat.Agent, error) {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	rows, err := s.r.QueryContext(ctx, `SELECT `+agentColumns+` FROM agents
+		WHERE EXISTS (SELECT 1 FROM json_each(agents.sites) WHERE json_each.value = ?)
+		ORDER BY name, id LIMIT ?`, site, maxAgents)
+	return collect(rows, err, "list agents", "agent", scanAgent)
+}

@@ -1,0 +1,129 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/kefu/kefu/chat"
+)
+
+// maxFAQ bounds ListFAQ.
+const maxFAQ = 5000
+
+const faqColumns = `site, id, lang, category, question, answer, alternatives, published, ord, views, solved, updated_at`
+
+func scanFAQ(r rowScanner) (chat.FAQ, error) {
+	var (
+		f    chat.FAQ
+		alts string
+		upd  int64
+	)
+	if err := r.Scan(&f.Site, &f.ID, &f.Lang, &f.Category, &f.Question, &f.Answer, &alts,
+		&f.Published, &f.Order, &f.Views, &f.Solved, &upd); err != nil {
+		return f, err
+	}
+	f.UpdatedAt = fromMillis(upd)
+	return f, fromJSON(alts, &f.Alternatives)
+}
+
+// FAQ returns entry id of site.
+func (s *Store) FAQ(ctx context.Context, site, id string) (*chat.FAQ, error) {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	f, err := scanFAQ(s.r.QueryRowContext(ctx, `SELECT `+faqColumns+` FROM faq WHERE site = ? AND id = ?`, site, id))
+	if err != nil {
+		return nil, mapErr(err, "find faq", "FAQ entry")
+	}
+	return &f, nil
+}
+
+// ListFAQ returns a site's entries, published or not, by Order and then
+// id.
+func (s *Store) ListFAQ(ctx context.Context, site string) ([]chat.FAQ, error) {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	rows, err := s.r.QueryContext(ctx, `SELECT `+faqColumns+` FROM faq WHERE site = ? ORDER BY ord, id LIMIT ?`, site, maxFAQ)
+	return collect(rows, err, "list faq", "FAQ entry", scanFAQ)
+}
+
+// saveFAQ replaces an entry's content, or inserts it. It keeps the
+// counters of an existing entry, which only CountFAQEvent changes: an
+// editor's copy of them is stale by the time it is saved.
+const saveFAQ = `INSERT INTO faq (` + faqColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	ON CONFLICT (site, id) DO UPDATE SET lang = excluded.lang, category = excluded.category,
+		question = excluded.question, answer = excluded.answer, alternatives = excluded.alternatives,
+		published = excluded.published, ord = excluded.ord, updated_at = excluded.updated_at`
+
+// execer is a *sql.DB or a *sql.Tx.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+func saveFAQWith(ctx context.Context, db execer, f *chat.FAQ) error {
+	alts, err := toJSON(f.Alternatives)
+	if err != nil {
+		return err
+	}
+	if f.ID == "" {
+		f.ID = chat.NewID()
+	}
+	_, err = db.ExecContext(ctx, saveFAQ, f.Site, f.ID, f.Lang, f.Category, f.Question, f.Answer, alts,
+		bit(f.Published), f.Order, f.Views, f.Solved, millis(f.UpdatedAt))
+	return mapErr(err, "save faq", "FAQ entry")
+}
+
+// SaveFAQ inserts or replaces an entry, giving it an id if it has none.
+// Views and Solved are kept from the stored entry.
+func (s *Store) SaveFAQ(ctx context.Context, f *chat.FAQ) error {
+	if f.Site == "" {
+		return chat.Invalid("FAQ entry needs a site")
+	}
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	return saveFAQWith(ctx, s.w, f)
+}
+
+// SaveFAQs inserts or replaces many entries of site, as SaveFAQ does one,
+// in one transaction: all of them are saved or none.
+func (s *Store) SaveFAQs(ctx context.Context, site string, fs []chat.FAQ) error {
+	if site == "" {
+		return chat.Invalid("FAQ entries need a site")
+	}
+	if len(fs) == 0 {
+		return nil
+	}
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return mapErr(err, "begin save faqs", "FAQ entry")
+	}
+	defer tx.Rollback()
+	for i := range fs {
+		fs[i].Site = site
+		if err := saveFAQWith(ctx, tx, &fs[i]); err != nil {
+			return err
+		}
+	}
+	return mapErr(tx.Commit(), "commit faqs", "FAQ entry")
+}
+
+// DeleteFAQ removes entry id of site.
+func (s *Store) DeleteFAQ(ctx context.Context, site, id string) error {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	res, err := s.w.ExecContext(ctx, `DELETE FROM faq WHERE site = ? AND id = ?`, site, id)
+	return updated(res, err, "delete faq", "FAQ entry")
+}
+
+// CountFAQEvent adds one to an entry's views, or to its solved count.
+func (s *Store) CountFAQEvent(ctx context.Context, site, id string, solved bool) error {
+	q := `UPDATE faq SET views = views + 1 WHERE site = ? AND id = ?`
+	if solved {
+		q = `UPDATE faq SET solved = solved + 1 WHERE site = ? AND id = ?`
+	}
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	res, err := s.w.ExecContext(ctx, q, site, id)
+	return updated(res, err, "count faq event", "FAQ entry")
+}

@@ -1,0 +1,192 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// ErrNewerSchema is returned by Open for a database that a newer version
+// of kefu has migrated: this one does not know its schema.
+var ErrNewerSchema = errors.New("the database was written by a newer version of kefu; run that version, or restore a backup made for this one")
+
+// migrations are the schema's versions in order: migrations[i] takes a
+// database from version i to i+1, and PRAGMA user_version holds the
+// version. Never edit a step that has been released; add one.
+//
+// Conventions: times are INTEGER unix milliseconds in UTC, 0 for none.
+// Lists and maps that are read and written whole are JSON text.
+var migrations = []string{
+	// 1: everything kefu keeps.
+	`
+CREATE TABLE sites (
+	key             TEXT PRIMARY KEY,
+	name            TEXT NOT NULL,
+	allowed_origins TEXT NOT NULL, -- JSON array
+	identity_secret TEXT NOT NULL,
+	widget          TEXT NOT NULL, -- JSON object
+	created_at      INTEGER NOT NULL,
+	updated_at      INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE agents (
+	id            TEXT PRIMARY KEY,
+	email         TEXT NOT NULL,
+	email_key     TEXT NOT NULL, -- lower-cased, trimmed email
+	name          TEXT NOT NULL,
+	password_hash TEXT NOT NULL,
+	role          TEXT NOT NULL,
+	sites         TEXT NOT NULL, -- JSON array of site keys
+	totp_secret   TEXT NOT NULL,
+	created_at    INTEGER NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX agents_email ON agents (email_key);
+
+CREATE TABLE visitors (
+	id           TEXT PRIMARY KEY,
+	site         TEXT NOT NULL,
+	user_id      TEXT NOT NULL, -- '' for anonymous visitors
+	verified     INTEGER NOT NULL,
+	name         TEXT NOT NULL,
+	email        TEXT NOT NULL,
+	attributes   TEXT NOT NULL, -- JSON object
+	created_at   INTEGER NOT NULL,
+	last_seen_at INTEGER NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX visitors_user ON visitors (site, user_id) WHERE user_id <> '';
+CREATE INDEX visitors_site ON visitors (site, id);
+
+CREATE TABLE conversations (
+	id               TEXT PRIMARY KEY,
+	site             TEXT NOT NULL,
+	visitor_id       TEXT NOT NULL,
+	kind             TEXT NOT NULL,
+	status           TEXT NOT NULL,
+	topic            TEXT NOT NULL,
+	lang             TEXT NOT NULL,
+	page_url         TEXT NOT NULL,
+	referrer         TEXT NOT NULL,
+	user_agent       TEXT NOT NULL,
+	email            TEXT NOT NULL,
+	assignee_id      TEXT NOT NULL, -- '' for nobody
+	last_seq         INTEGER NOT NULL,
+	last_message     TEXT,          -- JSON, NULL until there is one
+	last_public      TEXT,          -- JSON, NULL until there is one
+	first_reply_at   INTEGER NOT NULL,
+	visitor_read_seq INTEGER NOT NULL,
+	agent_read_seq   INTEGER NOT NULL,
+	rating           INTEGER NOT NULL,
+	rating_comment   TEXT NOT NULL,
+	created_at       INTEGER NOT NULL,
+	updated_at       INTEGER NOT NULL
+) STRICT;
+-- The rule of one conversation per visitor that is not resolved, and the
+-- way to find it.
+CREATE UNIQUE INDEX conversations_active ON conversations (site, visitor_id) WHERE status <> 'resolved';
+-- The inbox's listings, newest activity first.
+CREATE INDEX conversations_site ON conversations (site, updated_at DESC, id DESC);
+CREATE INDEX conversations_status ON conversations (site, status, updated_at DESC, id DESC);
+CREATE INDEX conversations_status_assignee ON conversations (site, status, assignee_id, updated_at DESC, id DESC);
+CREATE INDEX conversations_assignee ON conversations (site, assignee_id, updated_at DESC, id DESC);
+CREATE INDEX conversations_visitor ON conversations (site, visitor_id, updated_at DESC, id DESC);
+
+-- Keyed by (conversation_id, seq) and without rowid, so that a
+-- conversation's messages sit together in seq order. A message's id is
+-- derived from those two (chat.MessageID).
+CREATE TABLE messages (
+	conversation_id TEXT NOT NULL REFERENCES conversations (id),
+	seq             INTEGER NOT NULL,
+	site            TEXT NOT NULL,
+	client_id       TEXT NOT NULL,
+	author_type     TEXT NOT NULL,
+	author_id       TEXT NOT NULL,
+	author_name     TEXT NOT NULL,
+	text            TEXT NOT NULL,
+	private         INTEGER NOT NULL,
+	created_at      INTEGER NOT NULL,
+	PRIMARY KEY (conversation_id, seq)
+) STRICT, WITHOUT ROWID;
+CREATE UNIQUE INDEX messages_client ON messages (conversation_id, client_id);
+
+CREATE TABLE faq (
+	site         TEXT NOT NULL,
+	id           TEXT NOT NULL,
+	lang         TEXT NOT NULL,
+	category     TEXT NOT NULL,
+	question     TEXT NOT NULL,
+	answer       TEXT NOT NULL,
+	alternatives TEXT NOT NULL, -- JSON array
+	published    INTEGER NOT NULL,
+	ord          INTEGER NOT NULL,
+	views        INTEGER NOT NULL,
+	solved       INTEGER NOT NULL,
+	updated_at   INTEGER NOT NULL,
+	PRIMARY KEY (site, id)
+) STRICT;
+CREATE INDEX faq_order ON faq (site, ord, id);
+
+CREATE TABLE feedback (
+	id         TEXT PRIMARY KEY,
+	site       TEXT NOT NULL,
+	visitor_id TEXT NOT NULL,
+	category   TEXT NOT NULL,
+	text       TEXT NOT NULL,
+	email      TEXT NOT NULL,
+	lang       TEXT NOT NULL,
+	page_url   TEXT NOT NULL,
+	created_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX feedback_site ON feedback (site, created_at DESC, id DESC);
+
+CREATE TABLE refresh_tokens (
+	hash       TEXT PRIMARY KEY,
+	agent_id   TEXT NOT NULL,
+	family     TEXT NOT NULL,
+	rotated    INTEGER NOT NULL,
+	expires_at INTEGER NOT NULL,
+	created_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX refresh_tokens_family ON refresh_tokens (family);
+-- Retention: expired tokens, idle anonymous visitors, old resolved
+-- conversations.
+CREATE INDEX refresh_tokens_expiry ON refresh_tokens (expires_at);
+CREATE INDEX visitors_idle ON visitors (last_seen_at) WHERE user_id = '';
+CREATE INDEX conversations_resolved ON conversations (updated_at, id) WHERE status = 'resolved';
+`,
+}
+
+// migrate brings the database's schema to the newest version, in one
+// transaction: a database is at one version or the next, never between.
+// The version is read inside the write transaction, so two processes
+// opening one new database do not both migrate it. It returns the version
+// the database had.
+func migrate(ctx context.Context, db *sql.DB, steps []string) (from int, err error) {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, mapErr(err, "begin migration", "schema")
+	}
+	defer tx.Rollback()
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&from); err != nil {
+		return 0, mapErr(err, "read schema version", "schema")
+	}
+	switch {
+	case from > len(steps):
+		return from, fmt.Errorf("sqlite: schema version %d, this kefu knows up to %d: %w", from, len(steps), ErrNewerSchema)
+	case from == len(steps):
+		return from, nil
+	}
+	for v := from; v < len(steps); v++ {
+		if _, err := tx.ExecContext(ctx, steps[v]); err != nil {
+			return from, mapErr(err, fmt.Sprintf("migrate schema to version %d", v+1), "schema")
+		}
+	}
+	// PRAGMA takes no parameters; the value is a constant of this code.
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(steps))); err != nil {
+		return from, mapErr(err, "set schema version", "schema")
+	}
+	if err := tx.Commit(); err != nil {
+		return from, mapErr(err, "commit migration", "schema")
+	}
+	return from, nil
+}

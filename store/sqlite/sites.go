@@ -1,0 +1,149 @@
+package sqlite
+
+import (
+	"context"
+	"time"
+
+	"github.com/kefu/kefu/chat"
+)
+
+// maxSites bounds SiteKeys.
+const maxSites = 10_000
+
+// widgetJSON is how a site's widget settings are stored. It is a copy of
+// chat.WidgetSettings with the store's own field names, so that renaming
+// a field of the API's JSON does not change what is on disk; the
+// conversions below stop compiling if the domain types change shape.
+type widgetJSON struct {
+	Color       string            `json:"color"`
+	Position    string            `json:"position"`
+	DefaultLang string            `json:"default_lang"`
+	Languages   []string          `json:"languages,omitempty"`
+	Greeting    map[string]string `json:"greeting,omitempty"`
+	Topics      []topicJSON       `json:"topics,omitempty"`
+	Timezone    string            `json:"timezone,omitempty"`
+	Days        []openSpanJSON    `json:"days,omitempty"`
+}
+
+type topicJSON struct {
+	ID     string            `json:"id"`
+	Labels map[string]string `json:"labels,omitempty"`
+}
+
+type openSpanJSON struct {
+	Weekday  time.Weekday `json:"weekday"`
+	FromMin  int          `json:"from_min"`
+	UntilMin int          `json:"until_min"`
+}
+
+func newWidgetJSON(w *chat.WidgetSettings) widgetJSON {
+	d := widgetJSON{
+		Color: w.Color, Position: w.Position, DefaultLang: w.DefaultLang,
+		Languages: w.Languages, Greeting: w.Greeting, Timezone: w.BusinessHours.Timezone,
+	}
+	for _, t := range w.Topics {
+		d.Topics = append(d.Topics, topicJSON(t))
+	}
+	for _, o := range w.BusinessHours.Days {
+		d.Days = append(d.Days, openSpanJSON(o))
+	}
+	return d
+}
+
+func (d *widgetJSON) settings() chat.WidgetSettings {
+	w := chat.WidgetSettings{
+		Color: d.Color, Position: d.Position, DefaultLang: d.DefaultLang,
+		Languages: d.Languages, Greeting: d.Greeting,
+		BusinessHours: chat.BusinessHours{Timezone: d.Timezone},
+	}
+	for _, t := range d.Topics {
+		w.Topics = append(w.Topics, chat.Topic(t))
+	}
+	for _, o := range d.Days {
+		w.BusinessHours.Days = append(w.BusinessHours.Days, chat.OpenSpan(o))
+	}
+	return w
+}
+
+// siteColumns encodes the stored columns of s that UpdateSite replaces.
+func siteColumns(s *chat.Site) (origins, widget string, err error) {
+	if origins, err = toJSON(s.AllowedOrigins); err != nil {
+		return "", "", err
+	}
+	widget, err = toJSON(newWidgetJSON(&s.Widget))
+	return origins, widget, err
+}
+
+// Site returns the site with key.
+func (s *Store) Site(ctx context.Context, key string) (*chat.Site, error) {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	var (
+		site            = chat.Site{Key: key}
+		origins, widget string
+		created, upd    int64
+	)
+	err := s.r.QueryRowContext(ctx, `SELECT name, allowed_origins, identity_secret, widget, created_at, updated_at
+		FROM sites WHERE key = ?`, key).
+		Scan(&site.Name, &origins, &site.IdentitySecret, &widget, &created, &upd)
+	if err != nil {
+		return nil, mapErr(err, "find site", "site")
+	}
+	var w widgetJSON
+	if err := fromJSON(origins, &site.AllowedOrigins); err != nil {
+		return nil, err
+	}
+	if err := fromJSON(widget, &w); err != nil {
+		return nil, err
+	}
+	site.Widget = w.settings()
+	site.CreatedAt, site.UpdatedAt = fromMillis(created), fromMillis(upd)
+	return &site, nil
+}
+
+// CreateSite stores a new site. It fails with chat.CodeConflict when the
+// key is taken.
+func (s *Store) CreateSite(ctx context.Context, site *chat.Site) error {
+	if site.Key == "" {
+		return chat.Invalid("site key is required")
+	}
+	origins, widget, err := siteColumns(site)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	_, err = s.w.ExecContext(ctx, `INSERT INTO sites
+		(key, name, allowed_origins, identity_secret, widget, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		site.Key, site.Name, origins, site.IdentitySecret, widget, millis(site.CreatedAt), millis(site.UpdatedAt))
+	return mapErr(err, "insert site", "site")
+}
+
+// UpdateSite replaces everything of the site but its key and CreatedAt.
+func (s *Store) UpdateSite(ctx context.Context, site *chat.Site) error {
+	origins, widget, err := siteColumns(site)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	res, err := s.w.ExecContext(ctx, `UPDATE sites
+		SET name = ?, allowed_origins = ?, identity_secret = ?, widget = ?, updated_at = ?
+		WHERE key = ?`,
+		site.Name, origins, site.IdentitySecret, widget, millis(site.UpdatedAt), site.Key)
+	return updated(res, err, "update site", "site")
+}
+
+// SiteKeys returns the key of every site, sorted, for jobs that run over
+// all of them such as rebuilding the search index.
+func (s *Store) SiteKeys(ctx context.Context) ([]string, error) {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	rows, err := s.r.QueryContext(ctx, `SELECT key FROM sites ORDER BY key LIMIT ?`, maxSites)
+	return collect(rows, err, "list sites", "site", func(r rowScanner) (string, error) {
+		var k string
+		err := r.Scan(&k)
+		return k, err
+	})
+}
