@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	neturl "net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -34,6 +35,29 @@ type NATS struct {
 	log       *slog.Logger
 	closed    chan struct{}
 	closeOnce sync.Once
+
+	gapMu sync.Mutex
+	gaps  []func(subject string)
+}
+
+var _ chat.GapNotifier = (*NATS)(nil)
+
+// OnGap calls fn whenever events may have been lost: after a reconnect
+// (subject "") and when NATS dropped messages for a slow subscriber (that
+// subscription's subject).
+func (n *NATS) OnGap(fn func(subject string)) {
+	n.gapMu.Lock()
+	defer n.gapMu.Unlock()
+	n.gaps = append(n.gaps, fn)
+}
+
+func (n *NATS) gap(subject string) {
+	n.gapMu.Lock()
+	fns := slices.Clone(n.gaps)
+	n.gapMu.Unlock()
+	for _, fn := range fns {
+		fn(subject)
+	}
 }
 
 // ConnectNATS connects to the NATS servers in url (comma-separated) under
@@ -144,6 +168,8 @@ func (n *NATS) onDisconnect(_ *nats.Conn, err error) {
 
 func (n *NATS) onReconnect(nc *nats.Conn) {
 	n.log.Info("bus: reconnected to NATS", "server", nc.ConnectedUrlRedacted())
+	// Whatever other nodes published while this one was cut off is lost.
+	n.gap("")
 }
 
 func (n *NATS) onAsyncError(_ *nats.Conn, sub *nats.Subscription, err error) {
@@ -151,6 +177,9 @@ func (n *NATS) onAsyncError(_ *nats.Conn, sub *nats.Subscription, err error) {
 	// NATS dropped messages for it, which clients repair by catching up.
 	if sub != nil {
 		n.log.Error("bus: NATS error", "subject", sub.Subject, "err", err)
+		if errors.Is(err, nats.ErrSlowConsumer) {
+			n.gap(sub.Subject)
+		}
 		return
 	}
 	n.log.Error("bus: NATS error", "err", err)

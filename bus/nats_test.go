@@ -186,3 +186,31 @@ func freePort(t *testing.T) int {
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
 }
+
+// A node cut off from NATS misses what others published meanwhile, so a
+// reconnect must be reported as a possible gap.
+func TestNATSReconnectReportsAGap(t *testing.T) {
+	s := natstest.StartServer(t, -1)
+	port := s.Addr().(*net.TCPAddr).Port
+	n := mustConnect(t, s.ClientURL())
+	gaps := make(chan string, 4)
+	n.OnGap(func(subject string) { gaps <- subject })
+
+	s.Shutdown()
+	s.WaitForShutdown()
+	waitFor(t, "the loss to be noticed", func() bool { return !n.nc.IsConnected() })
+	select {
+	case g := <-gaps:
+		t.Fatalf("gap %q reported before the reconnect", g)
+	default:
+	}
+	natstest.StartServer(t, port)
+	select {
+	case g := <-gaps:
+		if g != "" {
+			t.Fatalf("gap on %q after a reconnect, want every subject", g)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("no gap reported 15s after the server came back")
+	}
+}

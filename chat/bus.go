@@ -14,3 +14,13 @@ type Bus interface {
 
 // SiteSubject is the bus subject that carries a site's conversation events.
 func SiteSubject(site string) string { return "kefu.site." + site }
+
+// GapNotifier is a Bus that can lose events and says when it may have: NATS
+// drops messages for a subscriber that falls behind, and those published
+// while a node was cut off from the server. Subscribers then tell their
+// clients to catch up from the store.
+type GapNotifier interface {
+	// OnGap calls fn after events on subject may have been lost; an empty
+	// subject means any subject. fn must not block.
+	OnGap(fn func(subject string))
+}

@@ -72,8 +72,9 @@ func TestInbox(t *testing.T) {
 		t.Errorf("after sending, the reply box holds %q", got)
 	}
 
-	// An internal note stays with the agents: the visitor's next agent
-	// message is the reply written after it.
+	// An internal note stays with the agents: the visitor learns only
+	// that its seq is taken, so that their sequence has no hole, and the
+	// next agent message they get is the reply written after it.
 	note := "内部备注：已转财务核实"
 	do(t, in.ctx, "write an internal note",
 		chromedp.Click(chromedp.CSS(`#private`)),
@@ -82,6 +83,12 @@ func TestInbox(t *testing.T) {
 	waitJS(t, in.ctx, "the note shows as a confirmed internal note",
 		`[...document.querySelectorAll('#log li.m.note[data-state=sent] .bb')].some((b) => b.textContent === `+jsString(note)+`)`,
 		`document.getElementById('log').innerText`)
+	ph := v.expect("the note's placeholder", func(f client.Frame) bool {
+		return f.Type == "message" && f.Message != nil && f.Message.Private
+	})
+	if m := ph.Message; m.Text != "" || m.Author != (chat.Author{}) || !m.CreatedAt.IsZero() || strings.Contains(string(ph.Raw), note) {
+		t.Errorf("the visitor's placeholder for a note says too much: %s", ph.Raw)
+	}
 	after := "财务正在处理，请稍候。"
 	do(t, in.ctx, "answer the visitor again",
 		chromedp.Click(chromedp.CSS(`#private`)),

@@ -127,6 +127,33 @@ func TestAgentReplySeen(t *testing.T) {
 	waitJS(t, tb.attachPanel(), "the reply carries the agent's name", `(`+panelMessagesJS+`).some((m) => m.who === 'agent' && m.name === 'Admin')`, panelMessagesJS)
 }
 
+// An agents' note takes a seq but never shows to the visitor, live or
+// after a reload, and the reply after it does.
+func TestPrivateNoteStaysHidden(t *testing.T) {
+	e := setup(t)
+	e.agentOnline(t)
+	tb := e.newVisitor(t)
+	tb.load("")
+	tb.openPanel()
+	tb.send("我的订单在哪里")
+	tb.waitMessage("visitor", "我的订单在哪里")
+	id := tb.conversationID()
+	note := "内部备注：客户很着急"
+	e.agent(t, "POST", "/api/v1/conversations/"+id+"/messages", map[string]any{"text": note, "private": true, "client_id": "e2e-note"}, nil)
+	e.reply(t, id, "已经发货了")
+	tb.waitMessage("agent", "已经发货了")
+	shown := `(` + panelMessagesJS + `).map((m) => m.text).join('|')`
+	if got := eval[string](t, tb.attachPanel(), shown); strings.Contains(got, note) {
+		t.Fatalf("the visitor sees the note: %s", got)
+	}
+	tb.reload()
+	tb.openPanel()
+	tb.waitMessage("agent", "已经发货了")
+	if got := eval[string](t, tb.attachPanel(), shown); strings.Contains(got, note) || strings.Count(got, "|") != 1 {
+		t.Fatalf("after a reload the visitor sees %q, want their message and the reply only", got)
+	}
+}
+
 func TestReloadKeepsConversation(t *testing.T) {
 	e := setup(t)
 	e.agentOnline(t)

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"sync"
 	"time"
 
@@ -38,8 +39,12 @@ func newHub(s *Server) *hub {
 	}
 }
 
-// start subscribes to presence and begins the presence heartbeat.
+// start subscribes to presence, begins the presence heartbeat, and
+// follows the bus's gaps.
 func (h *hub) start() error {
+	if g, ok := h.s.opts.Bus.(chat.GapNotifier); ok {
+		g.OnGap(h.onGap)
+	}
 	unsub, err := h.s.opts.Bus.Subscribe(presenceSubject, h.onPresence)
 	if err != nil {
 		return err
@@ -200,8 +205,10 @@ func framesFor(e chat.Event) (agents, visitor []byte) {
 			return nil, nil
 		}
 		agents = encode(outFrame{Type: "message", Message: e.Message})
-		if !e.Message.Private {
-			visitor = agents
+		visitor = agents
+		if e.Message.Private {
+			p := e.Message.Placeholder()
+			visitor = encode(outFrame{Type: "message", Message: &p})
 		}
 	case chat.EventConversation:
 		if e.Conversation == nil {
@@ -232,4 +239,32 @@ func framesFor(e chat.Event) (agents, visitor []byte) {
 		}
 	}
 	return agents, visitor
+}
+
+// resyncFrame tells a client that events may have been lost, so that it
+// catches up as after a reconnect.
+var resyncFrame = encode(outFrame{Type: "resync"})
+
+// onGap tells the sockets of the site whose events the bus may have lost,
+// or every socket when subject is empty, to catch up from the store.
+func (h *hub) onGap(subject string) {
+	select {
+	case <-h.stopped:
+		return
+	default:
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if subject == "" {
+		for c := range h.all {
+			c.enqueue(resyncFrame)
+		}
+		return
+	}
+	site, ok := strings.CutPrefix(subject, chat.SiteSubject(""))
+	if sc := h.sites[site]; ok && sc != nil {
+		for c := range sc.conns {
+			c.enqueue(resyncFrame)
+		}
+	}
 }

@@ -33,7 +33,9 @@ const thread = createThread({ sock, onMessage, changed: () => list.render() });
 function onFrame(f) {
   switch (f.type) {
     case 'ready':
-      // Whatever happened while the socket was down is fetched again.
+    case 'resync':
+      // Whatever happened while the socket was down, or the server lost,
+      // is fetched again.
       list.load();
       thread.resync();
       break;

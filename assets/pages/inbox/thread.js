@@ -24,6 +24,7 @@ export function createThread({ sock, onMessage, changed }) {
   let msgs = new Map(); // seq → message of the open conversation
   const pending = new Map(); // client_id → reply not yet stored
   let gen = 0; // bumped by open: answers about an older one are dropped
+  let filling = false; // a gap before a new message is being fetched
   let typingOn = false;
   let typingAt = 0;
   let typingIdle = 0;
@@ -124,6 +125,12 @@ export function createThread({ sock, onMessage, changed }) {
       if (p.el) p.el.remove();
     }
     if (m.conversation_id !== state.openId || msgs.has(m.seq)) return;
+    // A message past a gap means some were missed: fetch them.
+    const newest = msgs.size ? Math.max(...msgs.keys()) : 0;
+    if (msgs.size && m.seq > newest + 1 && !filling) {
+      filling = true;
+      fetchMessages(gen, newest).finally(() => (filling = false));
+    }
     msgs.set(m.seq, m);
     let before = null;
     for (const e of log.children) {

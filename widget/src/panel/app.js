@@ -174,7 +174,7 @@ const pub = (m) => ({ text: m.text, author: { type: m.author.type, name: m.autho
 function merge(list, live) {
   let added = false;
   for (const m of list || []) {
-    if (!m || !m.author) continue;
+    if (!m || !(m.author || m.private)) continue;
     if (!S.conv || m.conversation_id !== S.conv.id) {
       if (live) refresh();
       continue;
@@ -182,13 +182,15 @@ function merge(list, live) {
     if (m.client_id) dropOut(m.client_id);
     if (S.seqs.has(m.seq)) continue;
     S.seqs.set(m.seq, m);
-    added = true;
     if (m.seq > S.conv.last_seq) S.conv.last_seq = m.seq;
+    // An agents' note: only its seq is known, so that no hole is left.
+    if (m.private) continue;
+    added = true;
     if (m.author.type !== 'visitor') S.typing = false;
     if (live) ctx.bridge.post({ type: 'event', name: 'message', data: pub(m) });
   }
   if (!added) return;
-  S.msgs = [...S.seqs.values()].sort((a, b) => a.seq - b.seq);
+  S.msgs = [...S.seqs.values()].filter((m) => !m.private).sort((a, b) => a.seq - b.seq);
   // A message past a gap means some were missed: ask for them.
   if (S.msgs[S.msgs.length - 1].seq > top()) resume(top());
 }
@@ -237,6 +239,11 @@ export function handle(f) {
       break;
     case 'message':
       merge([f.message], true);
+      break;
+    case 'resync':
+      // The server may have lost events: catch up as after a reconnect.
+      if (S.conv) resume(top(), true);
+      else refresh();
       break;
     case 'history':
       if (!mine(f)) break;
