@@ -12,6 +12,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -31,6 +32,9 @@ type Main struct {
 	Config config.Config
 	Logger *slog.Logger
 	out    io.Writer
+
+	closeOnce sync.Once
+	closeErr  error
 
 	store  Database
 	bus    busCloser
@@ -162,8 +166,14 @@ func busName(cfg config.Config) string {
 }
 
 // Close shuts down in reverse order: refuse new work and drain sockets,
-// then the bus, the index and the database.
+// then the bus, the index and the database. Later calls return the first
+// one's result.
 func (m *Main) Close(ctx context.Context) error {
+	m.closeOnce.Do(func() { m.closeErr = m.close(ctx) })
+	return m.closeErr
+}
+
+func (m *Main) close(ctx context.Context) error {
 	var errs []error
 	if m.server != nil {
 		errs = append(errs, m.server.Shutdown(ctx))

@@ -12,10 +12,14 @@ Usage:
   kefu [flags]                     run the server
   kefu faq import|export [flags]   move FAQ entries in and out of a running kefu
                                    (kefu faq import -h for more)
+  kefu export FILE [flags]         write the whole install to FILE (JSON lines)
+  kefu import FILE [flags]         read such a file into an empty database
+  kefu backup FILE [flags]         copy the embedded database, even while kefu runs
 
-With no settings, kefu listens on :8080 with an embedded database (FerretDB
-on SQLite, in the data dir) and an in-process bus, creates a site and an
-owner agent on first run, and serves a demo page at / and the inbox at /inbox.
+With no settings, kefu listens on :8080 with an embedded SQLite database in
+the data dir and an in-process bus, creates a site and an owner agent on first
+run, and serves a demo page at / and the inbox at /inbox. export, import and
+backup take the same settings as the server, to find the same database.
 
 Every setting is an environment variable and a flag. A flag wins over the
 environment, which wins over the default. Flags take -name value,
