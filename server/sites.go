@@ -37,6 +37,8 @@ func (s *Server) site(ctx context.Context, key string) (*chat.Site, error) {
 		return c.site, nil
 	}
 	s.sites.mu.Unlock()
+	// key may point into Fiber's request buffer, and the site is kept.
+	key = strings.Clone(key)
 	site, err := s.opts.Store.Site(ctx, key)
 	if err != nil {
 		return nil, err
@@ -45,7 +47,7 @@ func (s *Server) site(ctx context.Context, key string) (*chat.Site, error) {
 	if len(s.sites.sites) > 10000 {
 		clear(s.sites.sites)
 	}
-	s.sites.sites[strings.Clone(key)] = cachedSite{site: site, at: now}
+	s.sites.sites[key] = cachedSite{site: site, at: now}
 	s.sites.mu.Unlock()
 	return site, nil
 }

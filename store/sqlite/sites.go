@@ -79,13 +79,15 @@ func (s *Store) Site(ctx context.Context, key string) (*chat.Site, error) {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
 	var (
-		site            = chat.Site{Key: key}
+		site            chat.Site
 		origins, widget string
 		created, upd    int64
 	)
-	err := s.r.QueryRowContext(ctx, `SELECT name, allowed_origins, identity_secret, widget, created_at, updated_at
+	// The key is read back rather than taken from the argument, which may
+	// alias a buffer that the caller reuses (Fiber's request strings do).
+	err := s.r.QueryRowContext(ctx, `SELECT key, name, allowed_origins, identity_secret, widget, created_at, updated_at
 		FROM sites WHERE key = ?`, key).
-		Scan(&site.Name, &origins, &site.IdentitySecret, &widget, &created, &upd)
+		Scan(&site.Key, &site.Name, &origins, &site.IdentitySecret, &widget, &created, &upd)
 	if err != nil {
 		return nil, mapErr(err, "find site", "site")
 	}

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/kefu/kefu/chat"
 )
@@ -384,4 +385,56 @@ func testFeedback(t *testing.T, b Backend) {
 		})
 	}
 	wantCode(t, s.CreateFeedback(ctx, &chat.Feedback{ID: want[0].ID, Site: "acme"}), chat.CodeConflict)
+}
+
+// aliased returns s as a string that shares its bytes with a buffer the
+// caller then overwrites, as Fiber's request strings do once the request
+// is over.
+func aliased(s string) (str string, scribble func()) {
+	b := []byte(s)
+	return unsafe.String(unsafe.SliceData(b), len(b)), func() {
+		for i := range b {
+			b[i] = 'X'
+		}
+	}
+}
+
+// What a store returns must not share memory with the arguments: callers
+// keep results (a cached site) after the buffer behind an argument is
+// reused.
+func testResultsDoNotAliasArguments(t *testing.T, b Backend) {
+	s := b.Open(t)
+	ctx := ctxT(t)
+	must(t, s.CreateSite(ctx, &chat.Site{Key: "acme", Name: "Acme", CreatedAt: now(), UpdatedAt: now()}))
+	v := &chat.Visitor{ID: "visitor1", Site: "acme", CreatedAt: now(), LastSeenAt: now()}
+	must(t, s.CreateVisitor(ctx, v))
+	c := &chat.Conversation{ID: "conv1", Site: "acme", VisitorID: v.ID, CreatedAt: now(), UpdatedAt: now()}
+	must(t, s.CreateConversation(ctx, c))
+	_, err := s.AppendMessage(ctx, newMessage("acme", c.ID, "client1"))
+	must(t, err)
+	must(t, s.SaveFAQ(ctx, &chat.FAQ{ID: "faq1", Site: "acme", Question: "q"}))
+
+	key, scribble := aliased("acme")
+	site, err := s.Site(ctx, key)
+	must(t, err)
+	siteID, scribbleID := aliased("visitor1")
+	visitor, err := s.Visitor(ctx, key, siteID)
+	must(t, err)
+	convID, scribbleConv := aliased("conv1")
+	conv, err := s.Conversation(ctx, key, convID)
+	must(t, err)
+	clientID, scribbleClient := aliased("client1")
+	msg, err := s.MessageByClientID(ctx, key, convID, clientID)
+	must(t, err)
+	faqID, scribbleFAQ := aliased("faq1")
+	faq, err := s.FAQ(ctx, key, faqID)
+	must(t, err)
+	for _, f := range []func(){scribble, scribbleID, scribbleConv, scribbleClient, scribbleFAQ} {
+		f()
+	}
+	if site.Key != "acme" || visitor.ID != "visitor1" || visitor.Site != "acme" || conv.ID != "conv1" || conv.Site != "acme" ||
+		msg.ConversationID != "conv1" || msg.Site != "acme" || msg.ClientID != "client1" || faq.ID != "faq1" || faq.Site != "acme" {
+		t.Errorf("results changed with the arguments' buffers: site %q, visitor %q/%q, conversation %q/%q, message %q/%q/%q, faq %q/%q",
+			site.Key, visitor.Site, visitor.ID, conv.Site, conv.ID, msg.Site, msg.ConversationID, msg.ClientID, faq.Site, faq.ID)
+	}
 }

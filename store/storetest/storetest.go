@@ -42,6 +42,7 @@ func Run(t *testing.T, b Backend) {
 	}{
 		{"Sites", testSites},
 		{"SiteKeys", testSiteKeys},
+		{"ResultsDoNotAliasArguments", testResultsDoNotAliasArguments},
 		{"Agents", testAgents},
 		{"Visitors", testVisitors},
 		{"RefreshTokens", testRefreshTokens},
