@@ -11,10 +11,9 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-# ferretdb_no_postgresql leaves FerretDB's PostgreSQL backend out: kefu
-# embeds only its SQLite backend. The data dir is made here because the
-# runtime image has no shell to make it.
-RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -tags ferretdb_no_postgresql -o /kefu ./cmd/kefu \
+# The embedded SQLite driver is pure Go, so no cgo. The data dir is made
+# here because the runtime image has no shell to make it.
+RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /kefu ./cmd/kefu \
  && mkdir -p /out/data
 
 # static-debian12 has CA certificates, tzdata and a nonroot user (65532)

@@ -20,7 +20,7 @@ run:
 
 ## build: a static, stripped binary in bin/kefu, as in the Dockerfile
 build:
-	CGO_ENABLED=0 $(GO) build -trimpath -ldflags="-s -w" -tags ferretdb_no_postgresql -o $(BIN) ./cmd/kefu
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags="-s -w" -o $(BIN) ./cmd/kefu
 
 ## bench: run the benchmarks (make bench BENCH=Store BENCHPKGS=./store)
 bench:

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -122,5 +123,23 @@ func TestFAQCommands(t *testing.T) {
 	}
 	if err := runFAQ([]string{"import", good}, &stdout, &stderr, func(string) string { return "" }); err == nil || !strings.Contains(err.Error(), "KEFU_ADMIN_PASSWORD") {
 		t.Fatalf("no password: %v", err)
+	}
+}
+
+// FerretDB serves only as a MongoDB stand-in in tests: the kefu binary
+// must not link it.
+func TestBinaryLeavesOutFerretDB(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	deps := string(out)
+	if !strings.Contains(deps, "modernc.org/sqlite") {
+		t.Fatalf("go list -deps shows no SQLite driver; the check is broken:\n%.500s", deps)
+	}
+	for _, dep := range strings.Fields(deps) {
+		if strings.Contains(dep, "FerretDB") || strings.Contains(dep, "ferretdb") {
+			t.Fatalf("kefu links %s", dep)
+		}
 	}
 }
