@@ -46,7 +46,14 @@ func testLogger(t testing.TB) *slog.Logger {
 
 func mustOpenStore(t testing.TB) *sqlite.Store {
 	t.Helper()
-	st, err := sqlite.Open(context.Background(), sqlite.Config{DataDir: filepath.Join(t.TempDir(), "db"), Logger: testLogger(t)})
+	return mustOpenStoreAt(t, filepath.Join(t.TempDir(), "db"))
+}
+
+// mustOpenStoreAt opens a store on the database in dir: a second one on
+// the same dir is another process's view of the same database.
+func mustOpenStoreAt(t testing.TB, dir string) *sqlite.Store {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), sqlite.Config{DataDir: dir, Logger: testLogger(t)})
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
+	"path/filepath"
 	"testing"
 
 	"github.com/kefu/kefu/bus"
@@ -25,10 +27,11 @@ func TestTwoNodesOverNATS(t *testing.T) {
 		t.Cleanup(func() { _ = n.Close() })
 		return n
 	}
-	st := mustOpenStore(t)
+	// Each node has its own store, as two processes would, on one database.
+	dir := filepath.Join(t.TempDir(), "db")
 	roomy := func(o *serverOptions) { o.Limits.VisitorPer10s = 1000 }
-	one := startEnvWithStore(t, st, connect(), roomy)
-	two := startNode(t, st, connect(), roomy)
+	one := startEnvWithStore(t, mustOpenStoreAt(t, dir), connect(), roomy)
+	two := startNode(t, mustOpenStoreAt(t, dir), connect(), roomy)
 	two.agentA, two.agentB = one.agentA, one.agentB // same secret, same database
 
 	v := one.mustVisitor(ctx, "site-a")
@@ -70,5 +73,37 @@ func TestTwoNodesOverNATS(t *testing.T) {
 	}
 	if f, err := b.Next(ctx); err != nil || f.Type != "pong" {
 		t.Fatalf("site B's agent got %s before its pong", f.Raw)
+	}
+}
+
+// A node cut off from NATS may have missed events: once it is back, its
+// sockets are told to catch up.
+func TestBusGapSendsResync(t *testing.T) {
+	ctx := ctxT(t)
+	srv := natstest.StartServer(t, -1)
+	port := srv.Addr().(*net.TCPAddr).Port
+	n, err := bus.ConnectNATS(ctx, srv.ClientURL(), slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = n.Close() })
+	e := startEnvWithStore(t, mustOpenStore(t), n)
+	v := e.mustVisitor(ctx, "site-a")
+	agent := e.mustAgentSocket(ctx, e.agentA)
+
+	srv.Shutdown()
+	srv.WaitForShutdown()
+	natstest.StartServer(t, port)
+	for name, ws := range map[string]*client.Socket{"visitor": v.ws, "agent": agent} {
+		if _, err := ws.ExpectType(ctx, "resync"); err != nil {
+			t.Fatalf("the %s got no resync after NATS came back: %v", name, err)
+		}
+	}
+	// The sockets still work.
+	if err := v.ws.Send(client.Frame{Type: "send", ConversationID: v.conv.ID, ClientID: "after-gap", Text: "还在吗"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.ws.ExpectType(ctx, "ack"); err != nil {
+		t.Fatal(err)
 	}
 }
