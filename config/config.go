@@ -75,6 +75,9 @@ type Config struct {
 	// RateIP is how many frames and widget requests one client IP may send
 	// per 10 seconds.
 	RateIP int
+	// RateSite is how many frames all of one site's sockets may send
+	// together per 10 seconds.
+	RateSite int
 	// AllowedOrigins are the origins (scheme://host[:port]) that may embed
 	// the first-run site's widget. Empty allows any origin.
 	AllowedOrigins []string
@@ -95,6 +98,7 @@ func Default() Config {
 		Demo:             true,
 		RateVisitor:      20,
 		RateIP:           120,
+		RateSite:         2000,
 		KeepVisitorsDays: 30,
 	}
 }

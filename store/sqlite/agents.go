@@ -33,7 +33,7 @@ func scanAgent(r rowScanner) (chat.Agent, error) {
 func (s *Store) Agent(ctx context.Context, id string) (*chat.Agent, error) {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
-	a, err := scanAgent(s.r.QueryRowContext(ctx, `SELECT `+agentColumns+` FROM agents WHERE id = ?`, id))
+	a, err := scanAgent(s.queryRow(ctx, `SELECT `+agentColumns+` FROM agents WHERE id = ?`, id))
 	if err != nil {
 		return nil, mapErr(err, "find agent", "agent")
 	}
@@ -45,7 +45,7 @@ func (s *Store) Agent(ctx context.Context, id string) (*chat.Agent, error) {
 func (s *Store) AgentByEmail(ctx context.Context, email string) (*chat.Agent, error) {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
-	a, err := scanAgent(s.r.QueryRowContext(ctx, `SELECT `+agentColumns+` FROM agents WHERE email_key = ?`, emailKey(email)))
+	a, err := scanAgent(s.queryRow(ctx, `SELECT `+agentColumns+` FROM agents WHERE email_key = ?`, emailKey(email)))
 	if err != nil {
 		return nil, mapErr(err, "find agent by email", "agent")
 	}
@@ -98,7 +98,7 @@ func (s *Store) UpdateAgent(ctx context.Context, a *chat.Agent) error {
 func (s *Store) ListAgents(ctx context.Context, site string) ([]chat.Agent, error) {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
-	rows, err := s.r.QueryContext(ctx, `SELECT `+agentColumns+` FROM agents
+	rows, err := s.query(ctx, `SELECT `+agentColumns+` FROM agents
 		WHERE EXISTS (SELECT 1 FROM json_each(agents.sites) WHERE json_each.value = ?)
 		ORDER BY name, id LIMIT ?`, site, maxAgents)
 	return collect(rows, err, "list agents", "agent", scanAgent)

@@ -44,7 +44,7 @@ func scanConversation(r rowScanner) (chat.Conversation, error) {
 func (s *Store) Conversation(ctx context.Context, site, id string) (*chat.Conversation, error) {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
-	c, err := scanConversation(s.r.QueryRowContext(ctx,
+	c, err := scanConversation(s.queryRow(ctx,
 		`SELECT `+conversationColumns+` FROM conversations WHERE id = ? AND site = ?`, id, site))
 	if err != nil {
 		return nil, mapErr(err, "find conversation", "conversation")
@@ -57,7 +57,7 @@ func (s *Store) Conversation(ctx context.Context, site, id string) (*chat.Conver
 func (s *Store) ActiveConversation(ctx context.Context, site, visitorID string) (*chat.Conversation, error) {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
-	c, err := scanConversation(s.r.QueryRowContext(ctx,
+	c, err := scanConversation(s.queryRow(ctx,
 		`SELECT `+conversationColumns+` FROM conversations
 		WHERE site = ? AND visitor_id = ? AND status <> 'resolved'`, site, visitorID))
 	if err != nil {
@@ -113,7 +113,7 @@ func (s *Store) ListConversations(ctx context.Context, f chat.ConversationFilter
 	query, args := listQuery(f, min(limit, maxConversationPage))
 	ctx, cancel := s.op(ctx)
 	defer cancel()
-	rows, err := s.r.QueryContext(ctx, query, args...)
+	rows, err := s.query(ctx, query, args...)
 	return collect(rows, err, "list conversations", "conversation", scanConversation)
 }
 

@@ -30,7 +30,7 @@ func scanFAQ(r rowScanner) (chat.FAQ, error) {
 func (s *Store) FAQ(ctx context.Context, site, id string) (*chat.FAQ, error) {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
-	f, err := scanFAQ(s.r.QueryRowContext(ctx, `SELECT `+faqColumns+` FROM faq WHERE site = ? AND id = ?`, site, id))
+	f, err := scanFAQ(s.queryRow(ctx, `SELECT `+faqColumns+` FROM faq WHERE site = ? AND id = ?`, site, id))
 	if err != nil {
 		return nil, mapErr(err, "find faq", "FAQ entry")
 	}
@@ -42,7 +42,7 @@ func (s *Store) FAQ(ctx context.Context, site, id string) (*chat.FAQ, error) {
 func (s *Store) ListFAQ(ctx context.Context, site string) ([]chat.FAQ, error) {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
-	rows, err := s.r.QueryContext(ctx, `SELECT `+faqColumns+` FROM faq WHERE site = ? ORDER BY ord, id LIMIT ?`, site, maxFAQ)
+	rows, err := s.query(ctx, `SELECT `+faqColumns+` FROM faq WHERE site = ? ORDER BY ord, id LIMIT ?`, site, maxFAQ)
 	return collect(rows, err, "list faq", "FAQ entry", scanFAQ)
 }
 

@@ -55,7 +55,7 @@ func (s *Store) ListFeedback(ctx context.Context, f chat.FeedbackFilter) ([]chat
 	}
 	ctx, cancel := s.op(ctx)
 	defer cancel()
-	rows, err := s.r.QueryContext(ctx, `SELECT `+feedbackColumns+` FROM feedback
+	rows, err := s.query(ctx, `SELECT `+feedbackColumns+` FROM feedback
 		WHERE site = ? AND (created_at < ? OR (created_at = ? AND id < ?))
 		ORDER BY created_at DESC, id DESC LIMIT ?`, f.Site, before, before, beforeID, limit)
 	return collect(rows, err, "list feedback", "feedback", scanFeedback)

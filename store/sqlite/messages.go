@@ -220,7 +220,7 @@ func (a *appendStmts) append(ctx context.Context, m *chat.Message) (duplicate bo
 func (s *Store) MessageByClientID(ctx context.Context, site, conversationID, clientID string) (*chat.Message, error) {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
-	m, err := scanMessage(s.r.QueryRowContext(ctx, `SELECT `+messageColumns+` FROM messages
+	m, err := scanMessage(s.queryRow(ctx, `SELECT `+messageColumns+` FROM messages
 		WHERE conversation_id = ? AND client_id = ? AND site = ?`, conversationID, clientID, site))
 	if err != nil {
 		return nil, mapErr(err, "find message by client id", "message")

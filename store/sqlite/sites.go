@@ -85,7 +85,7 @@ func (s *Store) Site(ctx context.Context, key string) (*chat.Site, error) {
 	)
 	// The key is read back rather than taken from the argument, which may
 	// alias a buffer that the caller reuses (Fiber's request strings do).
-	err := s.r.QueryRowContext(ctx, `SELECT key, name, allowed_origins, identity_secret, widget, created_at, updated_at
+	err := s.queryRow(ctx, `SELECT key, name, allowed_origins, identity_secret, widget, created_at, updated_at
 		FROM sites WHERE key = ?`, key).
 		Scan(&site.Key, &site.Name, &origins, &site.IdentitySecret, &widget, &created, &upd)
 	if err != nil {
@@ -142,7 +142,7 @@ func (s *Store) UpdateSite(ctx context.Context, site *chat.Site) error {
 func (s *Store) SiteKeys(ctx context.Context) ([]string, error) {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
-	rows, err := s.r.QueryContext(ctx, `SELECT key FROM sites ORDER BY key LIMIT ?`, maxSites)
+	rows, err := s.query(ctx, `SELECT key FROM sites ORDER BY key LIMIT ?`, maxSites)
 	return collect(rows, err, "list sites", "site", func(r rowScanner) (string, error) {
 		var k string
 		err := r.Scan(&k)

@@ -82,6 +82,7 @@ type Store struct {
 	logger    *slog.Logger
 	opTimeout time.Duration
 	stmts     appendStmts
+	reads     readStmts
 
 	maxBatch int
 	appends  chan *appendReq // to the writer goroutine; nil when MaxBatch is 1
@@ -261,6 +262,7 @@ func (s *Store) Close() error {
 
 func (s *Store) closeDBs() error {
 	s.stmts.close()
+	s.reads.close()
 	var errs []error
 	if s.r != nil {
 		errs = append(errs, s.r.Close())
@@ -276,7 +278,7 @@ func (s *Store) Ping(ctx context.Context) error {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
 	var one int
-	if err := s.r.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+	if err := s.queryRow(ctx, "SELECT 1").Scan(&one); err != nil {
 		return mapErr(err, "ping", "database")
 	}
 	return nil

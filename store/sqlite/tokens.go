@@ -26,7 +26,7 @@ func (s *Store) RefreshToken(ctx context.Context, hash string) (*chat.RefreshTok
 	defer cancel()
 	t := chat.RefreshToken{Hash: hash}
 	var exp, created int64
-	err := s.r.QueryRowContext(ctx, `SELECT agent_id, family, rotated, expires_at, created_at
+	err := s.queryRow(ctx, `SELECT agent_id, family, rotated, expires_at, created_at
 		FROM refresh_tokens WHERE hash = ?`, hash).Scan(&t.AgentID, &t.Family, &t.Rotated, &exp, &created)
 	if err != nil {
 		return nil, mapErr(err, "find refresh token", "refresh token")

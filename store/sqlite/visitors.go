@@ -24,7 +24,7 @@ func scanVisitor(r rowScanner) (chat.Visitor, error) {
 func (s *Store) findVisitor(ctx context.Context, op, where string, args ...any) (*chat.Visitor, error) {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
-	v, err := scanVisitor(s.r.QueryRowContext(ctx, `SELECT `+visitorColumns+` FROM visitors WHERE `+where, args...))
+	v, err := scanVisitor(s.queryRow(ctx, `SELECT `+visitorColumns+` FROM visitors WHERE `+where, args...))
 	if err != nil {
 		return nil, mapErr(err, op, "visitor")
 	}
@@ -95,7 +95,7 @@ func (s *Store) ListVisitors(ctx context.Context, site, afterID string, limit in
 	}
 	ctx, cancel := s.op(ctx)
 	defer cancel()
-	rows, err := s.r.QueryContext(ctx, `SELECT `+visitorColumns+` FROM visitors
+	rows, err := s.query(ctx, `SELECT `+visitorColumns+` FROM visitors
 		WHERE site = ? AND id > ? ORDER BY id LIMIT ?`, site, afterID, limit)
 	return collect(rows, err, "list visitors", "visitor", scanVisitor)
 }
