@@ -24,7 +24,9 @@ export function createThread({ sock, onMessage, changed }) {
   let msgs = new Map(); // seq → message of the open conversation
   const pending = new Map(); // client_id → reply not yet stored
   let gen = 0; // bumped by open: answers about an older one are dropped
-  let filling = false; // a gap before a new message is being fetched
+  let from = 1; // the first seq of the open conversation that was loaded
+  let filling = false; // catchUp is running
+  let rerun = null; // null, or whether a catchUp asked for meanwhile wants newer messages too
   let typingOn = false;
   let typingAt = 0;
   let typingIdle = 0;
@@ -44,6 +46,9 @@ export function createThread({ sock, onMessage, changed }) {
     const g = ++gen;
     state.openId = id;
     msgs = new Map();
+    from = 1;
+    filling = false; // a catchUp of the conversation before ends on its own
+    rerun = null;
     log.replaceChildren();
     showTheirTyping(false);
     problem.textContent = '';
@@ -67,7 +72,8 @@ export function createThread({ sock, onMessage, changed }) {
       changed();
       show();
     }
-    await fetchMessages(g, Math.max(0, (c.last_seq || 0) - 200));
+    from = Math.max(0, (c.last_seq || 0) - 200) + 1;
+    await fetchMessages(g, from - 1);
     for (const p of pending.values()) if (p.conversation_id === id) log.append(pendingEl(p));
     log.scrollTop = log.scrollHeight;
   }
@@ -82,17 +88,55 @@ export function createThread({ sock, onMessage, changed }) {
     changed();
   }
 
+  // fetchMessages loads a page of messages after a seq and returns how
+  // many came, or -1 when the request failed.
   async function fetchMessages(g, after) {
     let data;
     try {
       data = await api('GET', q(`/api/v1/conversations/${encodeURIComponent(state.openId)}/messages?limit=200&after_seq=${after}`));
     } catch (err) {
       if (g === gen) problem.textContent = 'Could not load the messages: ' + err.message;
-      return;
+      return -1;
     }
-    if (g !== gen) return;
+    if (g !== gen) return -1;
     for (const m of data.messages) received(m);
     markRead();
+    return data.messages.length;
+  }
+
+  // top is the last seq up to which the open thread misses nothing.
+  function top() {
+    let s = from - 1;
+    while (msgs.has(s + 1)) s++;
+    return s;
+  }
+
+  // catchUp fetches what the open thread misses after a gap, page by page,
+  // and with newer set, whatever is newer than what it holds. A gap that
+  // opens while it runs makes it run again.
+  async function catchUp(g, newer) {
+    if (filling) {
+      rerun = !!rerun || !!newer;
+      return;
+    }
+    filling = true;
+    try {
+      for (;;) {
+        const t = top();
+        if (!newer && !(msgs.size && Math.max(...msgs.keys()) > t)) break;
+        const n = await fetchMessages(g, t);
+        // No progress means the rest is not there (or not reachable now).
+        if (n < 0 || g !== gen || top() === t) break;
+        newer = n === 200;
+      }
+    } finally {
+      filling = false;
+    }
+    if (rerun !== null && g === gen) {
+      const again = rerun;
+      rerun = null;
+      catchUp(g, again);
+    }
   }
 
   // resync catches up after the socket reconnected: the messages missed,
@@ -109,7 +153,7 @@ export function createThread({ sock, onMessage, changed }) {
     if (g !== gen) return;
     show();
     changed();
-    await fetchMessages(g, Math.max(0, ...msgs.keys()));
+    await catchUp(g, true);
     for (const p of pending.values()) if (p.state === 'sending') deliver(p);
   }
 
@@ -125,13 +169,9 @@ export function createThread({ sock, onMessage, changed }) {
       if (p.el) p.el.remove();
     }
     if (m.conversation_id !== state.openId || msgs.has(m.seq)) return;
-    // A message past a gap means some were missed: fetch them.
-    const newest = msgs.size ? Math.max(...msgs.keys()) : 0;
-    if (msgs.size && m.seq > newest + 1 && !filling) {
-      filling = true;
-      fetchMessages(gen, newest).finally(() => (filling = false));
-    }
     msgs.set(m.seq, m);
+    // A message past a gap means some were missed: fetch them.
+    if (m.seq > top()) catchUp(gen, false);
     let before = null;
     for (const e of log.children) {
       if (!e.dataset.seq || +e.dataset.seq > m.seq) {

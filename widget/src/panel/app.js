@@ -173,6 +173,7 @@ const pub = (m) => ({ text: m.text, author: { type: m.author.type, name: m.autho
 
 function merge(list, live) {
   let added = false;
+  let seen = false; // a new seq, a placeholder's included
   for (const m of list || []) {
     if (!m || !(m.author || m.private)) continue;
     if (!S.conv || m.conversation_id !== S.conv.id) {
@@ -182,6 +183,7 @@ function merge(list, live) {
     if (m.client_id) dropOut(m.client_id);
     if (S.seqs.has(m.seq)) continue;
     S.seqs.set(m.seq, m);
+    seen = true;
     if (m.seq > S.conv.last_seq) S.conv.last_seq = m.seq;
     // An agents' note: only its seq is known, so that no hole is left.
     if (m.private) continue;
@@ -189,10 +191,10 @@ function merge(list, live) {
     if (m.author.type !== 'visitor') S.typing = false;
     if (live) ctx.bridge.post({ type: 'event', name: 'message', data: pub(m) });
   }
+  // A seq past a gap means some were missed: ask for them.
+  if (seen && Math.max(...S.seqs.keys()) > top()) resume(top());
   if (!added) return;
   S.msgs = [...S.seqs.values()].filter((m) => !m.private).sort((a, b) => a.seq - b.seq);
-  // A message past a gap means some were missed: ask for them.
-  if (S.msgs[S.msgs.length - 1].seq > top()) resume(top());
 }
 
 // refresh looks for an open conversation this visitor has elsewhere, for
