@@ -116,7 +116,7 @@ func (s *Service) LeaveMessage(ctx context.Context, a Actor, in OfflineInput) (*
 	if err != nil {
 		return nil, err
 	}
-	_, _, err = s.Send(ctx, a, SendInput{ConversationID: c.ID, Text: text})
+	_, err = s.Send(ctx, a, SendInput{ConversationID: c.ID, Text: text})
 	if err != nil {
 		return nil, err
 	}

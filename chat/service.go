@@ -122,33 +122,42 @@ func ValidateText(text string) (string, error) {
 	return text, nil
 }
 
-// Send stores a message and announces it. It returns the stored message,
-// and duplicate=true when the conversation already had in.ClientID, in
-// which case nothing new is stored.
-func (s *Service) Send(ctx context.Context, a Actor, in SendInput) (*Message, bool, error) {
+// Sent is what Send did.
+type Sent struct {
+	Message *Message
+	// Duplicate is true when the conversation already had the client id:
+	// Message is the stored one, and nothing new was stored.
+	Duplicate bool
+	// Conversation is the conversation as it was read before the send,
+	// for what the caller does next (such as FAQ suggestions).
+	Conversation *Conversation
+}
+
+// Send stores a message and announces it.
+func (s *Service) Send(ctx context.Context, a Actor, in SendInput) (Sent, error) {
 	text, err := ValidateText(in.Text)
 	if err != nil {
-		return nil, false, err
+		return Sent{}, err
 	}
 	if in.ClientID == "" {
 		in.ClientID = "s-" + NewID()
 	} else if !ValidKey(in.ClientID) {
-		return nil, false, Invalid("client_id must be 1-64 characters of letters, digits, '-' and '_'")
+		return Sent{}, Invalid("client_id must be 1-64 characters of letters, digits, '-' and '_'")
 	}
 	if in.Private && a.Agent == nil {
-		return nil, false, Invalid("only agents write private notes")
+		return Sent{}, Invalid("only agents write private notes")
 	}
 	c, err := s.conversation(ctx, a, in.ConversationID)
 	if err != nil {
-		return nil, false, err
+		return Sent{}, err
 	}
 	if c.Status == StatusResolved && a.Agent == nil {
 		// A resend of what the visitor sent before it was resolved is
 		// still answered; anything new needs a new conversation.
-		if old, err := s.store.MessageByClientID(ctx, c.Site, c.ID, in.ClientID); err == nil {
-			return old, true, nil
+		if old, err := s.store.MessageByClientID(ctx, c.Site, c.ID, in.ClientID); err == nil && sameAuthor(old.Author, a.author()) {
+			return Sent{Message: old, Duplicate: true, Conversation: c}, nil
 		}
-		return nil, false, Errorf(CodeConflict, "conversation is resolved; start a new one")
+		return Sent{}, Errorf(CodeConflict, "conversation is resolved; start a new one")
 	}
 	m := &Message{
 		Site:           c.Site,
@@ -161,16 +170,25 @@ func (s *Service) Send(ctx context.Context, a Actor, in SendInput) (*Message, bo
 	}
 	unlock := s.locks.lock(c.Site + "/" + c.ID)
 	defer unlock()
+	author := m.Author
 	dup, err := s.store.AppendMessage(ctx, m)
 	if err != nil {
-		return nil, false, err
+		return Sent{}, err
+	}
+	if dup && !sameAuthor(m.Author, author) {
+		// Someone else's message has that client id: it is not this
+		// sender's to see, nor to announce again.
+		return Sent{}, Errorf(CodeConflict, "client_id is taken; use a new one")
 	}
 	// A resend is announced again too: the first try may have been stored
 	// by a node that died before announcing it. Clients drop a seq they
 	// already have.
 	s.publish(ctx, Event{Type: EventMessage, Site: c.Site, ConversationID: c.ID, VisitorID: c.VisitorID, Message: m, Origin: a.Conn})
-	return m, dup, nil
+	return Sent{Message: m, Duplicate: dup, Conversation: c}, nil
 }
+
+// sameAuthor reports whether two authors are the same person.
+func sameAuthor(a, b Author) bool { return a.Type == b.Type && a.ID == b.ID }
 
 // MessageID is the id of a conversation's message with seq.
 func MessageID(conversationID string, seq int64) string {

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
@@ -94,6 +95,33 @@ func TestVisitorAgentRoundTrip(t *testing.T) {
 	}
 	if next.ID == v.conv.ID {
 		t.Fatal("a resolved conversation was reused")
+	}
+}
+
+// A client id is the sender's own: another sender who presents it gets a
+// conflict, not the stored message, which may be an agents' note.
+func TestClientIDOfAnotherSenderIsRefused(t *testing.T) {
+	e := startEnv(t)
+	ctx := ctxT(t)
+	v := e.mustVisitor(ctx, "site-a")
+	note := "内部备注：不要告诉访客"
+	if err := e.client().Do(ctx, "POST", "/api/v1/conversations/"+v.conv.ID+"/messages", e.agentA,
+		map[string]any{"text": note, "private": true, "client_id": "note-1"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.ws.Send(client.Frame{Type: "send", ConversationID: v.conv.ID, ClientID: "note-1", Text: "guess"}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := v.ws.Expect(ctx, func(f client.Frame) bool { return f.ClientID == "note-1" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Type != "error" || f.Code != "conflict" || strings.Contains(string(f.Raw), note) {
+		t.Fatalf("a visitor presenting a note's client id got %s", f.Raw)
+	}
+	msgs, err := e.client().Messages(ctx, e.agentA, v.conv.ID, 0)
+	if err != nil || len(msgs) != 1 {
+		t.Fatalf("stored %d messages (%v), want the note only", len(msgs), err)
 	}
 }
 

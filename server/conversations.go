@@ -148,12 +148,13 @@ func (s *Server) handleAgentSend(c *fiber.Ctx) error {
 		return err
 	}
 	start := time.Now()
-	m, dup, err := s.opts.Service.Send(c.UserContext(), a, chat.SendInput{
+	sent, err := s.opts.Service.Send(c.UserContext(), a, chat.SendInput{
 		ConversationID: c.Params("id"), ClientID: req.ClientID, Text: req.Text, Private: req.Private,
 	})
 	if err != nil {
 		return err
 	}
+	m, dup := sent.Message, sent.Duplicate
 	if !dup {
 		s.metrics.messages.WithLabelValues(string(m.Author.Type)).Inc()
 		s.metrics.sendLatency.Observe(time.Since(start).Seconds())

@@ -91,19 +91,20 @@ func (s *Server) dispatch(ctx context.Context, c *conn, a chat.Actor, f inFrame)
 	switch f.Type {
 	case "send":
 		start := time.Now()
-		m, dup, err := s.opts.Service.Send(ctx, a, chat.SendInput{
+		sent, err := s.opts.Service.Send(ctx, a, chat.SendInput{
 			ConversationID: f.ConversationID, ClientID: f.ClientID, Text: f.Text, Private: f.Private && c.role == roleAgent,
 		})
 		if err != nil {
 			return err
 		}
+		m, dup := sent.Message, sent.Duplicate
 		if !dup {
 			s.metrics.messages.WithLabelValues(string(m.Author.Type)).Inc()
 			s.metrics.sendLatency.Observe(time.Since(start).Seconds())
 		}
 		c.enqueue(encode(outFrame{Type: "ack", ClientID: f.ClientID, Message: m, Duplicate: dup}))
 		if !dup && c.role == roleVisitor {
-			s.suggestWhileWaiting(ctx, c, a, m)
+			s.suggestWhileWaiting(ctx, c, sent.Conversation, m)
 		}
 	case "typing":
 		return s.opts.Service.Typing(ctx, a, f.ConversationID, f.Typing)
@@ -125,17 +126,10 @@ func (s *Server) dispatch(ctx context.Context, c *conn, a chat.Actor, f inFrame)
 const suggestionsWhileWaiting = 3
 
 // suggestWhileWaiting offers FAQ answers to a visitor's message while no
-// agent has answered the conversation yet. It is best effort: a failure
+// agent has answered conv, as Send read it. It is best effort: a failure
 // only means no suggestions.
-func (s *Server) suggestWhileWaiting(ctx context.Context, c *conn, a chat.Actor, m *chat.Message) {
-	if s.opts.FAQ == nil {
-		return
-	}
-	conv, err := s.opts.Service.Conversation(ctx, a, m.ConversationID)
-	if err != nil {
-		return
-	}
-	if conv.Answered() {
+func (s *Server) suggestWhileWaiting(ctx context.Context, c *conn, conv *chat.Conversation, m *chat.Message) {
+	if s.opts.FAQ == nil || conv.Answered() {
 		return
 	}
 	results, err := s.suggest(ctx, conv.Site, conv.Lang, m.Text, suggestionsWhileWaiting)
