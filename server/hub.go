@@ -19,6 +19,7 @@ type hub struct {
 	sites    map[string]*siteConns
 	all      map[*conn]struct{}
 	presence *presence
+	gaps     gaps
 	stopped  chan struct{}
 	wg       sync.WaitGroup
 }
@@ -245,9 +246,55 @@ func framesFor(e chat.Event) (agents, visitor []byte) {
 // catches up as after a reconnect.
 var resyncFrame = encode(outFrame{Type: "resync"})
 
+// resyncEvery is the most often one site's sockets (or all of them) are
+// told to resync: NATS reports a slow consumer again at every overflow, and
+// each resync makes every client fetch from the database.
+const resyncEvery = time.Second
+
+// gaps coalesces the bus's gap reports per subject.
+type gaps struct {
+	mu      sync.Mutex
+	last    map[string]time.Time // when each subject's sockets were last told
+	pending map[string]bool      // a resync is due at the end of the window
+}
+
 // onGap tells the sockets of the site whose events the bus may have lost,
-// or every socket when subject is empty, to catch up from the store.
+// or every socket when subject is empty, to catch up from the store: at
+// once, or if they were told less than resyncEvery ago, once more when
+// that time is up, so that the last loss is covered too.
 func (h *hub) onGap(subject string) {
+	select {
+	case <-h.stopped:
+		return
+	default:
+	}
+	g := &h.gaps
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.last == nil {
+		g.last, g.pending = map[string]time.Time{}, map[string]bool{}
+	}
+	wait := resyncEvery - time.Since(g.last[subject])
+	if wait <= 0 {
+		g.last[subject] = time.Now()
+		h.resync(subject)
+		return
+	}
+	if g.pending[subject] {
+		return
+	}
+	g.pending[subject] = true
+	time.AfterFunc(wait, func() {
+		g.mu.Lock()
+		delete(g.pending, subject)
+		g.last[subject] = time.Now()
+		g.mu.Unlock()
+		h.resync(subject)
+	})
+}
+
+// resync sends resyncFrame to the sockets of subject's site, or to all.
+func (h *hub) resync(subject string) {
 	select {
 	case <-h.stopped:
 		return

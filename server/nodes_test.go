@@ -7,9 +7,11 @@ import (
 	"net"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/kefu/kefu/bus"
 	"github.com/kefu/kefu/bus/natstest"
+	"github.com/kefu/kefu/chat"
 	"github.com/kefu/kefu/client"
 )
 
@@ -105,5 +107,41 @@ func TestBusGapSendsResync(t *testing.T) {
 	}
 	if _, err := v.ws.ExpectType(ctx, "ack"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// gapBus is the in-process bus with a gap source the test triggers; the
+// reporting of real gaps is tested against a real NATS server in bus/.
+type gapBus struct {
+	*bus.Local
+	gap func(subject string)
+}
+
+func (b *gapBus) OnGap(fn func(subject string)) { b.gap = fn }
+
+// A burst of gap reports, as NATS gives for a slow consumer, makes one
+// resync at once and one more when a second is up, not one each.
+func TestResyncsAreCoalesced(t *testing.T) {
+	ctx := ctxT(t)
+	b := &gapBus{Local: bus.NewLocal()}
+	e := startEnvWithStore(t, mustOpenStore(t), b)
+	v := e.mustVisitor(ctx, "site-a")
+	for range 50 {
+		b.gap(chat.SiteSubject("site-a"))
+	}
+	got := 0
+	deadline, cancel := context.WithTimeout(ctx, 2500*time.Millisecond)
+	defer cancel()
+	for {
+		f, err := v.ws.Next(deadline)
+		if err != nil {
+			break
+		}
+		if f.Type == "resync" {
+			got++
+		}
+	}
+	if got != 2 {
+		t.Fatalf("%d resyncs after a burst of 50 gaps, want 2 (one at once, one after a second)", got)
 	}
 }
