@@ -56,7 +56,7 @@ func (s *Store) ListFeedback(ctx context.Context, f chat.FeedbackFilter) ([]chat
 	ctx, cancel := s.op(ctx)
 	defer cancel()
 	rows, err := s.query(ctx, `SELECT `+feedbackColumns+` FROM feedback
-		WHERE site = ? AND (created_at < ? OR (created_at = ? AND id < ?))
-		ORDER BY created_at DESC, id DESC LIMIT ?`, f.Site, before, before, beforeID, limit)
+		WHERE site = ? AND (created_at, id) < (?, ?)
+		ORDER BY created_at DESC, id DESC LIMIT ?`, f.Site, before, beforeID, limit)
 	return collect(rows, err, "list feedback", "feedback", scanFeedback)
 }
