@@ -3,9 +3,7 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -50,19 +48,11 @@ var ErrNotEmbedded = errors.New("kefu backup copies the embedded database; this 
 
 // Backup writes a consistent copy of the embedded database to path, which
 // must not exist, while kefu may be running.
-func Backup(ctx context.Context, cfg config.Config, path string, log *slog.Logger) error {
+func Backup(ctx context.Context, cfg config.Config, path string) error {
 	if !cfg.Embedded() {
 		return ErrNotEmbedded
 	}
-	if _, err := os.Stat(filepath.Join(EmbeddedDir(cfg.DataDir), sqlite.DBFile)); err != nil {
-		return fmt.Errorf("no embedded database in the data dir %s: %w", cfg.DataDir, err)
-	}
-	db, err := OpenDatabase(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer db.Close(ctx)
-	return db.(embeddedDB).Backup(ctx, path)
+	return sqlite.Backup(ctx, EmbeddedDir(cfg.DataDir), path)
 }
 
 // retentionInterval is how often expired data is purged.

@@ -58,7 +58,7 @@ func runDump(cmd string, args []string, stderr io.Writer, getenv func(string) st
 	log := app.New(cfg, stderr).Logger
 	switch cmd {
 	case "backup":
-		if err := app.Backup(ctx, cfg, file, log); err != nil {
+		if err := app.Backup(ctx, cfg, file); err != nil {
 			return fmt.Errorf("backup: %w", err)
 		}
 		fmt.Fprintf(stderr, "backed up the embedded database to %s\n", file)

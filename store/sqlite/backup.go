@@ -7,33 +7,68 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 )
 
-// Backup writes a consistent copy of the database to path, which must not
-// exist yet, while the store (and other processes) keep writing: SQLite
-// copies one read transaction's view of it. The copy is a database file
-// like the original, owner-only, that Open can use in place of DBFile.
-func (s *Store) Backup(ctx context.Context, path string) error {
+// Backup writes a consistent copy of the database in dataDir to dest,
+// which must not exist yet, while kefu (and other processes) keep writing:
+// SQLite copies one read transaction's view of it. It opens its own
+// connection and runs no migration, so a newer kefu backing up a running
+// older one leaves the database as it is. The copy is owner-only and on
+// disk when Backup returns; Open can use it in place of DBFile.
+func Backup(ctx context.Context, dataDir, dest string) error {
+	src := filepath.Join(dataDir, DBFile)
+	if _, err := os.Stat(src); err != nil {
+		return fmt.Errorf("sqlite: backup: no embedded database: %w", err)
+	}
+	return backupFile(ctx, src, dest)
+}
+
+// Backup writes a consistent copy of the store's database to dest, as the
+// package's Backup does.
+func (s *Store) Backup(ctx context.Context, dest string) error { return backupFile(ctx, s.path, dest) }
+
+func backupFile(ctx context.Context, src, dest string) (err error) {
 	// Created here, empty and owner-only, so that the copy is never
 	// readable by others; VACUUM INTO fills an empty file.
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	f, err := os.OpenFile(dest, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return fmt.Errorf("sqlite: backup: %w", err)
 	}
 	f.Close()
-	// Its own connection: the readers are query-only, which VACUUM INTO
-	// refuses, and the writer must stay free for appends. No op timeout: a
-	// large database takes as long as it takes, and ctx still cancels it.
-	db, err := sql.Open("sqlite", dsn(s.path, "_pragma=busy_timeout(5000)"))
+	defer func() {
+		if err != nil {
+			if rerr := os.Remove(dest); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
+				err = errors.Join(err, rerr)
+			}
+		}
+	}()
+	// Its own connection: the store's readers are query-only, which VACUUM
+	// INTO refuses, and its writer must stay free for appends. No op
+	// timeout: a large database takes as long as it takes, and ctx still
+	// cancels it.
+	db, err := sql.Open("sqlite", dsn(src, "_pragma=busy_timeout(5000)"))
 	if err == nil {
-		_, err = db.ExecContext(ctx, `VACUUM INTO ?`, path)
+		_, err = db.ExecContext(ctx, `VACUUM INTO ?`, dest)
 		err = errors.Join(err, db.Close())
 	}
 	if err != nil {
-		if rerr := os.Remove(path); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
-			err = errors.Join(err, rerr)
-		}
-		return fmt.Errorf("sqlite: backup to %s: %w", path, err)
+		return fmt.Errorf("sqlite: backup to %s: %w", dest, err)
+	}
+	// VACUUM INTO does not flush its output.
+	if err := syncFile(dest); err != nil {
+		return fmt.Errorf("sqlite: backup to %s: %w", dest, err)
+	}
+	if err := syncFile(filepath.Dir(dest)); err != nil {
+		return fmt.Errorf("sqlite: backup to %s: %w", dest, err)
 	}
 	return nil
+}
+
+func syncFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	return errors.Join(f.Sync(), f.Close())
 }
