@@ -137,6 +137,13 @@ func (s *Store) CreateConversation(ctx context.Context, c *chat.Conversation) er
 	}
 	ctx, cancel := s.op(ctx)
 	defer cancel()
+	// Marked first, so that retention never deletes a visitor whose
+	// conversation is being created. A visitor that is not stored (yet)
+	// matches nothing, which is fine.
+	mark := bson.D{{Key: "$set", Value: bson.D{{Key: "chatted", Value: true}}}}
+	if _, err := s.visitors.UpdateOne(ctx, bson.D{{Key: "_id", Value: c.VisitorID}, {Key: "site", Value: c.Site}}, mark); err != nil {
+		return mapErr(err, "mark visitor chatted", "visitor")
+	}
 	_, err := s.conversations.InsertOne(ctx, newConversationDoc(c))
 	return mapErr(err, "insert conversation", "conversation")
 }

@@ -42,7 +42,7 @@ func indexSpecs() []indexSpec {
 		{coll: collAgents, keys: keys("sites", "name")},
 		{coll: collVisitors, keys: keys("user_key"), unique: true},
 		{coll: collVisitors, keys: keys("site", "_id")},
-		{coll: collVisitors, keys: keys("last_seen_at")},
+		{coll: collVisitors, keys: keys("user_id", "chatted", "last_seen_at")},
 
 		// One conversation that is not resolved per visitor: active_key is
 		// site/visitor until it is resolved, then the conversation's own

@@ -23,18 +23,22 @@ func (s *Store) DeleteExpiredTokens(ctx context.Context, t time.Time) (int, erro
 	return int(res.DeletedCount), nil
 }
 
-// idleVisitors selects anonymous visitors last seen before t.
+// idleVisitors selects anonymous visitors who never started a
+// conversation, last seen before t. Both fields are missing on such a
+// visitor, and the index (user_id, chatted, last_seen_at) serves the match.
 func idleVisitors(t time.Time) bson.D {
 	return bson.D{
-		{Key: "user_id", Value: bson.D{{Key: "$in", Value: bson.A{nil, ""}}}},
+		{Key: "user_id", Value: nil},
+		{Key: "chatted", Value: nil},
 		{Key: "last_seen_at", Value: bson.D{{Key: "$lt", Value: t}}},
 	}
 }
 
 // DeleteIdleVisitors deletes up to limit anonymous visitors last seen
-// before t who have no conversation. It walks the idle visitors in id
-// order, skipping those with a conversation, and deletes with the idle
-// filter again, so that a visitor seen in the meantime stays.
+// before t who have no conversation: CreateConversation marks a visitor
+// as chatted before the conversation exists, so that needs no lookup per
+// visitor. The delete repeats the filter, so that a visitor seen or
+// chatting in the meantime stays.
 func (s *Store) DeleteIdleVisitors(ctx context.Context, t time.Time, limit int) (int, error) {
 	if limit <= 0 {
 		return 0, nil
@@ -42,37 +46,25 @@ func (s *Store) DeleteIdleVisitors(ctx context.Context, t time.Time, limit int) 
 	ctx, cancel := s.op(ctx)
 	defer cancel()
 	opts := options.Find().
-		SetProjection(bson.D{{Key: "_id", Value: 1}, {Key: "site", Value: 1}}).
-		SetSort(bson.D{{Key: "_id", Value: 1}})
+		SetProjection(bson.D{{Key: "_id", Value: 1}}).
+		SetSort(bson.D{{Key: "last_seen_at", Value: 1}}).
+		SetLimit(int64(limit))
 	cur, err := s.visitors.Find(ctx, idleVisitors(t), opts)
 	if err != nil {
 		return 0, mapErr(err, "find idle visitors", "visitor")
 	}
-	defer cur.Close(ctx)
-
-	var doomed []string
-	for len(doomed) < limit && cur.Next(ctx) {
-		var v struct {
-			ID   string `bson:"_id"`
-			Site string `bson:"site"`
-		}
-		if err := cur.Decode(&v); err != nil {
-			return 0, mapErr(err, "find idle visitors", "visitor")
-		}
-		filter := bson.D{{Key: "site", Value: v.Site}, {Key: "visitor_id", Value: v.ID}}
-		n, err := s.conversations.CountDocuments(ctx, filter, options.Count().SetLimit(1))
-		if err != nil {
-			return 0, mapErr(err, "find visitor's conversations", "conversation")
-		}
-		if n == 0 {
-			doomed = append(doomed, v.ID)
-		}
+	var found []struct {
+		ID string `bson:"_id"`
 	}
-	if err := cur.Err(); err != nil {
+	if err := cur.All(ctx, &found); err != nil {
 		return 0, mapErr(err, "find idle visitors", "visitor")
 	}
-	if len(doomed) == 0 {
+	if len(found) == 0 {
 		return 0, nil
+	}
+	doomed := make([]string, len(found))
+	for i, v := range found {
+		doomed[i] = v.ID
 	}
 	filter := append(bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: doomed}}}}, idleVisitors(t)...)
 	res, err := s.visitors.DeleteMany(ctx, filter)

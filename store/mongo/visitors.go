@@ -25,6 +25,10 @@ type visitorDoc struct {
 	Attributes map[string]string `bson:"attributes,omitempty"`
 	CreatedAt  time.Time         `bson:"created_at"`
 	LastSeenAt time.Time         `bson:"last_seen_at"`
+	// Chatted is set once the visitor has started a conversation, so that
+	// retention finds idle visitors without a lookup each. It is never
+	// cleared: a visitor with history is kept with it.
+	Chatted bool `bson:"chatted,omitempty"`
 }
 
 func userKey(site, userID string) string { return site + "/" + userID }
