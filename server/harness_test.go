@@ -188,3 +188,39 @@ func (e *env) mustAgentSocket(ctx context.Context, token string) *client.Socket 
 	e.t.Cleanup(func() { ws.Close() })
 	return ws
 }
+
+// A server shut down the moment it starts serving stops serving: Fiber
+// learns of the listener only partway into Serve.
+func TestShutdownRightAfterServe(t *testing.T) {
+	st := mustOpenStore(t)
+	b := bus.NewLocal()
+	for i := range 20 {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv, err := server.New(server.Options{
+			Service: chat.NewService(st, b, nil, testLogger(t)), Store: st, Bus: b,
+			Issuer:    auth.NewIssuer([]byte("test-secret-test-secret-test-secret!"), nil),
+			PublicURL: "http://" + ln.Addr().String(), Logger: testLogger(t),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		served := make(chan error, 1)
+		go func() { served <- srv.Serve(ln) }()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		if err := srv.Shutdown(ctx); err != nil {
+			t.Fatalf("round %d: Shutdown: %v", i, err)
+		}
+		cancel()
+		select {
+		case err := <-served:
+			if err != nil {
+				t.Fatalf("round %d: Serve: %v", i, err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("round %d: still serving 5 s after Shutdown", i)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -68,6 +69,10 @@ type Server struct {
 	origin   string // kefu's own origin, scheme://host[:port]
 	sites    siteCache
 	draining atomic.Bool
+
+	lnMu sync.Mutex
+	ln   net.Listener // what Serve serves on, for Shutdown to close
+	shut bool         // Shutdown has begun; a later Serve returns at once
 	// inboxFiles are the inbox's scripts and styles, by name.
 	inboxFiles map[string]staticFile
 }
@@ -130,18 +135,40 @@ func (s *Server) App() *fiber.App { return s.app }
 
 // Serve answers requests on ln until Shutdown.
 func (s *Server) Serve(ln net.Listener) error {
+	s.lnMu.Lock()
+	if s.shut {
+		s.lnMu.Unlock()
+		return ln.Close()
+	}
+	s.ln = ln
+	s.lnMu.Unlock()
 	if err := s.hub.start(); err != nil {
 		return err
 	}
-	return s.app.Listener(ln)
+	err := s.app.Listener(ln)
+	if errors.Is(err, net.ErrClosed) && s.draining.Load() {
+		return nil // Shutdown closed ln itself
+	}
+	return err
 }
 
 // Shutdown refuses new work, closes sockets with a reconnect code, lets
 // in-flight requests finish, and returns when done or when ctx ends.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.draining.Store(true)
+	s.lnMu.Lock()
+	s.shut = true
+	ln := s.ln
+	s.lnMu.Unlock()
 	s.hub.closeAll(ctx)
 	err := s.app.ShutdownWithContext(ctx)
+	// Fiber knows the listener only once Serve has got that far; a
+	// Shutdown right after Serve began would otherwise leave it serving.
+	if ln != nil {
+		if cerr := ln.Close(); cerr != nil && !errors.Is(cerr, net.ErrClosed) {
+			err = errors.Join(err, cerr)
+		}
+	}
 	s.hub.stop()
 	return err
 }
