@@ -115,9 +115,9 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.unfollowFAQ, err = m.followFAQ(); err != nil {
 		return fmt.Errorf("follow FAQ changes: %w", err)
 	}
-	w, err := widget.Build(widget.BuildOptions{})
+	w, err := widget.Load()
 	if err != nil {
-		return fmt.Errorf("build widget: %w", err)
+		return fmt.Errorf("load widget: %w", err)
 	}
 	svc := chat.NewService(m.store, m.bus, nil, m.Logger)
 	m.server, err = server.New(server.Options{

@@ -28,7 +28,7 @@ func copySources(t *testing.T) fstest.MapFS {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		data, err := sources.ReadFile(p)
+		data, err := fs.ReadFile(sources, p)
 		m[strings.TrimPrefix(p, "src/")] = &fstest.MapFile{Data: data}
 		return err
 	})
@@ -175,7 +175,7 @@ func TestNoHTMLSinks(t *testing.T) {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".js") {
 			return err
 		}
-		data, err := sources.ReadFile(p)
+		data, err := fs.ReadFile(sources, p)
 		if m := sinks.Find(data); m != nil {
 			t.Errorf("%s uses %s", p, m)
 		}

@@ -46,13 +46,6 @@ func (b *Bundle) PanelStyle() string { return b.panelCSS }
 // "" if the language is not supported.
 func (b *Bundle) StringsFile(lang string) string { return b.langFiles[lang] }
 
-// add stores content under a name made of base, the content's hash and ext.
-func (b *Bundle) add(base, ext string, content []byte) string {
-	name := base + "." + contentHash(content, 8) + ext
-	b.files[name] = content
-	return name
-}
-
 // contentHash returns the first n hex digits of content's SHA-256.
 func contentHash(content []byte, n int) string {
 	sum := sha256.Sum256(content)

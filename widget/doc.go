@@ -1,5 +1,5 @@
-// Package widget builds kefu's embeddable chat widget from the JavaScript and
-// CSS sources embedded in this package.
+// Package widget serves kefu's embeddable chat widget, built from the
+// JavaScript and CSS under src/ into dist/, which it embeds.
 //
 // The widget has three parts:
 //
@@ -12,8 +12,12 @@
 //   - the panel's script, stylesheet and one string table per language,
 //     served under AssetPrefix with content-hashed names.
 //
-// Build bundles and minifies the sources with esbuild's Go API, so no
-// Node.js is needed. The server calls it once at startup and only mounts
-// the result: Bundle.Loader at LoaderPath, Bundle.FS under AssetPrefix, and
-// Bundle.ChatPage at ChatPath.
+// widget/bundler bundles and minifies the sources with esbuild's Go API, so
+// no Node.js is needed, when a developer runs go generate ./widget; the
+// binary neither links esbuild nor spends memory and start time on it.
+// TestDistIsUpToDate fails when dist/ no longer matches src/. The server
+// calls Load once at startup and only mounts the result: Bundle.Loader at
+// LoaderPath, Bundle.FS under AssetPrefix, and Bundle.ChatPage at ChatPath.
 package widget
+
+//go:generate go run ./gen

@@ -13,7 +13,7 @@ import (
 // readTable reads one embedded string table.
 func readTable(t *testing.T, lang string) map[string]string {
 	t.Helper()
-	raw, err := sources.ReadFile("src/i18n/" + lang + ".json")
+	raw, err := fs.ReadFile(sources, "src/i18n/"+lang+".json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func TestCodeUsesKnownKeys(t *testing.T) {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		data, err := sources.ReadFile(p)
+		data, err := fs.ReadFile(sources, p)
 		for _, args := range call.FindAllSubmatch(data, -1) {
 			for _, m := range quoted.FindAllSubmatch(args[1], -1) {
 				if _, ok := en[string(m[1])]; !ok {
