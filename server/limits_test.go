@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -262,5 +263,35 @@ func TestMetricsSurviveManyRequests(t *testing.T) {
 	b, _ := io.ReadAll(res.Body)
 	if res.StatusCode != 200 || !strings.Contains(string(b), `kefu_http_request_duration_seconds_count{method="POST",route="/api/v1/widget/:site/session",status="200"} 25`) {
 		t.Fatalf("/metrics = %d:\n%.600s", res.StatusCode, b)
+	}
+}
+
+// Paths and methods that no route knows must not each become a series:
+// a scan of random paths would grow /metrics, and memory, for good.
+func TestMetricsLabelsAreBounded(t *testing.T) {
+	e := startEnv(t)
+	for i := range 200 {
+		req, err := http.NewRequest([]string{"GET", "POST", "FROB"}[i%3], fmt.Sprintf("%s/scan-%d/x%d", e.url, i, i*7), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+	}
+	res, err := http.Get(e.url + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	body := string(b)
+	if strings.Contains(body, "scan-") || strings.Contains(body, "FROB") {
+		t.Fatal("client-chosen paths or methods became metric labels")
+	}
+	if !strings.Contains(body, `kefu_http_request_duration_seconds_count{method="GET",route="unmatched",status="404"} 67`) {
+		t.Fatal("the unmatched requests were not counted under one label")
 	}
 }

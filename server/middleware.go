@@ -49,13 +49,16 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 		}
 	}
 	st := c.Response().StatusCode()
-	path := c.Route().Path
-	if path == "" || path == "/" && c.Path() != "/" {
-		path = c.Path()
+	// Labels come from the route table, never from what a client sent:
+	// every distinct label is a series kept for good. (Fiber refuses
+	// methods it does not know before any handler runs.) Fiber's strings
+	// point into buffers it reuses; the metric keeps its labels, so they
+	// are copied.
+	route := c.Route().Path
+	if route == "" || route == "/" && c.Path() != "/" {
+		route = "unmatched"
 	}
-	// Fiber's strings point into buffers it reuses; the metric keeps its
-	// labels, so they must be copies.
-	s.metrics.observeRequest(strings.Clone(c.Method()), strings.Clone(path), st, time.Since(start))
+	s.metrics.observeRequest(strings.Clone(c.Method()), strings.Clone(route), st, time.Since(start))
 	if c.Path() == "/healthz" || c.Path() == "/metrics" {
 		return nil
 	}
