@@ -50,7 +50,11 @@ func (s *Server) handleListConversations(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := chat.ConversationFilter{Status: chat.Status(c.Query("status")), Limit: c.QueryInt("limit", 50)}
+	limit, err := queryLimit(c, 50, 100)
+	if err != nil {
+		return err
+	}
+	f := chat.ConversationFilter{Status: chat.Status(c.Query("status")), Limit: limit}
 	if cur := c.Query("cursor"); cur != "" {
 		if f.Before, f.BeforeID, err = decodeCursor(cur); err != nil {
 			return err
@@ -70,17 +74,25 @@ func (s *Server) handleListConversations(c *fiber.Ctx) error {
 		out = append(out, viewConversation(&list[i], v, false))
 	}
 	next := ""
-	if n := len(list); n > 0 && n == limitOr(f.Limit, 50) {
+	if n := len(list); n > 0 && n == f.Limit {
 		next = encodeCursor(list[n-1])
 	}
 	return c.JSON(fiber.Map{"conversations": out, "next_cursor": next})
 }
 
-func limitOr(n, def int) int {
-	if n <= 0 || n > 100 {
-		return def
+// queryLimit reads the limit query parameter: def when absent, at most
+// max. Anything but a whole number from 1 up is a clear 400, never a
+// silent default or an overflow further down.
+func queryLimit(c *fiber.Ctx, def, max int) (int, error) {
+	v := c.Query("limit")
+	if v == "" {
+		return def, nil
 	}
-	return n
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, chat.Invalid("limit must be a whole number from 1 to %d", max)
+	}
+	return min(n, max), nil
 }
 
 func (s *Server) handleGetConversation(c *fiber.Ctx) error {
@@ -113,7 +125,11 @@ func (s *Server) sendMessages(c *fiber.Ctx, a chat.Actor) error {
 	if err != nil {
 		return err
 	}
-	msgs, conv, err := s.opts.Service.Messages(c.UserContext(), a, c.Params("id"), after, c.QueryInt("limit", 50))
+	limit, err := queryLimit(c, 50, chat.ReplayLimit)
+	if err != nil {
+		return err
+	}
+	msgs, conv, err := s.opts.Service.Messages(c.UserContext(), a, c.Params("id"), after, limit)
 	if err != nil {
 		return err
 	}
@@ -208,7 +224,11 @@ func (s *Server) handleListFeedback(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.opts.Store.ListFeedback(c.UserContext(), chat.FeedbackFilter{Site: a.Site, Limit: limitOr(c.QueryInt("limit", 50), 50)})
+	limit, err := queryLimit(c, 50, 100)
+	if err != nil {
+		return err
+	}
+	list, err := s.opts.Store.ListFeedback(c.UserContext(), chat.FeedbackFilter{Site: a.Site, Limit: limit})
 	if err != nil {
 		return err
 	}

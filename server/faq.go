@@ -23,9 +23,9 @@ type faqResult struct {
 func (s *Server) handleWidgetFAQ(c *fiber.Ctx) error {
 	site := siteOf(c)
 	lang := c.Query("lang", site.Widget.DefaultLang)
-	limit := c.QueryInt("limit", 5)
-	if limit <= 0 || limit > 20 {
-		limit = 5
+	limit, err := queryLimit(c, 5, 20)
+	if err != nil {
+		return err
 	}
 	ctx := c.UserContext()
 	q := strings.TrimSpace(c.Query("q"))

@@ -215,3 +215,43 @@ func TestOriginRejection(t *testing.T) {
 		}
 	})
 }
+
+// Numbers out of range in a query are a clear 400, never a 500 or a
+// silent default.
+func TestOutOfRangeQueryNumbers(t *testing.T) {
+	e := startEnv(t)
+	ctx := ctxT(t)
+	v := e.mustVisitor(ctx, "site-a")
+	base := "/api/v1/conversations/" + v.conv.ID + "/messages"
+	tests := []struct {
+		name, query string
+		want        int
+	}{
+		{"largest seq", "?after_seq=9223372036854775807", 200},
+		{"seq past int64", "?after_seq=9223372036854775808", 400},
+		{"negative seq", "?after_seq=-1", 400},
+		{"limit past int64", "?limit=99999999999999999999", 400},
+		{"zero limit", "?limit=0", 400},
+		{"huge limit is capped", "?limit=1000000", 200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := e.client().Do(ctx, "GET", base+tt.query, e.agentA, nil, nil)
+			got := 200
+			if ae, ok := err.(*client.APIError); ok {
+				got = ae.Status
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.want {
+				t.Fatalf("GET %s = %d (%v), want %d", tt.query, got, err, tt.want)
+			}
+		})
+	}
+	for _, path := range []string{"/api/v1/conversations?limit=abc", "/api/v1/feedback?limit=-5"} {
+		err := e.client().Do(ctx, "GET", path, e.agentA, nil, nil)
+		if ae, ok := err.(*client.APIError); !ok || ae.Status != 400 {
+			t.Fatalf("GET %s = %v, want 400", path, err)
+		}
+	}
+}
