@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"mime"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -82,8 +83,28 @@ func parseBody(c *fiber.Ctx, v any) error {
 	if len(c.Body()) == 0 {
 		return chat.Invalid("request body is empty; send JSON")
 	}
+	// A browser sends text/plain, form and multipart bodies cross-site
+	// without asking first; JSON it sends only after a CORS preflight that
+	// kefu answers for the widget's allowed origins alone. So only JSON is
+	// accepted as JSON.
+	if mt, _, err := mime.ParseMediaType(string(c.Request().Header.ContentType())); err != nil || mt != fiber.MIMEApplicationJSON {
+		return fiber.NewError(fiber.StatusUnsupportedMediaType, "send the body as JSON, with Content-Type: application/json")
+	}
 	if err := c.App().Config().JSONDecoder(c.Body(), v); err != nil {
 		return chat.Wrap(chat.CodeInvalid, err, "request body is not valid JSON of the expected shape")
 	}
 	return nil
+}
+
+// sameSiteOnly refuses a request that a browser made from another site:
+// the login, refresh and logout endpoints act on a cookie, which a
+// cross-site form would otherwise carry.
+func (s *Server) sameSiteOnly(c *fiber.Ctx) error {
+	if site := c.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
+		return chat.Errorf(chat.CodeForbidden, "cross-site request refused")
+	}
+	if o := c.Get(fiber.HeaderOrigin); o != "" && o != s.origin {
+		return chat.Errorf(chat.CodeForbidden, "cross-site request refused")
+	}
+	return c.Next()
 }

@@ -41,9 +41,9 @@ func (s *Server) routes() {
 	w.Get("/faq", s.handleWidgetFAQ)
 	w.Post("/faq/:id/events", s.handleFAQEvent)
 
-	api.Post("/auth/login", s.handleLogin)
-	api.Post("/auth/refresh", s.handleRefresh)
-	api.Post("/auth/logout", s.handleLogout)
+	api.Post("/auth/login", s.sameSiteOnly, s.handleLogin)
+	api.Post("/auth/refresh", s.sameSiteOnly, s.handleRefresh)
+	api.Post("/auth/logout", s.sameSiteOnly, s.handleLogout)
 
 	ag := api.Group("", s.agentAuth)
 	ag.Get("/me", s.handleMe)

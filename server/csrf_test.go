@@ -1,0 +1,79 @@
+package server_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// post sends body to path with the given headers and returns the response.
+func post(t *testing.T, url, path, body string, headers map[string]string, cookies ...*http.Cookie) *http.Response {
+	t.Helper()
+	req, err := http.NewRequest("POST", url+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	for _, c := range cookies {
+		req.AddCookie(c)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res
+}
+
+// A page on another site cannot log a visitor's browser in as someone
+// else, nor log an agent out: the cookie endpoints refuse cross-site
+// requests, and JSON endpoints refuse bodies that are not JSON.
+func TestLoginAndLogoutRefuseCrossSiteRequests(t *testing.T) {
+	e := startEnv(t, func(o *serverOptions) { o.Limits.LoginPerMinute = 100 })
+	creds := `{"email":"a@example.com","password":"password-site-a"}`
+	jsonType := map[string]string{"Content-Type": "application/json"}
+	tests := []struct {
+		name    string
+		headers map[string]string
+		want    int
+	}{
+		{"a text/plain form", map[string]string{"Content-Type": "text/plain"}, http.StatusUnsupportedMediaType},
+		{"an urlencoded form", map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, http.StatusUnsupportedMediaType},
+		{"another origin", map[string]string{"Content-Type": "application/json", "Origin": "https://evil.example"}, http.StatusForbidden},
+		{"a cross-site fetch", map[string]string{"Content-Type": "application/json", "Sec-Fetch-Site": "cross-site"}, http.StatusForbidden},
+		{"kefu's own page", map[string]string{"Content-Type": "application/json; charset=utf-8", "Origin": e.url, "Sec-Fetch-Site": "same-origin"}, http.StatusOK},
+	}
+	for _, tt := range tests {
+		t.Run("login from "+tt.name, func(t *testing.T) {
+			res := post(t, e.url, "/api/v1/auth/login", creds, tt.headers)
+			if res.StatusCode != tt.want {
+				t.Fatalf("status %d, want %d", res.StatusCode, tt.want)
+			}
+			if tt.want != http.StatusOK && len(res.Cookies()) > 0 {
+				t.Fatalf("a refused login set cookies: %v", res.Cookies())
+			}
+		})
+	}
+
+	res := post(t, e.url, "/api/v1/auth/login", creds, jsonType)
+	var refresh *http.Cookie
+	for _, c := range res.Cookies() {
+		if c.Name == "kefu_refresh" {
+			refresh = c
+		}
+	}
+	if refresh == nil {
+		t.Fatal("login set no refresh cookie")
+	}
+	if res := post(t, e.url, "/api/v1/auth/logout", "", map[string]string{"Origin": "https://evil.example"}, refresh); res.StatusCode != http.StatusForbidden {
+		t.Fatalf("cross-site logout = %d, want 403", res.StatusCode)
+	}
+	if res := post(t, e.url, "/api/v1/auth/logout", "", nil); res.StatusCode != http.StatusNoContent {
+		t.Fatalf("logout without a cookie = %d, want 204", res.StatusCode)
+	}
+	if res := post(t, e.url, "/api/v1/auth/refresh", "", nil, refresh); res.StatusCode != http.StatusOK {
+		t.Fatalf("after the refused logout the session no longer refreshes: %d", res.StatusCode)
+	}
+}
