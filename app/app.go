@@ -46,6 +46,8 @@ type Main struct {
 	unfollowFAQ func()
 	// retention stops the retention loop and waits for it.
 	retention func()
+	// unlock releases the data dir.
+	unlock func()
 	// AdminPassword is the generated first-run password, if one was made.
 	AdminPassword string
 }
@@ -80,6 +82,11 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return fmt.Errorf("create data dir: %w", err)
 	}
+	unlock, err := LockDataDir(cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	m.unlock = unlock
 	secret, err := cfg.SecretKey()
 	if err != nil {
 		return err
@@ -200,6 +207,9 @@ func (m *Main) close(ctx context.Context) error {
 	}
 	if m.store != nil {
 		errs = append(errs, m.store.Close(ctx))
+	}
+	if m.unlock != nil {
+		m.unlock()
 	}
 	return errors.Join(errs...)
 }

@@ -3,8 +3,11 @@ package app
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -110,4 +113,32 @@ func TestMainServesAndRestartsWithoutDuplicates(t *testing.T) {
 	if err := client.New(m2.URL()).Do(ctx, "GET", "/api/v1/me", token, nil, nil); err != nil {
 		t.Fatalf("token from before the restart: %v", err)
 	}
+}
+
+// A second kefu on a data dir in use stops at once, naming the first.
+func TestSecondProcessOnDataDirIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	first := New(testConfig(t, dir), io.Discard)
+	if err := first.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	second := New(testConfig(t, dir), io.Discard)
+	err := second.Run(context.Background())
+	if err == nil {
+		second.Close(context.Background())
+		t.Fatal("a second kefu started on a data dir in use")
+	}
+	if !errors.Is(err, ErrDataDirInUse) || !strings.Contains(err.Error(), fmt.Sprintf("pid %d", os.Getpid())) {
+		t.Fatalf("second start: %v, want a refusal naming pid %d", err, os.Getpid())
+	}
+	_ = second.Close(context.Background())
+	if err := first.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	// Once the first is gone, the dir is free again.
+	third := New(testConfig(t, dir), io.Discard)
+	if err := third.Run(context.Background()); err != nil {
+		t.Fatalf("start after the first stopped: %v", err)
+	}
+	_ = third.Close(context.Background())
 }

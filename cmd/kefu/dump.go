@@ -56,18 +56,29 @@ func runDump(cmd string, args []string, stderr io.Writer, getenv func(string) st
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	log := app.New(cfg, stderr).Logger
-	switch cmd {
-	case "backup":
+	if cmd == "backup" {
 		if err := app.Backup(ctx, cfg, file); err != nil {
 			return fmt.Errorf("backup: %w", err)
 		}
 		fmt.Fprintf(stderr, "backed up the embedded database to %s\n", file)
 		return nil
-	case "export":
-		return exportTo(ctx, cfg, file, log, stderr)
-	default:
-		return importFrom(ctx, cfg, file, log, stderr)
 	}
+	// export and import want the install stopped: on the embedded
+	// database, the data dir's lock says whether it is.
+	if cfg.Embedded() {
+		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+			return fmt.Errorf("%s: %w", cmd, err)
+		}
+		unlock, err := app.LockDataDir(cfg.DataDir)
+		if err != nil {
+			return fmt.Errorf("%s: %w", cmd, err)
+		}
+		defer unlock()
+	}
+	if cmd == "export" {
+		return exportTo(ctx, cfg, file, log, stderr)
+	}
+	return importFrom(ctx, cfg, file, log, stderr)
 }
 
 func exportTo(ctx context.Context, cfg config.Config, file string, log *slog.Logger, stderr io.Writer) error {

@@ -67,6 +67,10 @@ func TestExportImportBackup(t *testing.T) {
 	if err := runDump("backup", []string{backup, "-data-dir", src}, &stderr, noEnv); err == nil {
 		t.Fatal("a backup over an existing file succeeded")
 	}
+	// Export and import want the install stopped.
+	if err := runDump("export", []string{filepath.Join(files, "live.jsonl"), "-data-dir", src}, &stderr, noEnv); err == nil || !strings.Contains(err.Error(), "is using") {
+		t.Fatalf("export of a running install = %v, want a refusal", err)
+	}
 	if err := m.Close(ctx); err != nil {
 		t.Fatal(err)
 	}
