@@ -116,6 +116,9 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.index, err = search.Open(filepath.Join(cfg.DataDir, "faq-index")); err != nil {
 		return fmt.Errorf("open FAQ index: %w", err)
 	}
+	if to := m.index.MovedTo(); to != "" {
+		m.Logger.Warn("the FAQ index could not be read; moved it aside and rebuilding it from the database", "moved_to", to)
+	}
 	if err := m.syncIndex(ctx); err != nil {
 		return fmt.Errorf("build FAQ index: %w", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -32,13 +33,17 @@ type Index struct {
 	opts    options
 	fold    folder
 	created bool
-	mem     bool // an in-memory scorch index runs no merger to compact it
+	mem     bool   // an in-memory scorch index runs no merger to compact it
+	movedTo string // where an unreadable index was moved aside, if one was
 }
 
 // Open opens the on-disk index in dir, creating it if it is missing. An
-// index built with another mapping version, or one that cannot be read, is
-// deleted and created anew: it is derived data. Created reports whether the
-// returned index started empty, so that the caller reloads every entry.
+// index built with another mapping version is deleted and created anew: it
+// is derived data. One that cannot be read (a corrupt segment makes bleve
+// panic, a lost index_meta.json leaves files it cannot open) is moved aside
+// to dir.broken-<time>, for a look, and created anew; MovedTo says where.
+// Created reports whether the returned index started empty, so that the
+// caller reloads every entry.
 func Open(dir string) (*Index, error) {
 	return open(dir, defaultOptions())
 }
@@ -65,19 +70,31 @@ func open(dir string, o options) (*Index, error) {
 	if dir == "" {
 		return nil, errors.New("search: open: empty dir")
 	}
+	movedTo := ""
+	moveAside := func() error {
+		movedTo = fmt.Sprintf("%s.broken-%d", dir, time.Now().UnixNano())
+		if err := os.Rename(dir, movedTo); err != nil {
+			return fmt.Errorf("search: move unreadable index aside: %w", err)
+		}
+		return nil
+	}
 	_, err := os.Stat(filepath.Join(dir, "index_meta.json"))
 	switch {
 	case err == nil:
-		bi, err := bleve.Open(dir)
-		if err == nil {
-			v, verr := bi.GetInternal([]byte(versionKey))
-			if verr == nil && string(v) == mappingVersion {
-				return &Index{bi: bi, opts: o, fold: newFolder()}, nil
+		bi, err := openBleve(dir)
+		if err != nil {
+			if err := moveAside(); err != nil {
+				return nil, err
 			}
-			_ = bi.Close()
+			break
 		}
-		// Outdated or unreadable. It is known to be an index, so it is safe
-		// to remove before building a new one.
+		v, verr := bi.GetInternal([]byte(versionKey))
+		if verr == nil && string(v) == mappingVersion {
+			return &Index{bi: bi, opts: o, fold: newFolder()}, nil
+		}
+		_ = bi.Close()
+		// Outdated: it is known to be an index, so it is safe to remove
+		// before building a new one.
 		if err := os.RemoveAll(dir); err != nil {
 			return nil, fmt.Errorf("search: remove stale index: %w", err)
 		}
@@ -86,11 +103,14 @@ func open(dir string, o options) (*Index, error) {
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("search: open: %w", err)
 		}
-		if len(entries) > 0 {
-			// Never delete or write into a folder that holds something else.
-			return nil, fmt.Errorf("search: open: %s is not empty and holds no index", dir)
-		}
-		if err == nil {
+		switch {
+		case len(entries) > 0:
+			// Something without its index_meta.json: never deleted, only
+			// moved aside.
+			if err := moveAside(); err != nil {
+				return nil, err
+			}
+		case err == nil:
 			if err := os.Remove(dir); err != nil {
 				return nil, fmt.Errorf("search: open: %w", err)
 			}
@@ -111,8 +131,26 @@ func open(dir string, o options) (*Index, error) {
 		_ = bi.Close()
 		return nil, fmt.Errorf("search: create index: %w", err)
 	}
-	return &Index{bi: bi, opts: o, fold: newFolder(), created: true}, nil
+	return &Index{bi: bi, opts: o, fold: newFolder(), created: true, movedTo: movedTo}, nil
 }
+
+// openBleve opens an on-disk index, turning a panic of bleve's segment
+// reader over a corrupt file into an error.
+func openBleve(dir string) (bi bleve.Index, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			bi, err = nil, fmt.Errorf("search: open %s: corrupt index: %v", dir, r)
+		}
+	}()
+	bi, err = bleve.Open(dir)
+	if err != nil {
+		return nil, fmt.Errorf("search: open %s: %w", dir, err)
+	}
+	return bi, nil
+}
+
+// MovedTo is where Open moved an unreadable index aside, or "".
+func (x *Index) MovedTo() string { return x.movedTo }
 
 // Created reports whether the index was created empty when it was opened,
 // because it was missing, outdated or unreadable, or lives in memory.

@@ -2,6 +2,8 @@ package search
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -246,17 +248,74 @@ func TestOpenRebuildsOtherMappingVersion(t *testing.T) {
 	}
 }
 
-func TestOpenRefusesForeignFolder(t *testing.T) {
-	dir := t.TempDir()
+// A folder that holds no readable index is moved aside, never deleted, and
+// a new index is built in its place.
+func TestOpenMovesUnreadableFolderAside(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "faq")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("mine"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if x, err := Open(dir); err == nil {
-		_ = x.Close()
-		t.Fatal("Open of a folder holding other files: no error")
+	x, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "notes.txt")); err != nil {
-		t.Errorf("the folder's file is gone: %v", err)
+	t.Cleanup(func() { _ = x.Close() })
+	if !x.Created() || x.MovedTo() == "" {
+		t.Fatalf("Created %v, MovedTo %q", x.Created(), x.MovedTo())
+	}
+	if b, err := os.ReadFile(filepath.Join(x.MovedTo(), "notes.txt")); err != nil || string(b) != "mine" {
+		t.Errorf("the folder's file was not kept aside: %q %v", b, err)
+	}
+}
+
+// Random bytes over an index segment made bleve panic inside Open, at every
+// start. The index is moved aside and built anew instead.
+func TestOpenSurvivesACorruptSegment(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "faq")
+	x, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 20 {
+		mustIndex(t, x, faq("s", fmt.Sprint(i), "en", fmt.Sprintf("refund question %d", i), "refund answer"))
+	}
+	if err := x.Compact(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := x.Close(); err != nil {
+		t.Fatal(err)
+	}
+	zaps, _ := filepath.Glob(filepath.Join(dir, "store", "*.zap"))
+	if len(zaps) == 0 {
+		t.Fatal("no segment to corrupt")
+	}
+	for _, z := range zaps {
+		b, err := os.ReadFile(z)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := rand.New(rand.NewPCG(1, 2))
+		for i := len(b) / 4; i < len(b); i++ {
+			b[i] = byte(r.IntN(256))
+		}
+		if err := os.WriteFile(z, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	x, err = Open(dir)
+	if err != nil {
+		t.Fatalf("Open of a corrupt index: %v", err)
+	}
+	t.Cleanup(func() { _ = x.Close() })
+	if !x.Created() || x.MovedTo() == "" {
+		t.Fatalf("Created %v, MovedTo %q", x.Created(), x.MovedTo())
+	}
+	mustIndex(t, x, faq("s", "1", "en", "refund question", "refund answer"))
+	if got := suggestIDs(t, x, "s", "en", "refund", 5); !slices.Equal(got, []string{"1"}) {
+		t.Errorf("the new index suggests %v, want [1]", got)
 	}
 }
 
