@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -75,5 +76,35 @@ func TestLoginAndLogoutRefuseCrossSiteRequests(t *testing.T) {
 	}
 	if res := post(t, e.url, "/api/v1/auth/refresh", "", nil, refresh); res.StatusCode != http.StatusOK {
 		t.Fatalf("after the refused logout the session no longer refreshes: %d", res.StatusCode)
+	}
+}
+
+// A body larger than its route needs is refused before it is decoded: one
+// of 470,000 attribute keys once took a gigabyte of memory to decode.
+func TestBodiesAreBoundedPerRoute(t *testing.T) {
+	e := startEnv(t)
+	var b strings.Builder
+	b.WriteString(`{"user":{"attributes":{`)
+	for i := range 470_000 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `"k%d":"v"`, i)
+	}
+	b.WriteString(`}}}`)
+	jsonType := map[string]string{"Content-Type": "application/json"}
+	if res := post(t, e.url, "/api/v1/widget/site-a/session", b.String(), jsonType); res.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Fatalf("a %d-byte session body = %d, want 413", b.Len(), res.StatusCode)
+	}
+	if res := post(t, e.url, "/api/v1/widget/site-a/session", `{}`, jsonType); res.StatusCode != http.StatusOK {
+		t.Fatalf("a plain session = %d, want 200", res.StatusCode)
+	}
+	big := `{"text":"` + strings.Repeat("长", 40_000) + `"}`
+	headers := map[string]string{"Content-Type": "application/json", "Authorization": "Bearer " + e.agentA}
+	if res := post(t, e.url, "/api/v1/conversations/x/messages", big, headers); res.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Fatalf("a 120 KB reply = %d, want 413", res.StatusCode)
+	}
+	if res := post(t, e.url, "/api/v1/auth/login", strings.Repeat(" ", 8<<10)+`{}`, jsonType); res.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Fatalf("an 8 KB login = %d, want 413", res.StatusCode)
 	}
 }

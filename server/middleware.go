@@ -108,3 +108,22 @@ func (s *Server) sameSiteOnly(c *fiber.Ctx) error {
 	}
 	return c.Next()
 }
+
+// Body limits by route. A widget body is a session (identity and up to 20
+// attributes), a message left offline, feedback or a rating; an agent's is
+// a reply, a status or a FAQ entry.
+const (
+	authBodyLimit   = 4 << 10
+	widgetBodyLimit = 32 << 10
+	agentBodyLimit  = 64 << 10
+)
+
+// limitBody refuses a request whose body is larger than n bytes.
+func limitBody(n int) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if len(c.Request().Body()) > n {
+			return fiber.NewError(fiber.StatusRequestEntityTooLarge, fmt.Sprintf("request body too large: at most %d KB here", n>>10))
+		}
+		return c.Next()
+	}
+}

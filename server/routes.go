@@ -29,7 +29,9 @@ func (s *Server) routes() {
 
 	api := app.Group("/api/v1")
 
-	w := api.Group("/widget/:site", s.widgetCORS)
+	// Bodies are bounded per route, before anything decodes them: a JSON
+	// body of many small keys costs far more memory decoded than raw.
+	w := api.Group("/widget/:site", s.widgetCORS, limitBody(widgetBodyLimit))
 	w.Get("/config", s.handleWidgetConfig)
 	w.Post("/session", s.handleSession)
 	w.Post("/conversations", s.visitorAuth, s.handleStartConversation)
@@ -41,11 +43,13 @@ func (s *Server) routes() {
 	w.Get("/faq", s.handleWidgetFAQ)
 	w.Post("/faq/:id/events", s.handleFAQEvent)
 
-	api.Post("/auth/login", s.sameSiteOnly, s.handleLogin)
-	api.Post("/auth/refresh", s.sameSiteOnly, s.handleRefresh)
-	api.Post("/auth/logout", s.sameSiteOnly, s.handleLogout)
+	api.Post("/auth/login", s.sameSiteOnly, limitBody(authBodyLimit), s.handleLogin)
+	api.Post("/auth/refresh", s.sameSiteOnly, limitBody(authBodyLimit), s.handleRefresh)
+	api.Post("/auth/logout", s.sameSiteOnly, limitBody(authBodyLimit), s.handleLogout)
+	// The one large body: a FAQ file, up to the server's BodyLimit.
+	api.Post("/faq/import", s.agentAuth, s.handleImportFAQ)
 
-	ag := api.Group("", s.agentAuth)
+	ag := api.Group("", s.agentAuth, limitBody(agentBodyLimit))
 	ag.Get("/me", s.handleMe)
 	ag.Get("/conversations", s.handleListConversations)
 	ag.Get("/conversations/:id", s.handleGetConversation)
@@ -56,7 +60,6 @@ func (s *Server) routes() {
 	ag.Get("/feedback", s.handleListFeedback)
 	ag.Get("/faq", s.handleListFAQ)
 	ag.Post("/faq", s.handleCreateFAQ)
-	ag.Post("/faq/import", s.handleImportFAQ)
 	ag.Get("/faq/export", s.handleExportFAQ)
 	ag.Get("/faq/:id", s.handleGetFAQ)
 	ag.Put("/faq/:id", s.handleUpdateFAQ)
