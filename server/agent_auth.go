@@ -19,7 +19,7 @@ type loginRequest struct {
 }
 
 func (s *Server) handleLogin(c *fiber.Ctx) error {
-	if !s.limits.login.allow(c.IP(), s.opts.Now()) {
+	if !s.limits.login.allow(s.clientIP(c), s.opts.Now()) {
 		return chat.Errorf(chat.CodeRateLimited, "too many login attempts; wait a minute")
 	}
 	var req loginRequest

@@ -82,7 +82,7 @@ func (s *Server) widgetCORS(c *fiber.Ctx) error {
 	if c.Method() == fiber.MethodOptions {
 		return c.SendStatus(fiber.StatusNoContent)
 	}
-	if !s.limits.ip.allow(c.IP(), s.opts.Now()) {
+	if !s.limits.ip.allow(s.clientIP(c), s.opts.Now()) {
 		return chat.Errorf(chat.CodeRateLimited, "too many requests; slow down")
 	}
 	c.Locals(localSite, site)

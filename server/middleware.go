@@ -64,7 +64,7 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 		return nil
 	}
 	s.log.Debug("request", "method", c.Method(), "path", c.Path(), "status", st,
-		"dur_ms", float64(time.Since(start).Microseconds())/1000, "ip", c.IP())
+		"dur_ms", float64(time.Since(start).Microseconds())/1000, "ip", s.clientIP(c))
 	return nil
 }
 

@@ -67,6 +67,7 @@ type Server struct {
 	limits   *limiters
 	metrics  *metrics
 	origin   string // kefu's own origin, scheme://host[:port]
+	proxies  proxies
 	sites    siteCache
 	draining atomic.Bool
 
@@ -119,11 +120,10 @@ func New(opts Options) (*Server, error) {
 		DisableStartupMessage: true,
 		AppName:               "kefu",
 	}
-	if len(opts.TrustedProxies) > 0 {
-		cfg.ProxyHeader = fiber.HeaderXForwardedFor
-		cfg.EnableTrustedProxyCheck = true
-		cfg.TrustedProxies = opts.TrustedProxies
-		cfg.EnableIPValidation = true
+	// Fiber would believe the leftmost X-Forwarded-For address, which the
+	// client writes; clientIP reads the header itself.
+	if s.proxies, err = parseProxies(opts.TrustedProxies); err != nil {
+		return nil, err
 	}
 	s.app = fiber.New(cfg)
 	s.routes()

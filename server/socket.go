@@ -28,10 +28,10 @@ func (s *Server) upgrade(c *fiber.Ctx) error {
 	if s.draining.Load() {
 		return chat.Errorf(chat.CodeUnavailable, "server shutting down; reconnect")
 	}
-	if !s.limits.ip.allow(c.IP(), s.opts.Now()) {
+	if !s.limits.ip.allow(s.clientIP(c), s.opts.Now()) {
 		return chat.Errorf(chat.CodeRateLimited, "too many connections; slow down")
 	}
-	c.Locals(localIP, strings.Clone(c.IP()))
+	c.Locals(localIP, s.clientIP(c))
 	c.Locals(localOrigin, strings.Clone(c.Get(fiber.HeaderOrigin)))
 	c.Locals(localBearer, strings.Clone(bearer(c)))
 	return c.Next()
