@@ -152,8 +152,13 @@ func (m *Main) Run(ctx context.Context) error {
 	m.served = make(chan error, 1)
 	go func() { m.served <- m.server.Serve(ln) }()
 	m.retention = m.startRetention(cfg)
-	m.Logger.Info("kefu ready", "url", m.Config.PublicURL, "demo", m.Config.PublicURL+"/", "inbox", m.Config.PublicURL+"/inbox",
+	attrs := []any{"url", m.Config.PublicURL}
+	if cfg.Demo {
+		attrs = append(attrs, "demo", m.Config.PublicURL+"/")
+	}
+	attrs = append(attrs, "inbox", m.Config.PublicURL+"/inbox",
 		"database", dbName(cfg), "bus", busName(cfg), "startup_ms", time.Since(start).Milliseconds())
+	m.Logger.Info("kefu ready", attrs...)
 	return nil
 }
 

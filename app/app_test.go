@@ -142,3 +142,21 @@ func TestSecondProcessOnDataDirIsRefused(t *testing.T) {
 	}
 	_ = third.Close(context.Background())
 }
+
+// With the demo off, kefu does not point people at a demo page it does not
+// serve.
+func TestNoDemoURLWithoutTheDemo(t *testing.T) {
+	cfg, err := config.Load([]string{"-addr", "127.0.0.1:0", "-data-dir", t.TempDir(), "-demo=false"}, func(string) string { return "" }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := &syncBuffer{}
+	m := New(cfg, out)
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close(context.Background())
+	if !strings.Contains(out.String(), "kefu ready") || strings.Contains(out.String(), "demo=") {
+		t.Fatalf("the ready line with the demo off:\n%s", out.String())
+	}
+}

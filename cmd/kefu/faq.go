@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -19,56 +20,75 @@ import (
 )
 
 const faqUsage = `Usage:
-  kefu faq import [flags] FILE     import FAQ entries from FILE (.json or .csv)
-  kefu faq export [flags] [FILE]   export the site's FAQ to FILE, or to standard output
+  kefu faq import FILE [flags]     import FAQ entries from FILE (.json or .csv)
+  kefu faq export [FILE] [flags]   export the site's FAQ to FILE, or to standard output
 
 Both talk to a running kefu as an agent, so the search index of every node
 is updated at once. An import is all or nothing: if any row is bad, every
 bad row is listed by line and nothing is imported.
 
+The password comes from KEFU_ADMIN_PASSWORD or, when that is empty, from
+the first line of standard input (never a flag, which others can read in
+the process list). An agent with two-factor login adds -totp CODE.
+
 Flags:
 `
 
 // runFAQ runs the faq subcommands.
-func runFAQ(args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+func runFAQ(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
 	if len(args) == 0 || (args[0] != "import" && args[0] != "export") {
 		fmt.Fprint(stderr, faqUsage)
 		faqFlags(io.Discard, getenv).PrintDefaults()
+		if len(args) > 0 && isHelp(args[0]) {
+			return nil
+		}
 		return errors.New("faq: want import or export")
 	}
 	verb := args[0]
 	fs := faqFlags(stderr, getenv)
 	fs.Usage = func() { fmt.Fprint(stderr, faqUsage); fs.PrintDefaults() }
-	if err := fs.Parse(args[1:]); err != nil {
+	files, err := parseInterspersed(fs, args[1:])
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
 		return err
 	}
 	url, email := fs.Lookup("url").Value.String(), fs.Lookup("email").Value.String()
-	password, site, format := fs.Lookup("password").Value.String(), fs.Lookup("site").Value.String(), fs.Lookup("format").Value.String()
+	site, format, totp := fs.Lookup("site").Value.String(), fs.Lookup("format").Value.String(), fs.Lookup("totp").Value.String()
+	switch {
+	case verb == "import" && len(files) != 1:
+		return errors.New("faq import: name one file")
+	case verb == "export" && len(files) > 1:
+		return errors.New("faq export: name at most one file")
+	}
+	password := getenv("KEFU_ADMIN_PASSWORD")
+	if password == "" && stdin != nil {
+		line, _ := bufio.NewReader(io.LimitReader(stdin, 1024)).ReadString('\n')
+		password = strings.TrimRight(line, "\r\n")
+	}
 	if password == "" {
-		return errors.New("faq: set KEFU_ADMIN_PASSWORD or -password to log in as an agent")
+		return errors.New("faq: set KEFU_ADMIN_PASSWORD, or pass the password on standard input, to log in as an agent")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	c := client.New(url)
-	token, err := c.Login(ctx, email, password, "")
+	token, err := c.Login(ctx, email, password, totp)
 	if err != nil {
 		return fmt.Errorf("faq: log in to %s: %w", url, err)
 	}
 	if verb == "import" {
-		if fs.NArg() != 1 {
-			return errors.New("faq import: name one file")
-		}
-		return importFAQ(ctx, c, token, site, fs.Arg(0), format, stderr)
+		return importFAQ(ctx, c, token, site, files[0], format, stderr)
 	}
 	if format == "" {
 		format = "json"
-		if fs.NArg() == 1 && strings.HasSuffix(fs.Arg(0), ".csv") {
+		if len(files) == 1 && strings.HasSuffix(files[0], ".csv") {
 			format = "csv"
 		}
 	}
 	out := stdout
-	if fs.NArg() == 1 {
-		f, err := os.Create(fs.Arg(0))
+	if len(files) == 1 {
+		f, err := os.Create(files[0])
 		if err != nil {
 			return err
 		}
@@ -76,6 +96,25 @@ func runFAQ(args []string, stdout, stderr io.Writer, getenv func(string) string)
 		out = f
 	}
 	return exportFAQ(ctx, c, token, site, format, out)
+}
+
+func isHelp(arg string) bool { return arg == "-h" || arg == "-help" || arg == "--help" }
+
+// parseInterspersed parses flags before, between and after the file names,
+// which it returns: the flag package alone stops at the first name and
+// would drop the flags after it silently.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var names []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return names, nil
+		}
+		names = append(names, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
 }
 
 func faqFlags(stderr io.Writer, getenv func(string) string) *flag.FlagSet {
@@ -87,9 +126,9 @@ func faqFlags(stderr io.Writer, getenv func(string) string) *flag.FlagSet {
 		}
 		return d
 	}
-	fs.String("url", def("KEFU_PUBLIC_URL", "http://localhost:8080"), "kefu's URL (default $KEFU_PUBLIC_URL)")
-	fs.String("email", def("KEFU_ADMIN_EMAIL", "admin@example.com"), "agent email (default $KEFU_ADMIN_EMAIL)")
-	fs.String("password", getenv("KEFU_ADMIN_PASSWORD"), "agent password (default $KEFU_ADMIN_PASSWORD)")
+	fs.String("url", def("KEFU_PUBLIC_URL", "http://localhost:8080"), "kefu's URL, from $KEFU_PUBLIC_URL when set")
+	fs.String("email", def("KEFU_ADMIN_EMAIL", "admin@example.com"), "agent email, from $KEFU_ADMIN_EMAIL when set")
+	fs.String("totp", "", "the current two-factor code, for an agent who has two-factor login")
 	fs.String("site", "", "site key (default: the agent's first site)")
 	fs.String("format", "", "json or csv (default: from the file name)")
 	return fs
@@ -114,7 +153,11 @@ func importFAQ(ctx context.Context, c *client.Client, token, site, name, format 
 	if err != nil {
 		return err
 	}
-	body := &progressReader{r: bytes.NewReader(data), total: len(data), out: progress, name: filepath.Base(name)}
+	var bar io.Writer = io.Discard // a bar redrawn with \r only makes sense on a terminal
+	if isTerminal(progress) {
+		bar = progress
+	}
+	body := &progressReader{r: bytes.NewReader(data), total: len(data), out: bar, name: filepath.Base(name)}
 	req, err := http.NewRequestWithContext(ctx, "POST", c.BaseURL+sitePath("/api/v1/faq/import?format="+format, site), body)
 	if err != nil {
 		return err
@@ -126,7 +169,7 @@ func importFAQ(ctx context.Context, c *client.Client, token, site, name, format 
 		return fmt.Errorf("faq import: %w", err)
 	}
 	defer res.Body.Close()
-	fmt.Fprintln(progress)
+	fmt.Fprintln(bar)
 	var out struct {
 		Imported int `json:"imported"`
 		Error    struct {
@@ -186,4 +229,14 @@ func (p *progressReader) Read(b []byte) (int, error) {
 		fmt.Fprintf(p.out, "\ruploading %s %s %3d%% (%d KB)", p.name, bar, pct, p.total/1024)
 	}
 	return n, err
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }

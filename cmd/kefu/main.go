@@ -28,7 +28,7 @@ func run(args []string) error {
 	if len(args) > 0 {
 		switch args[0] {
 		case "faq":
-			return runFAQ(args[1:], os.Stdout, os.Stderr, os.Getenv)
+			return runFAQ(args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
 		case "export", "import", "backup":
 			return runDump(args[0], args[1:], os.Stderr, os.Getenv)
 		}

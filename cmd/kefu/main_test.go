@@ -103,25 +103,42 @@ func TestFAQCommands(t *testing.T) {
 	bad := filepath.Join(dir, "bad.csv")
 	os.WriteFile(bad, []byte("lang,question,answer\nen,Fine?,Yes\nen,,No question\n"), 0o600)
 	var stdout, stderr bytes.Buffer
-	if err := runFAQ([]string{"import", bad}, &stdout, &stderr, env); err == nil || !strings.Contains(stderr.String(), "bad.csv:3:") {
+	if err := runFAQ([]string{"import", bad}, nil, &stdout, &stderr, env); err == nil || !strings.Contains(stderr.String(), "bad.csv:3:") {
 		t.Fatalf("bad import: %v\n%s", err, stderr.String())
 	}
 	good := filepath.Join(dir, "good.json")
 	os.WriteFile(good, []byte(`[{"id":"cli-1","lang":"en","category":"cli","question":"Is there a command line?","answer":"Yes: kefu faq."}]`), 0o600)
 	stderr.Reset()
-	if err := runFAQ([]string{"import", good}, &stdout, &stderr, env); err != nil || !strings.Contains(stderr.String(), "imported 1 entries") || !strings.Contains(stderr.String(), "100%") {
+	if err := runFAQ([]string{"import", good}, nil, &stdout, &stderr, env); err != nil || !strings.Contains(stderr.String(), "imported 1 entries") || strings.Contains(stderr.String(), "\r") {
 		t.Fatalf("good import: %v\n%s", err, stderr.String())
 	}
 	out := filepath.Join(dir, "out.csv")
-	if err := runFAQ([]string{"export", out}, &stdout, &stderr, env); err != nil {
-		t.Fatal(err)
+	// Flags may follow the file; the password may come on standard input.
+	noURL := func(k string) string { return map[string]string{"KEFU_ADMIN_PASSWORD": "faq-cli-pw"}[k] }
+	if err := runFAQ([]string{"export", out, "-url", m.URL()}, nil, &stdout, &stderr, noURL); err != nil {
+		t.Fatalf("export with -url after the file: %v", err)
+	}
+	viaStdin := func(k string) string { return map[string]string{"KEFU_PUBLIC_URL": m.URL()}[k] }
+	if err := runFAQ([]string{"export", filepath.Join(dir, "again.json")}, strings.NewReader("faq-cli-pw\n"), &stdout, &stderr, viaStdin); err != nil {
+		t.Fatalf("export with the password on stdin: %v", err)
+	}
+	for _, args := range [][]string{{"-h"}, {"import", "-h"}, {"export", "--help"}} {
+		stderr.Reset()
+		if err := runFAQ(args, nil, &stdout, &stderr, env); err != nil || !strings.Contains(stderr.String(), "kefu faq import FILE") {
+			t.Fatalf("kefu faq %v: %v\n%s", args, err, stderr.String())
+		}
+		for _, line := range strings.Split(stderr.String(), "\n") {
+			if strings.Count(line, "default") > 1 {
+				t.Fatalf("kefu faq %v shows two defaults in %q", args, line)
+			}
+		}
 	}
 	b, _ := os.ReadFile(out)
 	header, _, _ := strings.Cut(string(b), "\n")
 	if !strings.Contains(string(b), "Is there a command line?") || !strings.Contains(header, "question") {
 		t.Fatalf("export:\n%.300s", b)
 	}
-	if err := runFAQ([]string{"import", good}, &stdout, &stderr, func(string) string { return "" }); err == nil || !strings.Contains(err.Error(), "KEFU_ADMIN_PASSWORD") {
+	if err := runFAQ([]string{"import", good}, strings.NewReader(""), &stdout, &stderr, func(string) string { return "" }); err == nil || !strings.Contains(err.Error(), "KEFU_ADMIN_PASSWORD") {
 		t.Fatalf("no password: %v", err)
 	}
 }
