@@ -31,6 +31,13 @@ func (s *Server) handleLogin(c *fiber.Ctx) error {
 	if email == "" || len(email) > 254 || req.Password == "" || len(req.Password) > 200 {
 		return bad
 	}
+	// Per account, whatever the address: the limit holds against a guesser
+	// with many addresses, and lifts by itself, so that nobody can lock the
+	// owner out for good.
+	if !s.limits.account.allow(email, s.opts.Now()) {
+		s.log.Warn("login attempts for one account limited", "email", email, "ip", s.clientIP(c))
+		return chat.Errorf(chat.CodeRateLimited, "too many login attempts for this account; wait a minute")
+	}
 	a, err := s.opts.Store.AgentByEmail(c.UserContext(), email)
 	if err != nil {
 		if chat.IsCode(err, chat.CodeNotFound) {

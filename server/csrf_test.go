@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 // post sends body to path with the given headers and returns the response.
@@ -106,5 +108,46 @@ func TestBodiesAreBoundedPerRoute(t *testing.T) {
 	}
 	if res := post(t, e.url, "/api/v1/auth/login", strings.Repeat(" ", 8<<10)+`{}`, jsonType); res.StatusCode != http.StatusRequestEntityTooLarge {
 		t.Fatalf("an 8 KB login = %d, want 413", res.StatusCode)
+	}
+}
+
+// A guesser with many addresses gets a few tries at one account, then one
+// a minute; the limit lifts by itself, and other accounts are untouched.
+func TestLoginLimitPerAccount(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Now()
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	e := startEnv(t, func(o *serverOptions) {
+		o.Now = clock
+		o.TrustedProxies = []string{"127.0.0.1"}
+		o.Limits.LoginPerMinute = 1000
+	})
+	login := func(addr, password string) int {
+		return post(t, e.url, "/api/v1/auth/login", `{"email":"a@example.com","password":"`+password+`"}`,
+			map[string]string{"Content-Type": "application/json", "X-Forwarded-For": addr}).StatusCode
+	}
+	refused := 0
+	for i := range 30 {
+		if st := login(fmt.Sprintf("198.51.100.%d", i), "guess"); st == http.StatusTooManyRequests {
+			refused++
+		} else if st != http.StatusUnauthorized {
+			t.Fatalf("guess %d = %d", i, st)
+		}
+	}
+	if refused < 24 {
+		t.Fatalf("%d of 30 guesses from 30 addresses were refused, want most", refused)
+	}
+	if st := login("203.0.113.7", "password-site-a"); st != http.StatusTooManyRequests {
+		t.Fatalf("the right password during the lock = %d, want 429", st)
+	}
+	if st := post(t, e.url, "/api/v1/auth/login", `{"email":"b@example.com","password":"password-site-b"}`,
+		map[string]string{"Content-Type": "application/json"}).StatusCode; st != http.StatusOK {
+		t.Fatalf("another account = %d, want 200", st)
+	}
+	mu.Lock()
+	now = now.Add(2 * time.Minute)
+	mu.Unlock()
+	if st := login("203.0.113.7", "password-site-a"); st != http.StatusOK {
+		t.Fatalf("the owner two minutes later = %d, want 200", st)
 	}
 }

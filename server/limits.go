@@ -20,6 +20,10 @@ type Limits struct {
 	SitePer10s     int // frames per site per 10 s
 	RefusedToClose int // refused frames in a row before the socket closes
 	LoginPerMinute int // login attempts per IP per minute
+	// LoginPerAccount is how many login attempts one account takes per 10
+	// minutes, from any number of addresses: half of them at once, then
+	// one every 10 minutes / LoginPerAccount.
+	LoginPerAccount int
 }
 
 func (l Limits) withDefaults() Limits {
@@ -34,6 +38,9 @@ func (l Limits) withDefaults() Limits {
 		SitePer10s:     2000,
 		RefusedToClose: 10,
 		LoginPerMinute: 10,
+		// 5 at once, then one a minute: a guesser with many addresses
+		// gets 1,440 tries a day instead of millions.
+		LoginPerAccount: 10,
 	}
 	or(&l.MaxFrameBytes, def.MaxFrameBytes)
 	or(&l.SendQueue, def.SendQueue)
@@ -43,6 +50,7 @@ func (l Limits) withDefaults() Limits {
 	or(&l.VisitorPer10s, def.VisitorPer10s)
 	or(&l.IPPer10s, def.IPPer10s)
 	or(&l.SitePer10s, def.SitePer10s)
+	or(&l.LoginPerAccount, def.LoginPerAccount)
 	or(&l.RefusedToClose, def.RefusedToClose)
 	or(&l.LoginPerMinute, def.LoginPerMinute)
 	return l
@@ -107,7 +115,7 @@ func (l *limiterSet) allow(key string, now time.Time) bool {
 }
 
 type limiters struct {
-	visitor, ip, site, login *limiterSet
+	visitor, ip, site, login, account *limiterSet
 }
 
 func newLimiters(l Limits) *limiters {
@@ -116,5 +124,6 @@ func newLimiters(l Limits) *limiters {
 		ip:      newLimiterSet(l.IPPer10s, 10*time.Second),
 		site:    newLimiterSet(l.SitePer10s, 10*time.Second),
 		login:   newLimiterSet(l.LoginPerMinute, time.Minute),
+		account: newLimiterSet(l.LoginPerAccount, 10*time.Minute),
 	}
 }
