@@ -49,10 +49,12 @@ func isUnique(err error) bool {
 }
 
 // isUnavailable reports an error that a retry may not get: a lock held
-// for longer than busy_timeout, or a deadline.
+// for longer than busy_timeout, a full disk, a failing disk, or a
+// deadline. These pass, and the client resends.
 func isUnavailable(err error) bool {
 	c := sqliteCode(err) & 0xff // the primary code
 	return c == sqlite3.SQLITE_BUSY || c == sqlite3.SQLITE_LOCKED ||
+		c == sqlite3.SQLITE_FULL || c == sqlite3.SQLITE_IOERR ||
 		errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) ||
 		errors.Is(err, sql.ErrConnDone)
 }

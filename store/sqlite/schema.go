@@ -154,6 +154,15 @@ CREATE INDEX refresh_tokens_expiry ON refresh_tokens (expires_at);
 CREATE INDEX visitors_idle ON visitors (last_seen_at) WHERE user_id = '';
 CREATE INDEX conversations_resolved ON conversations (updated_at, id) WHERE status = 'resolved';
 `,
+	// 2: a row that Ping rewrites, so that readiness covers writes (a full
+	// disk fails writes long before reads).
+	`
+CREATE TABLE health (
+	id         INTEGER PRIMARY KEY CHECK (id = 1),
+	checked_at INTEGER NOT NULL
+) STRICT;
+INSERT INTO health (id, checked_at) VALUES (1, 0);
+`,
 }
 
 // migrate brings the database's schema to the newest version, in one

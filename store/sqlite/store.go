@@ -26,6 +26,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -160,9 +161,10 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	s.r.SetMaxOpenConns(cfg.Readers)
 	s.r.SetMaxIdleConns(cfg.Readers)
-	if err := s.Ping(octx); err != nil {
+	var one int
+	if err := s.r.QueryRowContext(octx, "SELECT 1").Scan(&one); err != nil {
 		s.closeDBs()
-		return nil, err
+		return nil, mapErr(err, "open", "database")
 	}
 	if err := s.stmts.prepare(octx, s.w); err != nil {
 		s.closeDBs()
@@ -273,7 +275,8 @@ func (s *Store) closeDBs() error {
 	return errors.Join(errs...)
 }
 
-// Ping reports whether the database answers.
+// Ping reports whether the database can be read and written: it rewrites
+// one row, so that a full or failing disk shows as unavailable.
 func (s *Store) Ping(ctx context.Context) error {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
@@ -281,8 +284,21 @@ func (s *Store) Ping(ctx context.Context) error {
 	if err := s.queryRow(ctx, "SELECT 1").Scan(&one); err != nil {
 		return mapErr(err, "ping", "database")
 	}
+	if _, err := s.w.ExecContext(ctx, `UPDATE health SET checked_at = ? WHERE id = 1`, millis(time.Now())); err != nil {
+		return mapErr(err, "ping write", "database")
+	}
+	// That write may still fit where the WAL has room; new messages need
+	// space of their own.
+	var st syscall.Statfs_t
+	if err := syscall.Statfs(filepath.Dir(s.path), &st); err == nil && st.Bavail*uint64(st.Bsize) < minFreeBytes {
+		return chat.Wrap(chat.CodeUnavailable, fmt.Errorf("sqlite: %d bytes free in %s", st.Bavail*uint64(st.Bsize), filepath.Dir(s.path)), "database disk is full")
+	}
 	return nil
 }
+
+// minFreeBytes is the free space below which Ping reports the database
+// unavailable: about a thousand messages' worth.
+const minFreeBytes = 1 << 20
 
 // op bounds one store call by the configured timeout, unless ctx already
 // ends sooner.
