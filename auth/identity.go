@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"time"
+	"unicode/utf8"
 
 	"github.com/golang-jwt/jwt/v5"
 
@@ -48,8 +49,29 @@ type identityJWT struct {
 	jwt.RegisteredClaims
 }
 
+// Bounds of what a page says about its user: the inbox shows it.
+const (
+	maxUserName  = 100 // runes
+	maxUserEmail = 254 // bytes, as in RFC 5321
+)
+
+// checkProfile refuses a name or email that is too long or not text.
+func checkProfile(name, email string) error {
+	switch {
+	case !utf8.ValidString(name) || !utf8.ValidString(email):
+		return chat.Invalid("user name and email must be UTF-8 text")
+	case utf8.RuneCountInString(name) > maxUserName:
+		return chat.Invalid("user name is longer than %d characters", maxUserName)
+	case len(email) > maxUserEmail:
+		return chat.Invalid("user email is longer than %d bytes", maxUserEmail)
+	}
+	return nil
+}
+
 // VerifyIdentity checks id against the site's identity secret. Any failure
 // is unauthorized; the caller then must not treat the visitor as the user.
+// Only the user id is proven in hash mode: the name and email are what the
+// page says (a token signs them too).
 func VerifyIdentity(site *chat.Site, id Identity, now time.Time) (VerifiedUser, error) {
 	fail := chat.Errorf(chat.CodeUnauthorized, "identity verification failed")
 	if site.IdentitySecret == "" {
@@ -71,6 +93,9 @@ func VerifyIdentity(site *chat.Site, id Identity, now time.Time) (VerifiedUser, 
 		if c.ExpiresAt.Sub(now) > maxIdentityTokenAge {
 			return VerifiedUser{}, chat.Errorf(chat.CodeUnauthorized, "identity token lives too long (max 24h)")
 		}
+		if err := checkProfile(c.Name, c.Email); err != nil {
+			return VerifiedUser{}, err
+		}
 		return VerifiedUser{ID: c.Subject, Name: c.Name, Email: c.Email}, nil
 	}
 	if id.ID == "" || len(id.ID) > 128 || id.Hash == "" {
@@ -79,6 +104,9 @@ func VerifyIdentity(site *chat.Site, id Identity, now time.Time) (VerifiedUser, 
 	want := UserHash(site.IdentitySecret, id.ID)
 	if !hmac.Equal([]byte(want), []byte(id.Hash)) {
 		return VerifiedUser{}, fail
+	}
+	if err := checkProfile(id.Name, id.Email); err != nil {
+		return VerifiedUser{}, err
 	}
 	return VerifiedUser{ID: id.ID, Name: id.Name, Email: id.Email}, nil
 }
