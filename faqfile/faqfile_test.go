@@ -116,6 +116,17 @@ func TestReadReportsEveryBadRow(t *testing.T) {
 			wantText:  `id "a" is already used on line 2`,
 		},
 		{
+			name: "ids the API could not address",
+			f:    JSON,
+			data: `[
+  {"id": "a.b", "lang": "en", "question": "Q", "answer": "A"},
+  {"id": "ok-id_1", "lang": "en", "question": "Q", "answer": "A"},
+  {"id": "x/y", "lang": "en", "question": "Q", "answer": "A"}
+]`,
+			wantLines: []int{2, 4},
+			wantText:  `id "a.b" may hold only letters, digits, '-' and '_'`,
+		},
+		{
 			name:      "json syntax",
 			f:         JSON,
 			data:      "[\n{\"lang\": \"en\", \"question\": \"Q\", \"answer\": \"A\"},\n{\"lang\": \"en\" \"question\": 1}\n]",

@@ -26,11 +26,13 @@ func check(f *chat.FAQ, line int, seen map[string]int) []string {
 	var bad []string
 	add := func(format string, args ...any) { bad = append(bad, fmt.Sprintf(format, args...)) }
 
+	// The API's rule for ids, so that every imported entry can be read,
+	// edited and deleted through it.
 	switch {
 	case len(f.ID) > MaxIDLen:
 		add("id is longer than %d bytes", MaxIDLen)
-	case strings.ContainsFunc(f.ID, isBadIDRune):
-		add("id %q may hold only letters, digits, '-', '_' and '.'", f.ID)
+	case f.ID != "" && !chat.ValidKey(f.ID):
+		add("id %q may hold only letters, digits, '-' and '_'", f.ID)
 	case f.ID != "":
 		if first, ok := seen[f.ID]; ok {
 			add("id %q is already used on line %d", f.ID, first)
@@ -71,9 +73,6 @@ func checkText(add func(string, ...any), name, s string, limit int) {
 	}
 }
 
-func isBadIDRune(r rune) bool {
-	return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.')
-}
 
 // validLang accepts tags made of 1 to 8 letter or digit subtags joined by
 // hyphens, starting with 2 or 3 letters: en, zh-CN, zh-Hant-TW.
