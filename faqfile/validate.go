@@ -73,7 +73,6 @@ func checkText(add func(string, ...any), name, s string, limit int) {
 	}
 }
 
-
 // validLang accepts tags made of 1 to 8 letter or digit subtags joined by
 // hyphens, starting with 2 or 3 letters: en, zh-CN, zh-Hant-TW.
 func validLang(tag string) bool {
