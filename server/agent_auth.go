@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"strings"
 	"time"
 
@@ -65,26 +66,45 @@ func (s *Server) handleLogin(c *fiber.Ctx) error {
 const dummyHash = "$2a$10$C4zsI9VL/J1VuFMJGtkNgulJEGR6Hv6Cez6A2xrSDBTAe1F1dJPCS"
 
 func (s *Server) issueAgentTokens(c *fiber.Ctx, agentID, family string) error {
-	access, exp, err := s.opts.Issuer.AccessToken(agentID)
+	t, err := s.newAgentTokens(c.UserContext(), agentID, family)
 	if err != nil {
 		return err
+	}
+	return s.sendAgentTokens(c, t)
+}
+
+// agentTokens is a new access token and the refresh token stored with it.
+type agentTokens struct {
+	access, refresh string
+	accessExp       time.Time
+	refreshExp      time.Time
+}
+
+func (s *Server) newAgentTokens(ctx context.Context, agentID, family string) (agentTokens, error) {
+	access, exp, err := s.opts.Issuer.AccessToken(agentID)
+	if err != nil {
+		return agentTokens{}, err
 	}
 	token, hash := auth.NewRefreshToken()
 	now := s.opts.Now()
 	rt := &chat.RefreshToken{Hash: hash, AgentID: agentID, Family: family, ExpiresAt: now.Add(auth.RefreshTokenTTL), CreatedAt: now}
-	if err := s.opts.Store.CreateRefreshToken(c.UserContext(), rt); err != nil {
-		return err
+	if err := s.opts.Store.CreateRefreshToken(ctx, rt); err != nil {
+		return agentTokens{}, err
 	}
+	return agentTokens{access: access, refresh: token, accessExp: exp, refreshExp: rt.ExpiresAt}, nil
+}
+
+func (s *Server) sendAgentTokens(c *fiber.Ctx, t agentTokens) error {
 	c.Cookie(&fiber.Cookie{
 		Name:     refreshCookie,
-		Value:    token,
+		Value:    t.refresh,
 		Path:     "/api/v1/auth",
-		Expires:  rt.ExpiresAt,
+		Expires:  t.refreshExp,
 		HTTPOnly: true,
 		Secure:   strings.HasPrefix(s.origin, "https://"),
 		SameSite: fiber.CookieSameSiteStrictMode,
 	})
-	return c.JSON(fiber.Map{"access_token": access, "expires_in": int(exp.Sub(now) / time.Second), "token_type": "Bearer"})
+	return c.JSON(fiber.Map{"access_token": t.access, "expires_in": int(t.accessExp.Sub(s.opts.Now()) / time.Second), "token_type": "Bearer"})
 }
 
 // handleRefresh rotates the refresh token. A token that was already rotated
@@ -110,13 +130,30 @@ func (s *Server) handleRefresh(c *fiber.Ctx) error {
 		return chat.Errorf(chat.CodeUnauthorized, "refresh token reused; all sessions of this login were revoked")
 	}
 	if err := s.opts.Store.MarkRotated(ctx, rt.Hash); err != nil {
+		if chat.IsCode(err, chat.CodeNotFound) { // revoked by a racing replay
+			return chat.Errorf(chat.CodeUnauthorized, "refresh token unknown or revoked; log in")
+		}
 		if chat.IsCode(err, chat.CodeConflict) {
 			_ = s.opts.Store.RevokeFamily(ctx, rt.Family)
 			return chat.Errorf(chat.CodeUnauthorized, "refresh token reused; all sessions of this login were revoked")
 		}
 		return err
 	}
-	return s.issueAgentTokens(c, rt.AgentID, rt.Family)
+	t, err := s.newAgentTokens(ctx, rt.AgentID, rt.Family)
+	if err != nil {
+		return err
+	}
+	// A replay racing this rotation revokes the family by deleting its
+	// tokens; if it did so before the new token was stored, that token
+	// escaped it. The rotated token is gone exactly when the family was
+	// revoked, so look once more, and give nothing out if it is.
+	if _, err := s.opts.Store.RefreshToken(ctx, rt.Hash); chat.IsCode(err, chat.CodeNotFound) {
+		_ = s.opts.Store.RevokeFamily(ctx, rt.Family)
+		return chat.Errorf(chat.CodeUnauthorized, "refresh token reused; all sessions of this login were revoked")
+	} else if err != nil {
+		return err
+	}
+	return s.sendAgentTokens(c, t)
 }
 
 func (s *Server) handleLogout(c *fiber.Ctx) error {

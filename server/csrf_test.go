@@ -151,3 +151,46 @@ func TestLoginLimitPerAccount(t *testing.T) {
 		t.Fatalf("the owner two minutes later = %d, want 200", st)
 	}
 }
+
+// Refreshes racing with one refresh token: the losers are told the token
+// was reused, so no token the burst handed out may keep working (a replay
+// revokes the whole login), and nobody gets a 404.
+func TestRefreshRaceLeavesNoLiveToken(t *testing.T) {
+	e := startEnv(t, func(o *serverOptions) { o.Limits.LoginPerMinute, o.Limits.LoginPerAccount = 1000, 1000 })
+	for round := range 10 {
+		res := post(t, e.url, "/api/v1/auth/login", `{"email":"a@example.com","password":"password-site-a"}`,
+			map[string]string{"Content-Type": "application/json"})
+		var refresh *http.Cookie
+		for _, c := range res.Cookies() {
+			if c.Name == "kefu_refresh" {
+				refresh = c
+			}
+		}
+		if refresh == nil {
+			t.Fatalf("round %d: login %d set no refresh cookie", round, res.StatusCode)
+		}
+		const n = 8
+		got := make([]*http.Response, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() { got[i] = post(t, e.url, "/api/v1/auth/refresh", "", nil, refresh) })
+		}
+		wg.Wait()
+		for i, r := range got {
+			switch r.StatusCode {
+			case http.StatusOK:
+				for _, c := range r.Cookies() {
+					if c.Name != "kefu_refresh" || c.Value == "" {
+						continue
+					}
+					if again := post(t, e.url, "/api/v1/auth/refresh", "", nil, c); again.StatusCode != http.StatusUnauthorized {
+						t.Fatalf("round %d: refresh %d won a token that still works (%d) though the burst was a replay", round, i, again.StatusCode)
+					}
+				}
+			case http.StatusUnauthorized:
+			default:
+				t.Fatalf("round %d: refresh %d = %d, want 200 or 401", round, i, r.StatusCode)
+			}
+		}
+	}
+}
