@@ -141,11 +141,14 @@ func (s *Server) Serve(ln net.Listener) error {
 		return ln.Close()
 	}
 	s.ln = ln
+	// Started under the lock, so that Shutdown, which takes it first,
+	// never stops a hub that is still starting.
+	err := s.hub.start()
 	s.lnMu.Unlock()
-	if err := s.hub.start(); err != nil {
+	if err != nil {
 		return err
 	}
-	err := s.app.Listener(ln)
+	err = s.app.Listener(ln)
 	if errors.Is(err, net.ErrClosed) && s.draining.Load() {
 		return nil // Shutdown closed ln itself
 	}
