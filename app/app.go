@@ -145,6 +145,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Limits:    server.Limits{VisitorPer10s: cfg.RateVisitor, IPPer10s: cfg.RateIP, SitePer10s: cfg.RateSite},
 
 		TrustedProxies: cfg.TrustedProxies,
+		MetricsToken:   cfg.MetricsToken,
 	})
 	if err != nil {
 		return err

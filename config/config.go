@@ -66,6 +66,9 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// Demo serves the demo page at /.
 	Demo bool
+	// MetricsToken is the bearer token /metrics asks for; empty serves
+	// metrics to this machine only.
+	MetricsToken string
 	// TrustedProxies are the reverse proxies (IPs or CIDRs) whose
 	// X-Forwarded-For header names the client.
 	TrustedProxies []string

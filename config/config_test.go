@@ -54,6 +54,7 @@ func TestLoad(t *testing.T) {
 		"KEFU_RATE_VISITOR":       "40",
 		"KEFU_RATE_IP":            "500",
 		"KEFU_RATE_SITE":          "9000",
+		"KEFU_METRICS_TOKEN":      "scrape-token",
 		"KEFU_KEEP_VISITORS_DAYS": "7",
 		"KEFU_KEEP_RESOLVED_DAYS": "365",
 	}
@@ -62,6 +63,7 @@ func TestLoad(t *testing.T) {
 		RateVisitor:      40,
 		RateIP:           500,
 		RateSite:         9000,
+		MetricsToken:     "scrape-token",
 		KeepVisitorsDays: 7,
 		KeepResolvedDays: 365,
 		Addr:             "127.0.0.1:9000",
@@ -115,6 +117,7 @@ func TestLoad(t *testing.T) {
 				"-rate-visitor", "7",
 				"-rate-ip", "70",
 				"-rate-site", "700",
+				"-metrics-token", "other-token",
 				"-keep-visitors-days", "0",
 				"-keep-resolved-days", "90",
 			},
@@ -140,6 +143,7 @@ func TestLoad(t *testing.T) {
 					RateVisitor:      7,
 					RateIP:           70,
 					RateSite:         700,
+					MetricsToken:     "other-token",
 					KeepResolvedDays: 90,
 				}
 			},
@@ -411,7 +415,8 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	c.AdminPassword = "admin-password-42"
 	c.MongoDBURI = "mongodb://kefu:mongo-pass-77@db1,db2/?replicaSet=rs0"
 	c.NATSURL = "nats://nats-token-99@nats:4222,nats://u:nats-pass-55@nats2:4222"
-	secrets := []string{"super-secret-signing-key", "admin-password-42", "mongo-pass-77", "nats-token-99", "nats-pass-55"}
+	c.MetricsToken = "metrics-token-31"
+	secrets := []string{"super-secret-signing-key", "admin-password-42", "mongo-pass-77", "nats-token-99", "nats-pass-55", "metrics-token-31"}
 
 	var logged bytes.Buffer
 	slog.New(slog.NewJSONHandler(&logged, nil)).Info("config", "config", c)

@@ -13,6 +13,9 @@ const redacted = "[redacted]"
 // inside the MongoDB and NATS URLs are masked.
 func (c Config) Redacted() Config {
 	r := c
+	if r.MetricsToken != "" {
+		r.MetricsToken = redacted
+	}
 	if r.Secret != "" {
 		r.Secret = redacted
 	}

@@ -295,3 +295,45 @@ func TestMetricsLabelsAreBounded(t *testing.T) {
 		t.Fatal("the unmatched requests were not counted under one label")
 	}
 }
+
+// /metrics answers this machine only, unless a token is set: through a
+// proxy (a forwarded header) it is not there, and with a token it wants
+// the token.
+func TestMetricsAreNotPublic(t *testing.T) {
+	get := func(url string, headers map[string]string) int {
+		req, _ := http.NewRequest("GET", url+"/metrics", nil)
+		for k, v := range headers {
+			req.Header.Set(k, v)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	e := startEnv(t)
+	if st := get(e.url, nil); st != http.StatusOK {
+		t.Fatalf("from this machine = %d, want 200", st)
+	}
+	if st := get(e.url, map[string]string{"X-Forwarded-For": "203.0.113.9"}); st != http.StatusNotFound {
+		t.Fatalf("through a proxy = %d, want 404", st)
+	}
+	withToken := startEnv(t, func(o *serverOptions) { o.MetricsToken = "scrape-me" })
+	for _, tt := range []struct {
+		auth string
+		want int
+	}{
+		{"", http.StatusUnauthorized},
+		{"Bearer wrong", http.StatusUnauthorized},
+		{"Bearer scrape-me", http.StatusOK},
+	} {
+		h := map[string]string{}
+		if tt.auth != "" {
+			h["Authorization"] = tt.auth
+		}
+		if st := get(withToken.url, h); st != tt.want {
+			t.Fatalf("with Authorization %q = %d, want %d", tt.auth, st, tt.want)
+		}
+	}
+}

@@ -48,11 +48,14 @@ type Options struct {
 	Pages     fs.FS        // demo page and inbox; may be nil
 	DemoSite  string       // the site key the demo page embeds
 	PublicURL string       // kefu's own origin, e.g. https://chat.example.com
-	Node      string       // this node's name, for presence
-	Logger    *slog.Logger
-	Registry  *prometheus.Registry
-	Now       func() time.Time
-	Limits    Limits
+	// MetricsToken, if set, is the bearer token /metrics asks for; when
+	// empty, /metrics answers this machine only.
+	MetricsToken string
+	Node         string // this node's name, for presence
+	Logger       *slog.Logger
+	Registry     *prometheus.Registry
+	Now          func() time.Time
+	Limits       Limits
 	// TrustedProxies are the reverse proxies (IPs or CIDRs) whose
 	// X-Forwarded-For names the client, for rate limits and logs.
 	TrustedProxies []string
