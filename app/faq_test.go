@@ -303,12 +303,37 @@ func TestDeflectionCounts(t *testing.T) {
 		t.Fatal("no suggestion")
 	}
 	id := r.Results[0].ID
-	for _, typ := range []string{"open", "open", "solved"} {
-		if err := c.Do(ctx, "POST", "/api/v1/widget/demo/faq/"+id+"/events", "", map[string]string{"type": typ}, nil); err != nil {
+	event := func(token, typ string) error {
+		return c.Do(ctx, "POST", "/api/v1/widget/demo/faq/"+id+"/events", token, map[string]string{"type": typ}, nil)
+	}
+	// Counting takes a visitor session, and each visitor counts once per
+	// entry and kind: 10 "solved" from one visitor are one.
+	if err := event("", "solved"); err == nil {
+		t.Fatal("an anonymous event was counted")
+	}
+	for i := range 2 {
+		sess, err := c.NewSession(ctx, "demo", nil)
+		if err != nil {
 			t.Fatal(err)
 		}
+		for range 10 {
+			if err := event(sess.Token, "open"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if i == 0 {
+			for range 10 {
+				if err := event(sess.Token, "solved"); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
 	}
-	err := c.Do(ctx, "POST", "/api/v1/widget/demo/faq/"+id+"/events", "", map[string]string{"type": "$inc"}, nil)
+	sess, err := c.NewSession(ctx, "demo", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = event(sess.Token, "$inc")
 	if ae, ok := err.(*client.APIError); !ok || ae.Status != 400 {
 		t.Fatalf("bad event type: %v", err)
 	}

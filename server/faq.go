@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -119,8 +120,36 @@ func (s *Server) handleFAQEvent(c *fiber.Ctx) error {
 	if !chat.ValidKey(id) {
 		return chat.NotFound("faq entry")
 	}
-	if err := s.opts.Store.CountFAQEvent(c.UserContext(), siteOf(c).Key, id, req.Type == "solved"); err != nil {
+	v := visitorOf(c)
+	if !s.faqEvents.first(v.Site + "/" + id + "/" + v.VisitorID + "/" + req.Type) {
+		return c.JSON(fiber.Map{"ok": true}) // counted already
+	}
+	if err := s.opts.Store.CountFAQEvent(c.UserContext(), v.Site, id, req.Type == "solved"); err != nil {
 		return err
 	}
 	return c.JSON(fiber.Map{"ok": true})
+}
+
+// seenOnce remembers keys, so that each visitor's "opened" and "solved"
+// count once per entry. It forgets everything when full (then a visitor
+// may count again), and each node keeps its own: a bound, not a ledger.
+type seenOnce struct {
+	mu sync.Mutex
+	m  map[string]struct{}
+}
+
+const seenOnceSize = 100_000 // keys of about 100 bytes: ~10 MB at most
+
+// first reports whether key is new, and remembers it.
+func (o *seenOnce) first(key string) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if _, ok := o.m[key]; ok {
+		return false
+	}
+	if o.m == nil || len(o.m) >= seenOnceSize {
+		o.m = make(map[string]struct{})
+	}
+	o.m[strings.Clone(key)] = struct{}{}
+	return true
 }

@@ -41,7 +41,7 @@ func (s *Server) routes() {
 	w.Post("/offline", s.visitorAuth, s.handleOffline)
 	w.Post("/feedback", s.visitorAuth, s.handleFeedback)
 	w.Get("/faq", s.handleWidgetFAQ)
-	w.Post("/faq/:id/events", s.handleFAQEvent)
+	w.Post("/faq/:id/events", s.visitorAuth, s.handleFAQEvent)
 
 	api.Post("/auth/login", s.sameSiteOnly, limitBody(authBodyLimit), s.handleLogin)
 	api.Post("/auth/refresh", s.sameSiteOnly, limitBody(authBodyLimit), s.handleRefresh)

@@ -63,16 +63,18 @@ type Options struct {
 
 // Server serves kefu's HTTP API, websocket gateway and assets.
 type Server struct {
-	opts     Options
-	app      *fiber.App
-	log      *slog.Logger
-	hub      *hub
-	limits   *limiters
-	metrics  *metrics
-	origin   string // kefu's own origin, scheme://host[:port]
-	proxies  proxies
-	sites    siteCache
-	draining atomic.Bool
+	opts    Options
+	app     *fiber.App
+	log     *slog.Logger
+	hub     *hub
+	limits  *limiters
+	metrics *metrics
+	origin  string // kefu's own origin, scheme://host[:port]
+	proxies proxies
+	// faqEvents counts each visitor's FAQ events once.
+	faqEvents seenOnce
+	sites     siteCache
+	draining  atomic.Bool
 
 	lnMu sync.Mutex
 	ln   net.Listener // what Serve serves on, for Shutdown to close
