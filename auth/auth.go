@@ -102,17 +102,21 @@ func (i *Issuer) ParseVisitor(token string) (VisitorClaims, error) {
 
 // AgentClaims is what an agent access token says.
 type AgentClaims struct {
-	AgentID   string
+	AgentID string
+	// Session is the login the token belongs to (its refresh-token
+	// family), so that ending the login ends the token too.
+	Session   string
 	ExpiresAt time.Time
 }
 
-// AccessToken returns a short-lived access token for an agent.
-func (i *Issuer) AccessToken(agentID string) (string, time.Time, error) {
+// AccessToken returns a short-lived access token for an agent's session.
+func (i *Issuer) AccessToken(agentID, session string) (string, time.Time, error) {
 	now := i.now()
 	exp := now.Add(AccessTokenTTL)
 	t := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.RegisteredClaims{
 		Issuer:    issuer,
 		Subject:   agentID,
+		ID:        session,
 		Audience:  jwt.ClaimStrings{audienceAgent},
 		IssuedAt:  jwt.NewNumericDate(now),
 		ExpiresAt: jwt.NewNumericDate(exp),
@@ -133,7 +137,7 @@ func (i *Issuer) ParseAccess(token string) (AgentClaims, error) {
 	if !chat.ValidKey(c.Subject) {
 		return AgentClaims{}, chat.Errorf(chat.CodeUnauthorized, "invalid access token")
 	}
-	return AgentClaims{AgentID: c.Subject, ExpiresAt: c.ExpiresAt.Time}, nil
+	return AgentClaims{AgentID: c.Subject, Session: c.ID, ExpiresAt: c.ExpiresAt.Time}, nil
 }
 
 func (i *Issuer) parse(token, audience string, claims jwt.Claims) error {

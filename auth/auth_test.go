@@ -20,7 +20,7 @@ func TestVisitorAndAccessTokens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	at, _, err := iss.AccessToken("agent1")
+	at, _, err := iss.AccessToken("agent1", "session1")
 	if err != nil {
 		t.Fatal(err)
 	}

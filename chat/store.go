@@ -143,6 +143,9 @@ type TokenStore interface {
 	// was already rotated, which means the token was stolen and replayed.
 	MarkRotated(ctx context.Context, hash string) error
 	RevokeFamily(ctx context.Context, family string) error
+	// FamilyActive reports whether a family still has a token: a login
+	// that was not logged out or revoked.
+	FamilyActive(ctx context.Context, family string) (bool, error)
 }
 
 // Store is everything kefu keeps.

@@ -81,7 +81,7 @@ type agentTokens struct {
 }
 
 func (s *Server) newAgentTokens(ctx context.Context, agentID, family string) (agentTokens, error) {
-	access, exp, err := s.opts.Issuer.AccessToken(agentID)
+	access, exp, err := s.opts.Issuer.AccessToken(agentID, family)
 	if err != nil {
 		return agentTokens{}, err
 	}

@@ -1,10 +1,12 @@
 package server
 
 import (
+	"context"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/kefu/kefu/auth"
 	"github.com/kefu/kefu/chat"
 )
 
@@ -19,6 +21,9 @@ const (
 func (s *Server) agentAuth(c *fiber.Ctx) error {
 	claims, err := s.opts.Issuer.ParseAccess(bearer(c))
 	if err != nil {
+		return err
+	}
+	if err := s.sessionLive(c.UserContext(), claims); err != nil {
 		return err
 	}
 	a, err := s.opts.Store.Agent(c.UserContext(), claims.AgentID)
@@ -106,3 +111,20 @@ func (s *Server) visitorAuth(c *fiber.Ctx) error {
 }
 
 func visitorOf(c *fiber.Ctx) chat.Actor { return c.Locals(localVisitor).(chat.Actor) }
+
+// sessionLive refuses an access token whose login has ended: logged out,
+// or revoked after a replayed refresh token. Tokens from before sessions
+// were named carry none, and live out their 15 minutes.
+func (s *Server) sessionLive(ctx context.Context, claims auth.AgentClaims) error {
+	if claims.Session == "" {
+		return nil
+	}
+	live, err := s.opts.Store.FamilyActive(ctx, claims.Session)
+	if err != nil {
+		return err
+	}
+	if !live {
+		return chat.Errorf(chat.CodeUnauthorized, "this login has ended; log in again")
+	}
+	return nil
+}

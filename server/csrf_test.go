@@ -1,12 +1,15 @@
 package server_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/kefu/kefu/client"
 )
 
 // post sends body to path with the given headers and returns the response.
@@ -192,5 +195,49 @@ func TestRefreshRaceLeavesNoLiveToken(t *testing.T) {
 				t.Fatalf("round %d: refresh %d = %d, want 200 or 401", round, i, r.StatusCode)
 			}
 		}
+	}
+}
+
+// Logging out ends the access token of that login at once, not 15 minutes
+// later; another login goes on.
+func TestLogoutEndsItsAccessTokens(t *testing.T) {
+	e := startEnv(t, func(o *serverOptions) { o.Limits.LoginPerAccount = 100 })
+	ctx := ctxT(t)
+	login := func() (string, *http.Cookie) {
+		req, _ := http.NewRequest("POST", e.url+"/api/v1/auth/login", strings.NewReader(`{"email":"a@example.com","password":"password-site-a"}`))
+		req.Header.Set("Content-Type", "application/json")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var out struct {
+			AccessToken string `json:"access_token"`
+		}
+		if err := json.NewDecoder(res.Body).Decode(&out); err != nil || out.AccessToken == "" {
+			t.Fatalf("login: %d %v", res.StatusCode, err)
+		}
+		for _, c := range res.Cookies() {
+			if c.Name == "kefu_refresh" {
+				return out.AccessToken, c
+			}
+		}
+		t.Fatal("no refresh cookie")
+		return "", nil
+	}
+	gone, cookie := login()
+	other, _ := login()
+	if err := e.client().Do(ctx, "GET", "/api/v1/me", gone, nil, nil); err != nil {
+		t.Fatalf("before logout: %v", err)
+	}
+	if res := post(t, e.url, "/api/v1/auth/logout", "", nil, cookie); res.StatusCode != http.StatusNoContent {
+		t.Fatalf("logout = %d", res.StatusCode)
+	}
+	err := e.client().Do(ctx, "GET", "/api/v1/me", gone, nil, nil)
+	if ae, ok := err.(*client.APIError); !ok || ae.Status != http.StatusUnauthorized {
+		t.Fatalf("the logged-out access token = %v, want 401", err)
+	}
+	if err := e.client().Do(ctx, "GET", "/api/v1/me", other, nil, nil); err != nil {
+		t.Fatalf("the other login after logout: %v", err)
 	}
 }

@@ -141,6 +141,9 @@ func (s *Server) authenticate(c *conn, headerToken string) error {
 	if err != nil {
 		return fail(closeAuthFailed, chat.Errorf(chat.CodeUnauthorized, "invalid or expired token"))
 	}
+	if err := s.sessionLive(ctx, ac); err != nil {
+		return fail(closeAuthFailed, err)
+	}
 	if c.origin != "" && c.origin != s.origin {
 		return fail(closeOriginDenied, chat.Errorf(chat.CodeForbidden, "the inbox socket accepts only kefu's own origin"))
 	}

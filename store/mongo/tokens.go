@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/kefu/kefu/chat"
 )
@@ -74,4 +75,15 @@ func (s *Store) RevokeFamily(ctx context.Context, family string) error {
 	defer cancel()
 	_, err := s.tokens.DeleteMany(ctx, bson.D{{Key: "family", Value: family}})
 	return mapErr(err, "revoke refresh token family", "refresh token")
+}
+
+// FamilyActive reports whether a family still has a token.
+func (s *Store) FamilyActive(ctx context.Context, family string) (bool, error) {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	n, err := s.tokens.CountDocuments(ctx, bson.D{{Key: "family", Value: family}}, options.Count().SetLimit(1))
+	if err != nil {
+		return false, mapErr(err, "find refresh token family", "refresh token")
+	}
+	return n > 0, nil
 }

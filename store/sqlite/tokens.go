@@ -2,6 +2,8 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 
 	"github.com/kefu/kefu/chat"
 )
@@ -63,4 +65,19 @@ func (s *Store) RevokeFamily(ctx context.Context, family string) error {
 	defer cancel()
 	_, err := s.w.ExecContext(ctx, `DELETE FROM refresh_tokens WHERE family = ?`, family)
 	return mapErr(err, "revoke refresh token family", "refresh token")
+}
+
+// FamilyActive reports whether a family still has a token.
+func (s *Store) FamilyActive(ctx context.Context, family string) (bool, error) {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	var one int
+	err := s.queryRow(ctx, `SELECT 1 FROM refresh_tokens WHERE family = ? LIMIT 1`, family).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, mapErr(err, "find refresh token family", "refresh token")
+	}
+	return true, nil
 }

@@ -244,6 +244,13 @@ func testRefreshTokens(t *testing.T, b Backend) {
 	}
 	_, err = s.RefreshToken(ctx, "h3")
 	must(t, err) // another family survives
+	for family, want := range map[string]bool{"f1": false, "f2": true, "never": false} {
+		live, err := s.FamilyActive(ctx, family)
+		must(t, err)
+		if live != want {
+			t.Errorf("FamilyActive(%s) = %v, want %v", family, live, want)
+		}
+	}
 }
 
 // A replayed refresh token must be caught even when the thief and the
