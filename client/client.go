@@ -22,6 +22,9 @@ type Client struct {
 	// Origin, if set, is sent as the Origin header, as a browser on that
 	// page would.
 	Origin string
+	// Header holds more headers for every request and dial, such as the
+	// X-Forwarded-For a proxy in front of kefu would add.
+	Header http.Header
 	HTTP   *http.Client
 }
 
@@ -64,6 +67,9 @@ func (c *Client) Do(ctx context.Context, method, path, token string, body, out a
 	}
 	if c.Origin != "" {
 		req.Header.Set("Origin", c.Origin)
+	}
+	for k, vs := range c.Header {
+		req.Header[k] = vs
 	}
 	res, err := c.HTTP.Do(req)
 	if err != nil {

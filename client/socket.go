@@ -92,7 +92,10 @@ func (c *Client) Dial(ctx context.Context, token string) (*Socket, Frame, error)
 // the server does with bad frames.
 func (c *Client) DialRaw(ctx context.Context) (*Socket, error) {
 	u := "ws" + strings.TrimPrefix(c.BaseURL, "http") + "/ws"
-	h := http.Header{}
+	h := c.Header.Clone()
+	if h == nil {
+		h = http.Header{}
+	}
 	if c.Origin != "" {
 		h.Set("Origin", c.Origin)
 	}

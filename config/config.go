@@ -101,7 +101,6 @@ func Default() Config {
 		Demo:             true,
 		RateVisitor:      20,
 		RateIP:           120,
-		RateSite:         2000,
 		KeepVisitorsDays: 30,
 	}
 }

@@ -265,7 +265,7 @@ func TestLoadProblems(t *testing.T) {
 		{name: "zero visitor rate", env: map[string]string{"KEFU_RATE_VISITOR": "0"}, wantEnv: "KEFU_RATE_VISITOR", want: "at least 1"},
 		{name: "negative visitor retention", env: map[string]string{"KEFU_KEEP_VISITORS_DAYS": "-1"}, wantEnv: "KEFU_KEEP_VISITORS_DAYS", want: "0 (forever) or more"},
 		{name: "negative resolved retention", args: []string{"-keep-resolved-days=-3"}, wantEnv: "KEFU_KEEP_RESOLVED_DAYS", want: "0 (forever) or more"},
-		{name: "zero site rate", env: map[string]string{"KEFU_RATE_SITE": "0"}, wantEnv: "KEFU_RATE_SITE", want: "at least 1"},
+		{name: "negative site rate", env: map[string]string{"KEFU_RATE_SITE": "-1"}, wantEnv: "KEFU_RATE_SITE", want: "0 (no budget) or more"},
 		{name: "unparsable IP rate", env: map[string]string{"KEFU_RATE_IP": "many"}, wantEnv: "KEFU_RATE_IP", want: "whole number"},
 		{name: "bad trusted proxy", env: map[string]string{"KEFU_TRUSTED_PROXIES": "10.0.0.0/33"}, wantEnv: "KEFU_TRUSTED_PROXIES", want: "CIDR"},
 		{name: "unparsable demo", env: map[string]string{"KEFU_DEMO": "maybe"}, wantEnv: "KEFU_DEMO", want: "true or false"},

@@ -86,8 +86,8 @@ func (c Config) Validate() error {
 	if c.KeepResolvedDays < 0 {
 		v.add("KEFU_KEEP_RESOLVED_DAYS", fmt.Sprintf("must be 0 (forever) or more, got %d", c.KeepResolvedDays))
 	}
-	if c.RateSite < 1 {
-		v.add("KEFU_RATE_SITE", fmt.Sprintf("must be at least 1, got %d", c.RateSite))
+	if c.RateSite < 0 {
+		v.add("KEFU_RATE_SITE", fmt.Sprintf("must be 0 (no budget) or more, got %d", c.RateSite))
 	}
 	if c.RateIP < 1 {
 		v.add("KEFU_RATE_IP", fmt.Sprintf("must be at least 1, got %d", c.RateIP))

@@ -10,14 +10,17 @@ import (
 
 // Limits bound what one visitor, IP or site may do.
 type Limits struct {
-	MaxFrameBytes  int64         // largest websocket frame
-	SendQueue      int           // frames queued per socket before it is dropped
-	AuthTimeout    time.Duration // time to send the auth frame
-	PingInterval   time.Duration
-	PongWait       time.Duration
-	VisitorPer10s  int // frames per visitor per 10 s
-	IPPer10s       int // frames and widget requests per IP per 10 s
-	SitePer10s     int // frames per site per 10 s
+	MaxFrameBytes int64         // largest websocket frame
+	SendQueue     int           // frames queued per socket before it is dropped
+	AuthTimeout   time.Duration // time to send the auth frame
+	PingInterval  time.Duration
+	PongWait      time.Duration
+	VisitorPer10s int // frames per visitor per 10 s
+	IPPer10s      int // frames and widget requests per IP per 10 s
+	// SitePer10s is the frames all of one site's sockets may send per 10
+	// s; 0, the default, sets no such budget: a few visitors within their
+	// own limits could otherwise use it up and silence everyone else.
+	SitePer10s     int
 	RefusedToClose int // refused frames in a row before the socket closes
 	LoginPerMinute int // login attempts per IP per minute
 	// LoginPerAccount is how many login attempts one account takes per 10
@@ -35,7 +38,6 @@ func (l Limits) withDefaults() Limits {
 		PongWait:       60 * time.Second,
 		VisitorPer10s:  20,
 		IPPer10s:       120,
-		SitePer10s:     2000,
 		RefusedToClose: 10,
 		LoginPerMinute: 10,
 		// 5 at once, then one a minute: a guesser with many addresses
@@ -49,7 +51,6 @@ func (l Limits) withDefaults() Limits {
 	or(&l.PongWait, def.PongWait)
 	or(&l.VisitorPer10s, def.VisitorPer10s)
 	or(&l.IPPer10s, def.IPPer10s)
-	or(&l.SitePer10s, def.SitePer10s)
 	or(&l.LoginPerAccount, def.LoginPerAccount)
 	or(&l.RefusedToClose, def.RefusedToClose)
 	or(&l.LoginPerMinute, def.LoginPerMinute)
@@ -122,8 +123,16 @@ func newLimiters(l Limits) *limiters {
 	return &limiters{
 		visitor: newLimiterSet(l.VisitorPer10s, 10*time.Second),
 		ip:      newLimiterSet(l.IPPer10s, 10*time.Second),
-		site:    newLimiterSet(l.SitePer10s, 10*time.Second),
+		site:    siteLimits(l.SitePer10s),
 		login:   newLimiterSet(l.LoginPerMinute, time.Minute),
 		account: newLimiterSet(l.LoginPerAccount, 10*time.Minute),
 	}
+}
+
+// siteLimits is the per-site budget, or nil for none.
+func siteLimits(n int) *limiterSet {
+	if n <= 0 {
+		return nil
+	}
+	return newLimiterSet(n, 10*time.Second)
 }

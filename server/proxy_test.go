@@ -1,8 +1,12 @@
 package server_test
 
 import (
+	"fmt"
 	"net/http"
+	"sync"
 	"testing"
+
+	"github.com/kefu/kefu/client"
 )
 
 // Behind a trusted proxy, the client is the rightmost address of
@@ -46,5 +50,52 @@ func TestRateLimitPerClientBehindTrustedProxy(t *testing.T) {
 				t.Fatalf("other client = %d, want %d", st, tt.other)
 			}
 		})
+	}
+}
+
+// Visitors on many addresses, each within its own limits, must not use up
+// a budget that silences the rest of their site: 1,100 frames in a burst
+// from 110 visitors, then a new visitor is still answered.
+func TestOneSiteCannotBeSilencedByItsVisitors(t *testing.T) {
+	e := startEnv(t, func(o *serverOptions) { o.TrustedProxies = []string{"127.0.0.1"} })
+	ctx := ctxT(t)
+	dial := func(i int) (*client.Socket, string) {
+		c := e.client()
+		c.Header = http.Header{"X-Forwarded-For": {fmt.Sprintf("198.51.%d.%d", i/200, i%200+1)}}
+		sess, err := c.NewSession(ctx, "site-a", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conv, err := c.StartConversation(ctx, "site-a", sess.Token, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ws, _, err := c.Dial(ctx, sess.Token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { ws.Close() })
+		return ws, conv.ID
+	}
+	var wg sync.WaitGroup
+	for i := range 110 {
+		ws, conv := dial(i)
+		wg.Go(func() {
+			for j := range 10 { // each visitor's burst
+				_ = ws.Send(client.Frame{Type: "typing", ConversationID: conv, Typing: j%2 == 0})
+			}
+		})
+	}
+	wg.Wait()
+	ws, conv := dial(999)
+	if err := ws.Send(client.Frame{Type: "send", ConversationID: conv, ClientID: "still-heard", Text: "有人吗"}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := ws.Expect(ctx, func(f client.Frame) bool { return f.ClientID == "still-heard" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Type != "ack" {
+		t.Fatalf("a visitor after the burst got %s, want an ack", f.Raw)
 	}
 }

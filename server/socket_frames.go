@@ -19,7 +19,8 @@ func (c *conn) actor(site string) chat.Actor {
 	return chat.Actor{Site: c.actorSite, VisitorID: c.visitorID, Conn: c.id}
 }
 
-// allowFrame applies the per-visitor, per-IP and per-site rate limits.
+// allowFrame applies the per-visitor and per-IP rate limits, and the
+// per-site budget if one is set.
 func (s *Server) allowFrame(c *conn) bool {
 	now := s.opts.Now()
 	who := "v/" + c.actorSite + "/" + c.visitorID
@@ -27,8 +28,10 @@ func (s *Server) allowFrame(c *conn) bool {
 		who = "a/" + c.agent.ID
 	}
 	ok := s.limits.visitor.allow(who, now) && s.limits.ip.allow(c.ip, now)
-	for _, site := range c.sites {
-		ok = ok && s.limits.site.allow(site, now)
+	if s.limits.site != nil {
+		for _, site := range c.sites {
+			ok = ok && s.limits.site.allow(site, now)
+		}
 	}
 	return ok
 }
