@@ -139,6 +139,16 @@ func (c *Client) StartConversation(ctx context.Context, site, token, topic strin
 	return &out.Conversation, err
 }
 
+// Refresh trades the refresh cookie in c.HTTP's cookie jar for a new
+// access token; the server rotates the cookie in the jar.
+func (c *Client) Refresh(ctx context.Context) (string, error) {
+	var out struct {
+		AccessToken string `json:"access_token"`
+	}
+	err := c.Do(ctx, http.MethodPost, "/api/v1/auth/refresh", "", nil, &out)
+	return out.AccessToken, err
+}
+
 // Login logs an agent in and returns an access token.
 func (c *Client) Login(ctx context.Context, email, password, totp string) (string, error) {
 	var out struct {

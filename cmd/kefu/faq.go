@@ -4,12 +4,16 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
+	neturl "net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -62,18 +66,27 @@ func runFAQ(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv fun
 	case verb == "export" && len(files) > 1:
 		return errors.New("faq export: name at most one file")
 	}
-	password := getenv("KEFU_ADMIN_PASSWORD")
-	if password == "" && stdin != nil {
-		line, _ := bufio.NewReader(io.LimitReader(stdin, 1024)).ReadString('\n')
-		password = strings.TrimRight(line, "\r\n")
-	}
-	if password == "" {
-		return errors.New("faq: set KEFU_ADMIN_PASSWORD, or pass the password on standard input, to log in as an agent")
+	password := func() (string, error) {
+		p := getenv("KEFU_ADMIN_PASSWORD")
+		if p == "" && stdin != nil {
+			line, _ := bufio.NewReader(io.LimitReader(stdin, 1024)).ReadString('\n')
+			p = strings.TrimRight(line, "\r\n")
+		}
+		if p == "" {
+			return "", errors.New("faq: set KEFU_ADMIN_PASSWORD, or pass the password on standard input, to log in as an agent")
+		}
+		return p, nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	c := client.New(url)
-	token, err := c.Login(ctx, email, password, totp)
+	token, err := agentSession(ctx, c, sessionFile(getenv, url, email), func(ctx context.Context) (string, error) {
+		p, err := password()
+		if err != nil {
+			return "", err
+		}
+		return c.Login(ctx, email, p, totp)
+	})
 	if err != nil {
 		return fmt.Errorf("faq: log in to %s: %w", url, err)
 	}
@@ -240,3 +253,60 @@ func isTerminal(w io.Writer) bool {
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
+
+// sessionFile is where kefu faq keeps an agent's refresh token between
+// runs, so that each run need not log in (the login limit allows 5 at
+// once, then one a minute). "" when there is no config dir.
+func sessionFile(getenv func(string) string, url, email string) string {
+	dir := getenv("XDG_CONFIG_HOME")
+	if dir == "" {
+		home := getenv("HOME")
+		if home == "" {
+			return ""
+		}
+		dir = filepath.Join(home, ".config")
+	}
+	sum := sha256.Sum256([]byte(url + "\n" + strings.ToLower(email)))
+	return filepath.Join(dir, "kefu", "session-"+hex.EncodeToString(sum[:8]))
+}
+
+// agentSession returns an access token: from the refresh token kept in
+// file if it still works, else from login. It keeps the newest refresh
+// token in file (mode 0600), as the server rotates it.
+func agentSession(ctx context.Context, c *client.Client, file string, login func(context.Context) (string, error)) (string, error) {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		return "", err
+	}
+	c.HTTP.Jar = jar
+	authURL, err := neturl.Parse(c.BaseURL + "/api/v1/auth/")
+	if err != nil {
+		return "", err
+	}
+	save := func() {
+		if file == "" {
+			return
+		}
+		for _, ck := range jar.Cookies(authURL) {
+			if ck.Name == refreshCookieName && os.MkdirAll(filepath.Dir(file), 0o700) == nil {
+				_ = os.WriteFile(file, []byte(ck.Value), 0o600)
+			}
+		}
+	}
+	if b, err := os.ReadFile(file); file != "" && err == nil {
+		jar.SetCookies(authURL, []*http.Cookie{{Name: refreshCookieName, Value: strings.TrimSpace(string(b)), Path: "/api/v1/auth"}})
+		if token, err := c.Refresh(ctx); err == nil {
+			save()
+			return token, nil
+		}
+	}
+	token, err := login(ctx)
+	if err != nil {
+		return "", err
+	}
+	save()
+	return token, nil
+}
+
+// refreshCookieName is the server's refresh-token cookie.
+const refreshCookieName = "kefu_refresh"

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -158,5 +159,37 @@ func TestBinaryLeavesOutFerretDB(t *testing.T) {
 		if strings.Contains(dep, "FerretDB") || strings.Contains(dep, "ferretdb") {
 			t.Fatalf("kefu links %s", dep)
 		}
+	}
+}
+
+// kefu faq keeps its login between runs (mode 0600), so that running it
+// often does not run into the per-account login limit.
+func TestFAQCommandsKeepTheirSession(t *testing.T) {
+	dir := t.TempDir()
+	cfg, err := config.Load([]string{"-addr", "127.0.0.1:0", "-data-dir", dir, "-log-level", "error", "-admin-password", "faq-cli-pw"}, func(string) string { return "" }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := app.New(cfg, io.Discard)
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close(context.Background())
+	conf := t.TempDir()
+	env := func(k string) string {
+		return map[string]string{"KEFU_PUBLIC_URL": m.URL(), "KEFU_ADMIN_PASSWORD": "faq-cli-pw", "XDG_CONFIG_HOME": conf}[k]
+	}
+	var stdout, stderr bytes.Buffer
+	for i := range 10 {
+		if err := runFAQ([]string{"export", filepath.Join(dir, fmt.Sprintf("faq-%d.json", i))}, nil, &stdout, &stderr, env); err != nil {
+			t.Fatalf("run %d: %v", i, err)
+		}
+	}
+	files, _ := filepath.Glob(filepath.Join(conf, "kefu", "session-*"))
+	if len(files) != 1 {
+		t.Fatalf("session files: %v", files)
+	}
+	if fi, err := os.Stat(files[0]); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("session file mode: %v %v", fi.Mode(), err)
 	}
 }
