@@ -15,10 +15,11 @@ import (
 	"github.com/kefu/kefu/config"
 )
 
-// startKefu runs kefu on dir until the test ends.
-func startKefu(t *testing.T, dir string) *app.Main {
+// startKefu runs kefu on dir, with the owner's password, until the test
+// ends.
+func startKefu(t *testing.T, dir, password string) *app.Main {
 	t.Helper()
-	cfg, err := config.Load([]string{"-addr", "127.0.0.1:0", "-data-dir", dir, "-log-level", "error", "-admin-password", "dump-cli-pw"}, func(string) string { return "" }, io.Discard)
+	cfg, err := config.Load([]string{"-addr", "127.0.0.1:0", "-data-dir", dir, "-log-level", "error", "-admin-password", password}, func(string) string { return "" }, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +37,7 @@ func startKefu(t *testing.T, dir string) *app.Main {
 func TestExportImportBackup(t *testing.T) {
 	ctx := context.Background()
 	src := t.TempDir()
-	m := startKefu(t, src)
+	m := startKefu(t, src, "dump-cli-pw")
 	c := client.New(m.URL())
 	sess, err := c.NewSession(ctx, "demo", nil)
 	if err != nil {
@@ -101,7 +102,7 @@ func TestExportImportBackup(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, dir := range map[string]string{"imported": dst, "restored from backup": restored} {
-		m := startKefu(t, dir)
+		m := startKefu(t, dir, "dump-cli-pw")
 		c := client.New(m.URL())
 		token, err := c.Login(ctx, "admin@example.com", "dump-cli-pw", "")
 		if err != nil {

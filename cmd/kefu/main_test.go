@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -17,7 +16,6 @@ import (
 
 	"github.com/kefu/kefu/app"
 	"github.com/kefu/kefu/client"
-	"github.com/kefu/kefu/config"
 )
 
 // syncBuffer is an io.Writer safe for the server's goroutines.
@@ -89,15 +87,7 @@ func TestSIGTERMClosesSocketsWithReconnectCode(t *testing.T) {
 
 func TestFAQCommands(t *testing.T) {
 	dir := t.TempDir()
-	cfg, err := config.Load([]string{"-addr", "127.0.0.1:0", "-data-dir", dir, "-log-level", "error", "-admin-password", "faq-cli-pw"}, func(string) string { return "" }, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := app.New(cfg, io.Discard)
-	if err := m.Run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close(context.Background())
+	m := startKefu(t, dir, "faq-cli-pw")
 	env := func(k string) string {
 		return map[string]string{"KEFU_PUBLIC_URL": m.URL(), "KEFU_ADMIN_PASSWORD": "faq-cli-pw"}[k]
 	}
@@ -166,15 +156,7 @@ func TestBinaryLeavesOutFerretDB(t *testing.T) {
 // often does not run into the per-account login limit.
 func TestFAQCommandsKeepTheirSession(t *testing.T) {
 	dir := t.TempDir()
-	cfg, err := config.Load([]string{"-addr", "127.0.0.1:0", "-data-dir", dir, "-log-level", "error", "-admin-password", "faq-cli-pw"}, func(string) string { return "" }, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := app.New(cfg, io.Discard)
-	if err := m.Run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close(context.Background())
+	m := startKefu(t, dir, "faq-cli-pw")
 	conf := t.TempDir()
 	env := func(k string) string {
 		return map[string]string{"KEFU_PUBLIC_URL": m.URL(), "KEFU_ADMIN_PASSWORD": "faq-cli-pw", "XDG_CONFIG_HOME": conf}[k]
