@@ -121,10 +121,12 @@ func (s *Server) handleFAQEvent(c *fiber.Ctx) error {
 		return chat.NotFound("faq entry")
 	}
 	v := visitorOf(c)
-	if !s.faqEvents.first(v.Site + "/" + id + "/" + v.VisitorID + "/" + req.Type) {
+	key := v.Site + "/" + id + "/" + v.VisitorID + "/" + req.Type
+	if !s.faqEvents.first(key) {
 		return c.JSON(fiber.Map{"ok": true}) // counted already
 	}
 	if err := s.opts.Store.CountFAQEvent(c.UserContext(), v.Site, id, req.Type == "solved"); err != nil {
+		s.faqEvents.forget(key) // not counted: a retry may count
 		return err
 	}
 	return c.JSON(fiber.Map{"ok": true})
@@ -152,4 +154,11 @@ func (o *seenOnce) first(key string) bool {
 	}
 	o.m[strings.Clone(key)] = struct{}{}
 	return true
+}
+
+// forget lets key count again.
+func (o *seenOnce) forget(key string) {
+	o.mu.Lock()
+	delete(o.m, key)
+	o.mu.Unlock()
 }
