@@ -124,61 +124,66 @@ func (m *Main) loadSampleFAQ(ctx context.Context, site string, now time.Time) er
 }
 
 // syncIndex rebuilds each site's FAQ index from the database when the
-// index is new or out of step with it.
+// index is new or out of step with it. It reads the entries a page at a
+// time, so memory stays flat however large the FAQ is.
 func (m *Main) syncIndex(ctx context.Context) error {
-	sites, err := m.store.SiteKeys(ctx)
+	var sites []string
+	total := uint64(0)
+	err := chat.EachSiteKey(ctx, m.store, func(site string) error {
+		sites = append(sites, site)
+		return chat.EachFAQPage(ctx, m.store, site, func(page []chat.FAQ) error {
+			total += uint64(len(published(page)))
+			return nil
+		})
+	})
 	if err != nil {
 		return err
-	}
-	bySite := make(map[string][]chat.FAQ, len(sites))
-	total := 0
-	for _, site := range sites {
-		if bySite[site], err = m.publishedFAQ(ctx, site); err != nil {
-			return err
-		}
-		total += len(bySite[site])
 	}
 	n, err := m.index.Count(ctx)
 	if err != nil {
 		return err
 	}
-	if !m.index.Created() && n == uint64(total) {
+	if !m.index.Created() && n == total {
 		return nil
 	}
 	for _, site := range sites {
-		if err := m.reindex(ctx, site, bySite[site]); err != nil {
+		if err := m.reindex(ctx, site); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (m *Main) publishedFAQ(ctx context.Context, site string) ([]chat.FAQ, error) {
-	all, err := m.store.ListFAQ(ctx, site)
-	if err != nil {
-		return nil, err
-	}
-	published := all[:0]
-	for _, f := range all {
+// published returns the published entries of page, in place.
+func published(page []chat.FAQ) []chat.FAQ {
+	out := page[:0]
+	for _, f := range page {
 		if f.Published {
-			published = append(published, f)
+			out = append(out, f)
 		}
 	}
-	return published, nil
+	return out
 }
 
-// reindex replaces the index of a site's FAQ with entries.
-func (m *Main) reindex(ctx context.Context, site string, entries []chat.FAQ) error {
+// reindex replaces the index of a site's FAQ with its published entries
+// in the database.
+func (m *Main) reindex(ctx context.Context, site string) error {
 	start := time.Now()
 	if err := m.index.DeleteSite(ctx, site); err != nil {
 		return err
 	}
-	if err := m.index.IndexBatch(ctx, entries); err != nil {
+	n := 0
+	err := chat.EachFAQPage(ctx, m.store, site, func(page []chat.FAQ) error {
+		entries := published(page)
+		n += len(entries)
+		return m.index.IndexBatch(ctx, entries)
+	})
+	if err != nil {
 		return err
 	}
 	if err := m.index.Compact(ctx); err != nil {
 		return err
 	}
-	m.Logger.Info("built FAQ index", "site", site, "entries", len(entries), "ms", time.Since(start).Milliseconds())
+	m.Logger.Info("built FAQ index", "site", site, "entries", n, "ms", time.Since(start).Milliseconds())
 	return nil
 }

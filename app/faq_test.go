@@ -61,9 +61,24 @@ func TestFAQCrudUpdatesTheIndexLive(t *testing.T) {
 	var created struct {
 		FAQ chat.FAQ `json:"faq"`
 	}
-	entry := map[string]any{"lang": "en", "category": "shipping", "question": "Do you ship zeppelins overseas?", "answer": "Yes, by airship freight."}
+	// The list the widget shows before the visitor types is kept, and
+	// renewed by every change.
+	listed := func() faqResults {
+		var r faqResults
+		if err := c.Do(ctx, "GET", "/api/v1/widget/demo/faq?lang=en&limit=20", "", nil, &r); err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	if hasQuestion(listed(), "Do you ship zeppelins overseas?") {
+		t.Fatal("listed before it exists")
+	}
+	entry := map[string]any{"lang": "en", "category": "airships", "question": "Do you ship zeppelins overseas?", "answer": "Yes, by airship freight."}
 	if err := c.Do(ctx, "POST", "/api/v1/faq", token, entry, &created); err != nil {
 		t.Fatal(err)
+	}
+	if !hasQuestion(listed(), "Do you ship zeppelins overseas?") {
+		t.Fatal("a new entry is not in the widget's list at once")
 	}
 	if r := suggest(t, c, "demo", "en", "zeppelin shipping"); !hasQuestion(r, "Do you ship zeppelins overseas?") {
 		t.Fatalf("new entry not suggested: %+v", r)
@@ -94,6 +109,9 @@ func TestFAQCrudUpdatesTheIndexLive(t *testing.T) {
 	}
 	if r := suggest(t, c, "demo", "en", "hovercraft"); hasQuestion(r, "Do you deliver hovercraft abroad?") {
 		t.Fatal("deleted entry still suggested")
+	}
+	if hasQuestion(listed(), "Do you deliver hovercraft abroad?") {
+		t.Fatal("a deleted entry is still in the widget's list")
 	}
 	// Bad input gets a clear error.
 	err = c.Do(ctx, "POST", "/api/v1/faq", token, map[string]any{"lang": "en", "question": ""}, nil)
@@ -207,7 +225,7 @@ func TestFAQImportExport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	before, err := m.Store().ListFAQ(ctx, "demo")
+	before, err := m.Store().ListFAQ(ctx, "demo", nil, 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,7 +248,7 @@ func TestFAQImportExport(t *testing.T) {
 	if res.StatusCode != 400 || !strings.Contains(body, `"line":3`) || !strings.Contains(body, `"line":4`) {
 		t.Fatalf("bad import: %d %s", res.StatusCode, body)
 	}
-	if after, _ := m.Store().ListFAQ(ctx, "demo"); len(after) != len(before) {
+	if after, _ := m.Store().ListFAQ(ctx, "demo", nil, 1000); len(after) != len(before) {
 		t.Fatalf("a bad file was half imported: %d entries, had %d", len(after), len(before))
 	}
 	good := "lang,category,question,answer,alternatives\n" +
@@ -263,6 +281,20 @@ func TestFAQImportExport(t *testing.T) {
 	}
 }
 
+// restartWithoutIndex stops m, deletes its FAQ index and starts kefu
+// again on dir.
+func restartWithoutIndex(t *testing.T, m *Main, dir string) *Main {
+	t.Helper()
+	if err := m.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(filepath.Join(dir, "faq-index")); err != nil {
+		t.Fatal(err)
+	}
+	m2, _ := startMain(t, testConfig(t, dir))
+	return m2
+}
+
 func TestIndexRebuiltForEverySite(t *testing.T) {
 	dir := t.TempDir()
 	m, _ := startMain(t, testConfig(t, dir))
@@ -275,14 +307,8 @@ func TestIndexRebuiltForEverySite(t *testing.T) {
 	if err := m.Store().SaveFAQ(ctx, &f); err != nil {
 		t.Fatal(err)
 	}
-	if err := m.Close(ctx); err != nil {
-		t.Fatal(err)
-	}
 	// The index is lost; the next start rebuilds it for both sites.
-	if err := os.RemoveAll(filepath.Join(dir, "faq-index")); err != nil {
-		t.Fatal(err)
-	}
-	m2, _ := startMain(t, testConfig(t, dir))
+	m2 := restartWithoutIndex(t, m, dir)
 	defer m2.Close(ctx)
 	c := client.New(m2.URL())
 	if r := suggest(t, c, "second", "en", "kites"); !hasQuestion(r, "Do you sell kites?") {

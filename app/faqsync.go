@@ -20,11 +20,7 @@ func (m *Main) followFAQ() (unsubscribe func(), err error) {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		if e.FAQ == nil { // a whole site, after an import
-			entries, err := m.publishedFAQ(ctx, e.Site)
-			if err == nil {
-				err = m.reindex(ctx, e.Site, entries)
-			}
-			if err != nil {
+			if err := m.reindex(ctx, e.Site); err != nil {
 				m.Logger.Error("reindex FAQ", "site", e.Site, "err", err)
 			}
 			return

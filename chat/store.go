@@ -16,8 +16,9 @@ type SiteStore interface {
 	// CreateSite fails with CodeConflict when the key is taken.
 	CreateSite(ctx context.Context, s *Site) error
 	UpdateSite(ctx context.Context, s *Site) error
-	// SiteKeys lists every site's key.
-	SiteKeys(ctx context.Context) ([]string, error)
+	// SiteKeys returns up to limit site keys that sort after afterKey, in
+	// order: a page of all of them (EachSiteKey reads them all).
+	SiteKeys(ctx context.Context, afterKey string, limit int) ([]string, error)
 }
 
 // AgentStore keeps agents.
@@ -27,7 +28,10 @@ type AgentStore interface {
 	// CreateAgent fails with CodeConflict when the email is taken.
 	CreateAgent(ctx context.Context, a *Agent) error
 	UpdateAgent(ctx context.Context, a *Agent) error
-	ListAgents(ctx context.Context, site string) ([]Agent, error)
+	// ListAgents returns up to limit of the agents who work on site, by
+	// name and then id, starting after the agent after (nil: from the
+	// first), which is the last one of the previous page.
+	ListAgents(ctx context.Context, site string, after *Agent, limit int) ([]Agent, error)
 }
 
 // VisitorStore keeps visitors.
@@ -109,7 +113,11 @@ type ConversationStore interface {
 // FAQStore keeps FAQ entries.
 type FAQStore interface {
 	FAQ(ctx context.Context, site, id string) (*FAQ, error)
-	ListFAQ(ctx context.Context, site string) ([]FAQ, error)
+	// ListFAQ returns up to limit of a site's entries, published or not,
+	// by Order and then ID, starting after the entry after (nil: from the
+	// first), which is the last one of the previous page. EachFAQPage
+	// reads them all.
+	ListFAQ(ctx context.Context, site string, after *FAQ, limit int) ([]FAQ, error)
 	// SaveFAQ inserts or replaces an entry.
 	SaveFAQ(ctx context.Context, f *FAQ) error
 	// SaveFAQs inserts or replaces many entries of one site.

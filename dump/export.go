@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/kefu/kefu/chat"
@@ -23,11 +21,10 @@ func Export(ctx context.Context, st chat.Store, w io.Writer, progress func(Count
 	if err := e.line(header{Format: Format, Version: Version, CreatedAt: time.Now().UTC()}); err != nil {
 		return e.n, err
 	}
-	sites, err := st.SiteKeys(ctx)
-	if err != nil {
+	var sites []string // in order, so that the same install gives the same file
+	if err := chat.EachSiteKey(ctx, st, func(k string) error { sites = append(sites, k); return nil }); err != nil {
 		return e.n, fmt.Errorf("dump: list sites: %w", err)
 	}
-	slices.Sort(sites) // the same install gives the same file
 	agents := map[string]bool{}
 	for _, key := range sites {
 		if err := e.site(ctx, key, agents); err != nil {
@@ -87,19 +84,15 @@ func (e *exporter) site(ctx context.Context, key string, done map[string]bool) e
 	if err := e.put(record{Site: &siteRecord{Site: *s, IdentitySecret: s.IdentitySecret}}, &e.n.Sites); err != nil {
 		return err
 	}
-	agents, err := e.st.ListAgents(ctx, key)
-	if err != nil {
-		return fmt.Errorf("dump: list agents of %s: %w", key, err)
-	}
-	slices.SortFunc(agents, func(a, b chat.Agent) int { return strings.Compare(a.ID, b.ID) })
-	for _, a := range agents {
+	err = chat.EachAgent(ctx, e.st, key, func(a *chat.Agent) error {
 		if done[a.ID] {
-			continue
+			return nil
 		}
 		done[a.ID] = true
-		if err := e.put(record{Agent: &agentRecord{Agent: a, PasswordHash: a.PasswordHash, TOTPSecret: a.TOTPSecret}}, &e.n.Agents); err != nil {
-			return err
-		}
+		return e.put(record{Agent: &agentRecord{Agent: *a, PasswordHash: a.PasswordHash, TOTPSecret: a.TOTPSecret}}, &e.n.Agents)
+	})
+	if err != nil {
+		return fmt.Errorf("dump: agents of %s: %w", key, err)
 	}
 	return nil
 }
@@ -164,14 +157,16 @@ func (e *exporter) conversation(ctx context.Context, c *chat.Conversation) error
 }
 
 func (e *exporter) faq(ctx context.Context, site string) error {
-	fs, err := e.st.ListFAQ(ctx, site)
-	if err != nil {
-		return fmt.Errorf("dump: list FAQ of %s: %w", site, err)
-	}
-	for i := range fs {
-		if err := e.put(record{FAQ: &fs[i]}, &e.n.FAQ); err != nil {
-			return err
+	err := chat.EachFAQPage(ctx, e.st, site, func(fs []chat.FAQ) error {
+		for i := range fs {
+			if err := e.put(record{FAQ: &fs[i]}, &e.n.FAQ); err != nil {
+				return err
+			}
 		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("dump: FAQ of %s: %w", site, err)
 	}
 	return nil
 }

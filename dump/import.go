@@ -22,7 +22,7 @@ const maxLine = 4 << 20
 // each record. Every record keeps its id, and every message its seq.
 func Import(ctx context.Context, st chat.Store, r io.Reader, progress func(Counts)) (Counts, error) {
 	im := &importer{st: st, progress: progress}
-	if keys, err := st.SiteKeys(ctx); err != nil {
+	if keys, err := st.SiteKeys(ctx, "", 5); err != nil {
 		return im.n, fmt.Errorf("dump: list sites: %w", err)
 	} else if len(keys) > 0 {
 		return im.n, fmt.Errorf("dump: the target database already has sites (%s); import only into an empty database", strings.Join(keys, ", "))

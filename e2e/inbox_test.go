@@ -144,9 +144,26 @@ func TestInbox(t *testing.T) {
 		orow+` && `+orow+`.querySelector('.badge.off') && `+orow+`.querySelector('.email').textContent === `+jsString(email),
 		`document.getElementById('convs').innerText`)
 
+	// More entries than one page: unpublished, so no visitor sees them.
+	extra := make([]chat.FAQ, 120)
+	for i := range extra {
+		extra[i] = chat.FAQ{ID: fmt.Sprintf("inbox-page-%03d", i), Lang: "en", Category: "zz", Question: fmt.Sprintf("Paged question %d", i),
+			Answer: "a", Order: 10_000, UpdatedAt: time.Now()}
+	}
+	if err := e.kefu.Store().SaveFAQs(context.Background(), "demo", extra); err != nil {
+		t.Fatal(err)
+	}
 	do(t, in.ctx, "open the FAQ tab", chromedp.Click(chromedp.CSS(`.views [data-view=faq]`)))
-	waitJS(t, in.ctx, "the demo FAQ lists with its counts", `document.querySelectorAll('#faq tr').length > 0 && document.querySelector('#faq td.num')`,
+	waitJS(t, in.ctx, "the demo FAQ lists its first page with counts, and offers more",
+		`document.querySelectorAll('#faq tr').length === 100 && document.querySelector('#faq td.num') && !document.getElementById('faq-more').hidden`,
 		`document.getElementById('view-faq').innerText`)
+	// Click "Load more" until it goes: the button is disabled while a page
+	// loads, so a click never loads one page twice.
+	waitJS(t, in.ctx, "every page is appended once, and no more is offered",
+		`(() => { const more = document.getElementById('faq-more'); if (!more.hidden) { more.click(); return false; }
+			const rows = [...document.querySelectorAll('#faq tr b')].map((b) => b.textContent);
+			return rows.at(-1) === 'Paged question 119' && new Set(rows).size === rows.length && rows.length > 200; })()`,
+		`document.querySelectorAll('#faq tr').length`)
 	do(t, in.ctx, "open the Feedback tab", chromedp.Click(chromedp.CSS(`.views [data-view=feedback]`)))
 	waitJS(t, in.ctx, "the feedback tab loads", `!document.getElementById('view-feedback').hidden && (document.querySelector('#feedback tr') || document.getElementById('feedback-empty').textContent === 'No feedback yet.')`,
 		`document.getElementById('view-feedback').innerText`)

@@ -1,9 +1,7 @@
 package server
 
 import (
-	"encoding/base64"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -26,25 +24,6 @@ func viewConversation(c *chat.Conversation, v *chat.Visitor, forVisitor bool) co
 	return cv
 }
 
-// cursor pages conversations newest first by (updated_at, id).
-func encodeCursor(c chat.Conversation) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(c.UpdatedAt.UnixNano(), 10) + "." + c.ID))
-}
-
-func decodeCursor(s string) (time.Time, string, error) {
-	bad := chat.Invalid("cursor is malformed")
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return time.Time{}, "", bad
-	}
-	ns, id, ok := strings.Cut(string(b), ".")
-	n, err := strconv.ParseInt(ns, 10, 64)
-	if !ok || err != nil || !chat.ValidKey(id) {
-		return time.Time{}, "", bad
-	}
-	return time.Unix(0, n).UTC(), id, nil
-}
-
 func (s *Server) handleListConversations(c *fiber.Ctx) error {
 	a, err := agentActor(c)
 	if err != nil {
@@ -56,9 +35,11 @@ func (s *Server) handleListConversations(c *fiber.Ctx) error {
 	}
 	f := chat.ConversationFilter{Status: chat.Status(c.Query("status")), Limit: limit}
 	if cur := c.Query("cursor"); cur != "" {
-		if f.Before, f.BeforeID, err = decodeCursor(cur); err != nil {
+		ns, id, err := decodeCursor(cur)
+		if err != nil {
 			return err
 		}
+		f.Before, f.BeforeID = time.Unix(0, ns).UTC(), id
 	}
 	ctx := c.UserContext()
 	list, err := s.opts.Service.List(ctx, a, f)
@@ -75,7 +56,7 @@ func (s *Server) handleListConversations(c *fiber.Ctx) error {
 	}
 	next := ""
 	if n := len(list); n > 0 && n == f.Limit {
-		next = encodeCursor(list[n-1])
+		next = encodeCursor(list[n-1].UpdatedAt.UnixNano(), list[n-1].ID)
 	}
 	return c.JSON(fiber.Map{"conversations": out, "next_cursor": next})
 }
@@ -228,9 +209,21 @@ func (s *Server) handleListFeedback(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.opts.Store.ListFeedback(c.UserContext(), chat.FeedbackFilter{Site: a.Site, Limit: limit})
+	f := chat.FeedbackFilter{Site: a.Site, Limit: limit}
+	if cur := c.Query("cursor"); cur != "" {
+		ns, id, err := decodeCursor(cur)
+		if err != nil {
+			return err
+		}
+		f.Before, f.BeforeID = time.Unix(0, ns).UTC(), id
+	}
+	list, err := s.opts.Store.ListFeedback(c.UserContext(), f)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"feedback": list})
+	next := ""
+	if n := len(list); n > 0 && n == limit {
+		next = encodeCursor(list[n-1].CreatedAt.UnixNano(), list[n-1].ID)
+	}
+	return c.JSON(fiber.Map{"feedback": list, "next_cursor": next})
 }

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"sort"
 	"strings"
 	"sync"
 
@@ -24,18 +23,18 @@ type faqResult struct {
 func (s *Server) handleWidgetFAQ(c *fiber.Ctx) error {
 	site := siteOf(c)
 	lang := c.Query("lang", site.Widget.DefaultLang)
-	limit, err := queryLimit(c, 5, 20)
+	limit, err := queryLimit(c, 5, maxTopPerCategory)
 	if err != nil {
 		return err
 	}
 	ctx := c.UserContext()
 	q := strings.TrimSpace(c.Query("q"))
 	if q == "" {
-		all, err := s.opts.Store.ListFAQ(ctx, site.Key)
+		top, err := s.faqTops.top(ctx, s.opts.Store, site.Key, lang, limit)
 		if err != nil {
 			return err
 		}
-		return c.JSON(fiber.Map{"results": topPerCategory(all, lang, limit)})
+		return c.JSON(fiber.Map{"results": top})
 	}
 	out, err := s.suggest(ctx, site.Key, lang, q, limit)
 	if err != nil {
@@ -67,39 +66,6 @@ func (s *Server) suggest(ctx context.Context, site, lang, text string, n int) ([
 		}
 	}
 	return out, nil
-}
-
-// topPerCategory returns up to n published entries of each category in
-// lang (or in any language if lang has none), by their order.
-func topPerCategory(all []chat.FAQ, lang string, n int) []faqResult {
-	inLang := all[:0:0]
-	for _, f := range all {
-		if f.Published && (f.Lang == lang || strings.HasPrefix(lang, f.Lang+"-") || strings.HasPrefix(f.Lang, lang+"-")) {
-			inLang = append(inLang, f)
-		}
-	}
-	if len(inLang) == 0 {
-		for _, f := range all {
-			if f.Published {
-				inLang = append(inLang, f)
-			}
-		}
-	}
-	sort.SliceStable(inLang, func(i, j int) bool {
-		if inLang[i].Category != inLang[j].Category {
-			return inLang[i].Category < inLang[j].Category
-		}
-		return inLang[i].Order < inLang[j].Order
-	})
-	out := []faqResult{}
-	count := map[string]int{}
-	for _, f := range inLang {
-		if count[f.Category] < n {
-			count[f.Category]++
-			out = append(out, faqResult{ID: f.ID, Question: f.Question, Answer: f.Answer, Category: f.Category})
-		}
-	}
-	return out
 }
 
 type faqEventRequest struct {

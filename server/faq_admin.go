@@ -32,11 +32,27 @@ func (s *Server) handleListFAQ(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.opts.Store.ListFAQ(c.UserContext(), a.Site)
+	limit, err := queryLimit(c, 100, chat.PageSize)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"faq": list})
+	var after *chat.FAQ
+	if cur := c.Query("cursor"); cur != "" {
+		order, id, err := decodeCursor(cur)
+		if err != nil {
+			return err
+		}
+		after = &chat.FAQ{Order: int(order), ID: id}
+	}
+	list, err := s.opts.Store.ListFAQ(c.UserContext(), a.Site, after, limit)
+	if err != nil {
+		return err
+	}
+	next := ""
+	if n := len(list); n > 0 && n == limit {
+		next = encodeCursor(int64(list[n-1].Order), list[n-1].ID)
+	}
+	return c.JSON(fiber.Map{"faq": list, "next_cursor": next})
 }
 
 func (s *Server) handleGetFAQ(c *fiber.Ctx) error {

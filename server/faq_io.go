@@ -49,23 +49,13 @@ func (s *Server) handleImportFAQ(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	existing, err := s.opts.Store.ListFAQ(ctx, a.Site)
-	if err != nil {
-		return err
-	}
-	counts := make(map[string]chat.FAQ, len(existing))
-	for _, f := range existing {
-		counts[f.ID] = f
-	}
+	// The store keeps the counters of entries that exist already.
 	now := s.opts.Now().UTC()
 	for i := range entries {
 		f := &entries[i]
 		f.Site, f.UpdatedAt = a.Site, now
 		if f.ID == "" {
 			f.ID = chat.NewID()
-		}
-		if old, ok := counts[f.ID]; ok {
-			f.Views, f.Solved = old.Views, old.Solved
 		}
 	}
 	if err := s.opts.Store.SaveFAQs(ctx, a.Site, entries); err != nil {
@@ -87,7 +77,11 @@ func (s *Server) handleExportFAQ(c *fiber.Ctx) error {
 		return chat.Invalid("format must be json or csv")
 	}
 	ctx := c.UserContext()
-	list, err := s.opts.Store.ListFAQ(ctx, a.Site)
+	var list []chat.FAQ
+	err = chat.EachFAQPage(ctx, s.opts.Store, a.Site, func(page []chat.FAQ) error {
+		list = append(list, page...)
+		return nil
+	})
 	if err != nil {
 		return err
 	}

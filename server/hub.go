@@ -50,10 +50,16 @@ func (h *hub) start() error {
 	if err != nil {
 		return err
 	}
+	unsubFAQ, err := h.s.opts.Bus.Subscribe(chat.FAQSubject, h.s.faqTops.onFAQEvent)
+	if err != nil {
+		unsub()
+		return err
+	}
 	h.wg.Add(1)
 	go func() {
 		defer h.wg.Done()
 		defer unsub()
+		defer unsubFAQ()
 		t := time.NewTicker(presenceHeartbeat)
 		defer t.Stop()
 		for {

@@ -73,8 +73,10 @@ type Server struct {
 	proxies proxies
 	// faqEvents counts each visitor's FAQ events once.
 	faqEvents seenOnce
-	sites     siteCache
-	draining  atomic.Bool
+	// faqTops keeps the FAQ list the widget shows before a visitor types.
+	faqTops  *faqTops
+	sites    siteCache
+	draining atomic.Bool
 
 	lnMu sync.Mutex
 	ln   net.Listener // what Serve serves on, for Shutdown to close
@@ -116,6 +118,7 @@ func New(opts Options) (*Server, error) {
 		inboxFiles: loadStatic(opts.Pages, "inbox"),
 	}
 	s.hub = newHub(s)
+	s.faqTops = newFAQTops(opts.Now)
 	cfg := fiber.Config{
 		ErrorHandler:          s.handleError,
 		BodyLimit:             8 << 20, // FAQ imports; JSON bodies are decoded into bounded structs

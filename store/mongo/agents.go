@@ -11,9 +11,6 @@ import (
 	"github.com/kefu/kefu/chat"
 )
 
-// maxAgents bounds ListAgents.
-const maxAgents = 1000
-
 type agentDoc struct {
 	ID    string `bson:"_id"`
 	Email string `bson:"email"`
@@ -114,14 +111,22 @@ func (s *Store) UpdateAgent(ctx context.Context, a *chat.Agent) error {
 	return nil
 }
 
-// ListAgents returns the agents who work on site, by name.
-func (s *Store) ListAgents(ctx context.Context, site string) ([]chat.Agent, error) {
+// ListAgents returns up to limit of the agents who work on site, by name
+// and then id, starting after the agent after (nil: the first).
+func (s *Store) ListAgents(ctx context.Context, site string, after *chat.Agent, limit int) ([]chat.Agent, error) {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
 	opts := options.Find().
 		SetSort(bson.D{{Key: "name", Value: 1}, {Key: "_id", Value: 1}}).
-		SetLimit(maxAgents)
-	cur, err := s.agents.Find(ctx, bson.D{{Key: "sites", Value: site}}, opts)
+		SetLimit(int64(limit))
+	filter := bson.D{{Key: "sites", Value: site}}
+	if after != nil {
+		filter = append(filter, bson.E{Key: "$or", Value: bson.A{
+			bson.D{{Key: "name", Value: bson.D{{Key: "$gt", Value: after.Name}}}},
+			bson.D{{Key: "name", Value: after.Name}, {Key: "_id", Value: bson.D{{Key: "$gt", Value: after.ID}}}},
+		}})
+	}
+	cur, err := s.agents.Find(ctx, filter, opts)
 	if err != nil {
 		return nil, mapErr(err, "list agents", "agent")
 	}

@@ -11,9 +11,6 @@ import (
 	"github.com/kefu/kefu/chat"
 )
 
-// maxFAQ bounds ListFAQ.
-const maxFAQ = 5000
-
 type faqDoc struct {
 	// Key is site/id: the site is part of the _id, so that two sites'
 	// entries never collide and a lookup by key is scoped by site.
@@ -55,14 +52,23 @@ func (s *Store) FAQ(ctx context.Context, site, id string) (*chat.FAQ, error) {
 	return &f, nil
 }
 
-// ListFAQ returns a site's entries, published or not, by Order.
-func (s *Store) ListFAQ(ctx context.Context, site string) ([]chat.FAQ, error) {
+// ListFAQ returns up to limit of a site's entries, published or not, by
+// Order and then id, starting after the entry after (nil: the first).
+// Within a site, _id (site/id) sorts as id does.
+func (s *Store) ListFAQ(ctx context.Context, site string, after *chat.FAQ, limit int) ([]chat.FAQ, error) {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
 	opts := options.Find().
 		SetSort(bson.D{{Key: "order", Value: 1}, {Key: "_id", Value: 1}}).
-		SetLimit(maxFAQ)
-	cur, err := s.faq.Find(ctx, bson.D{{Key: "site", Value: site}}, opts)
+		SetLimit(int64(limit))
+	filter := bson.D{{Key: "site", Value: site}}
+	if after != nil {
+		filter = append(filter, bson.E{Key: "$or", Value: bson.A{
+			bson.D{{Key: "order", Value: bson.D{{Key: "$gt", Value: after.Order}}}},
+			bson.D{{Key: "order", Value: after.Order}, {Key: "_id", Value: bson.D{{Key: "$gt", Value: faqKey(site, after.ID)}}}},
+		}})
+	}
+	cur, err := s.faq.Find(ctx, filter, opts)
 	if err != nil {
 		return nil, mapErr(err, "list faq", "FAQ entry")
 	}

@@ -113,17 +113,15 @@ func (s *Store) Site(ctx context.Context, key string) (*chat.Site, error) {
 	return d.site(), nil
 }
 
-// maxSites bounds SiteKeys; a deployment with more sites than this pages
-// through them some other way.
-const maxSites = 10_000
-
-// SiteKeys returns the keys of every site, for jobs that run over all of
-// them such as rebuilding the search index.
-func (s *Store) SiteKeys(ctx context.Context) ([]string, error) {
+// SiteKeys returns up to limit site keys that sort after afterKey, in
+// order, for jobs that run over every site such as rebuilding the search
+// index.
+func (s *Store) SiteKeys(ctx context.Context, afterKey string, limit int) ([]string, error) {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
-	opts := options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}).SetLimit(maxSites)
-	cur, err := s.sites.Find(ctx, bson.D{}, opts)
+	opts := options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}).
+		SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit))
+	cur, err := s.sites.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$gt", Value: afterKey}}}}, opts)
 	if err != nil {
 		return nil, mapErr(err, "list sites", "site")
 	}

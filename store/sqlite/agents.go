@@ -7,9 +7,6 @@ import (
 	"github.com/kefu/kefu/chat"
 )
 
-// maxAgents bounds ListAgents.
-const maxAgents = 1000
-
 const agentColumns = `id, email, name, password_hash, role, sites, totp_secret, created_at`
 
 // emailKey is the form of an email that the unique index holds, so that
@@ -93,13 +90,19 @@ func (s *Store) UpdateAgent(ctx context.Context, a *chat.Agent) error {
 	return updated(res, err, "update agent", "agent")
 }
 
-// ListAgents returns the agents who work on site, by name. Agents are few,
-// so the query reads them all and looks into each one's sites.
-func (s *Store) ListAgents(ctx context.Context, site string) ([]chat.Agent, error) {
+// ListAgents returns up to limit of the agents who work on site, by name
+// and then id, starting after the agent after (nil: the first). Agents
+// are few, so the query walks them all and looks into each one's sites.
+func (s *Store) ListAgents(ctx context.Context, site string, after *chat.Agent, limit int) ([]chat.Agent, error) {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
+	name, id := "", ""
+	if after != nil {
+		name, id = after.Name, after.ID
+	}
 	rows, err := s.query(ctx, `SELECT `+agentColumns+` FROM agents
 		WHERE EXISTS (SELECT 1 FROM json_each(agents.sites) WHERE json_each.value = ?)
-		ORDER BY name, id LIMIT ?`, site, maxAgents)
+		AND (name, id) > (?, ?)
+		ORDER BY name, id LIMIT ?`, site, name, id, limit)
 	return collect(rows, err, "list agents", "agent", scanAgent)
 }

@@ -7,9 +7,6 @@ import (
 	"github.com/kefu/kefu/chat"
 )
 
-// maxFAQ bounds ListFAQ.
-const maxFAQ = 5000
-
 const faqColumns = `site, id, lang, category, question, answer, alternatives, published, ord, views, solved, updated_at`
 
 func scanFAQ(r rowScanner) (chat.FAQ, error) {
@@ -37,12 +34,21 @@ func (s *Store) FAQ(ctx context.Context, site, id string) (*chat.FAQ, error) {
 	return &f, nil
 }
 
-// ListFAQ returns a site's entries, published or not, by Order and then
-// id.
-func (s *Store) ListFAQ(ctx context.Context, site string) ([]chat.FAQ, error) {
+// ListFAQ returns up to limit of a site's entries, published or not, by
+// Order and then id, starting after the entry after (nil: the first).
+func (s *Store) ListFAQ(ctx context.Context, site string, after *chat.FAQ, limit int) ([]chat.FAQ, error) {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
-	rows, err := s.query(ctx, `SELECT `+faqColumns+` FROM faq WHERE site = ? ORDER BY ord, id LIMIT ?`, site, maxFAQ)
+	var (
+		rows *sql.Rows
+		err  error
+	)
+	if after == nil {
+		rows, err = s.query(ctx, `SELECT `+faqColumns+` FROM faq WHERE site = ? ORDER BY ord, id LIMIT ?`, site, limit)
+	} else {
+		rows, err = s.query(ctx, `SELECT `+faqColumns+` FROM faq WHERE site = ? AND (ord, id) > (?, ?)
+			ORDER BY ord, id LIMIT ?`, site, after.Order, after.ID, limit)
+	}
 	return collect(rows, err, "list faq", "FAQ entry", scanFAQ)
 }
 

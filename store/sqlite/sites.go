@@ -7,9 +7,6 @@ import (
 	"github.com/kefu/kefu/chat"
 )
 
-// maxSites bounds SiteKeys.
-const maxSites = 10_000
-
 // widgetJSON is how a site's widget settings are stored. It is a copy of
 // chat.WidgetSettings with the store's own field names, so that renaming
 // a field of the API's JSON does not change what is on disk; the
@@ -137,12 +134,13 @@ func (s *Store) UpdateSite(ctx context.Context, site *chat.Site) error {
 	return updated(res, err, "update site", "site")
 }
 
-// SiteKeys returns the key of every site, sorted, for jobs that run over
-// all of them such as rebuilding the search index.
-func (s *Store) SiteKeys(ctx context.Context) ([]string, error) {
+// SiteKeys returns up to limit site keys that sort after afterKey, in
+// order, for jobs that run over every site such as rebuilding the search
+// index.
+func (s *Store) SiteKeys(ctx context.Context, afterKey string, limit int) ([]string, error) {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
-	rows, err := s.query(ctx, `SELECT key FROM sites ORDER BY key LIMIT ?`, maxSites)
+	rows, err := s.query(ctx, `SELECT key FROM sites WHERE key > ? ORDER BY key LIMIT ?`, afterKey, limit)
 	return collect(rows, err, "list sites", "site", func(r rowScanner) (string, error) {
 		var k string
 		err := r.Scan(&k)

@@ -71,11 +71,15 @@ func testSiteKeys(t *testing.T, b Backend) {
 	for _, k := range []string{"b", "a", "c"} {
 		must(t, s.CreateSite(ctx, &chat.Site{Key: k, Name: k}))
 	}
-	keys, err := s.SiteKeys(ctx)
+	keys, err := s.SiteKeys(ctx, "", 10)
 	must(t, err)
-	slices.Sort(keys)
 	if !slices.Equal(keys, []string{"a", "b", "c"}) {
 		t.Fatalf("keys = %v", keys)
+	}
+	keys, err = s.SiteKeys(ctx, "a", 1)
+	must(t, err)
+	if !slices.Equal(keys, []string{"b"}) {
+		t.Fatalf("keys after a, limit 1 = %v", keys)
 	}
 }
 
@@ -104,12 +108,17 @@ func testAgents(t *testing.T, b Backend) {
 		t.Errorf("AgentByEmail found %q, want %q", got.ID, ann.ID)
 	}
 
-	list, err := s.ListAgents(ctx, "beta")
+	list, err := s.ListAgents(ctx, "beta", nil, 10)
 	must(t, err)
 	if len(list) != 2 || list[0].Name != "Ann" || list[1].Name != "Bob" {
 		t.Errorf("ListAgents(beta) = %+v, want Ann and Bob", list)
 	}
-	list, err = s.ListAgents(ctx, "acme")
+	list, err = s.ListAgents(ctx, "beta", &list[0], 10)
+	must(t, err)
+	if len(list) != 1 || list[0].Name != "Bob" {
+		t.Errorf("ListAgents(beta) after Ann = %+v, want Bob", list)
+	}
+	list, err = s.ListAgents(ctx, "acme", nil, 10)
 	must(t, err)
 	if len(list) != 1 || list[0].ID != ann.ID {
 		t.Errorf("ListAgents(acme) = %+v, want Ann only", list)
@@ -306,7 +315,7 @@ func testFAQ(t *testing.T, b Backend) {
 	if d := diff(got, refund); d != "" {
 		t.Errorf("FAQ (-want +got):\n%s", d)
 	}
-	list, err := s.ListFAQ(ctx, "acme")
+	list, err := s.ListFAQ(ctx, "acme", nil, 10)
 	must(t, err)
 	var ids []string
 	for _, f := range list {

@@ -50,6 +50,7 @@ func Run(t *testing.T, b Backend) {
 		{"FAQ", testFAQ},
 		{"Feedback", testFeedback},
 		{"FeedbackPaging", testFeedbackPaging},
+		{"PagingHasNoCap", testPagingHasNoCap},
 		{"ListVisitors", testListVisitors},
 		{"Retention", testRetention},
 		{"Conversations", testConversations},

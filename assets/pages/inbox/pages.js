@@ -5,21 +5,36 @@ import { q } from './state.js';
 
 const CATEGORY = { suggestion: 'Suggestion', complaint: 'Complaint', bug: 'Bug report', praise: 'Praise' };
 
-// fill replaces the rows of table body id with those of the list under
-// key in the answer of path.
+// fill replaces the rows of table body id with the first page of the
+// list under key in the answer of path; its "Load more" button appends
+// the next pages.
 async function fill(id, path, key, none, row) {
   const body = $(id);
   const empty = $(id + '-empty');
-  try {
-    const list = (await api('GET', q(path)))[key] || [];
-    body.replaceChildren(...list.map(row));
-    empty.textContent = none;
-    empty.hidden = list.length > 0;
-  } catch (err) {
-    body.replaceChildren();
-    empty.textContent = 'Could not load: ' + err.message;
-    empty.hidden = false;
-  }
+  const more = $(id + '-more');
+  let cursor = '';
+  const load = async (append) => {
+    more.disabled = true;
+    try {
+      const res = await api('GET', q(cursor ? path + '&cursor=' + encodeURIComponent(cursor) : path));
+      const rows = (res[key] || []).map(row);
+      if (append) body.append(...rows);
+      else body.replaceChildren(...rows);
+      cursor = res.next_cursor || '';
+      more.hidden = !cursor;
+      empty.textContent = none;
+      empty.hidden = body.childElementCount > 0;
+    } catch (err) {
+      if (!append) body.replaceChildren();
+      more.hidden = true;
+      empty.textContent = 'Could not load: ' + err.message;
+      empty.hidden = false;
+    } finally {
+      more.disabled = false;
+    }
+  };
+  more.onclick = () => load(true);
+  await load(false);
 }
 
 const cell = (...kids) => h('td', null, ...kids);
@@ -40,7 +55,7 @@ export function loadFeedback() {
 }
 
 export function loadFAQ() {
-  return fill('faq', '/api/v1/faq', 'faq', 'No FAQ entries.', (f) =>
+  return fill('faq', '/api/v1/faq?limit=100', 'faq', 'No FAQ entries.', (f) =>
     h(
       'tr',
       null,

@@ -1,0 +1,29 @@
+package server
+
+import (
+	"encoding/base64"
+	"strconv"
+	"strings"
+
+	"github.com/kefu/kefu/chat"
+)
+
+// A cursor marks where the next page of a listing starts: the sort key
+// and the id of the last record of this page. Clients pass it back as is.
+func encodeCursor(key int64, id string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(key, 10) + "." + id))
+}
+
+func decodeCursor(s string) (key int64, id string, err error) {
+	bad := chat.Invalid("cursor is malformed")
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return 0, "", bad
+	}
+	ks, id, ok := strings.Cut(string(b), ".")
+	key, err = strconv.ParseInt(ks, 10, 64)
+	if !ok || err != nil || !chat.ValidKey(id) {
+		return 0, "", bad
+	}
+	return key, id, nil
+}
