@@ -272,4 +272,6 @@ type RefreshToken struct {
 	Rotated   bool      `json:"rotated"`
 	ExpiresAt time.Time `json:"expires_at"`
 	CreatedAt time.Time `json:"created_at"`
+	// RotatedAt is when the token was first used; zero until then.
+	RotatedAt time.Time `json:"rotated_at"`
 }

@@ -147,10 +147,13 @@ type FeedbackStore interface {
 type TokenStore interface {
 	CreateRefreshToken(ctx context.Context, t *RefreshToken) error
 	RefreshToken(ctx context.Context, hash string) (*RefreshToken, error)
-	// MarkRotated flags a token as used. It fails with CodeConflict when it
-	// was already rotated, which means the token was stolen and replayed.
-	MarkRotated(ctx context.Context, hash string) error
+	// MarkRotated flags a token as used at at. It fails with CodeConflict
+	// when it was already rotated: its response was lost, or it was stolen
+	// and replayed.
+	MarkRotated(ctx context.Context, hash string, at time.Time) error
 	RevokeFamily(ctx context.Context, family string) error
+	// RevokeAgent deletes every token of an agent, ending all its logins.
+	RevokeAgent(ctx context.Context, agentID string) error
 	// FamilyActive reports whether a family still has a token: a login
 	// that was not logged out or revoked.
 	FamilyActive(ctx context.Context, family string) (bool, error)

@@ -107,8 +107,19 @@ func (s *Server) sendAgentTokens(c *fiber.Ctx, t agentTokens) error {
 	return c.JSON(fiber.Map{"access_token": t.access, "expires_in": int(t.accessExp.Sub(s.opts.Now()) / time.Second), "token_type": "Bearer"})
 }
 
-// handleRefresh rotates the refresh token. A token that was already rotated
-// is being replayed, so its whole family is revoked.
+// RefreshGrace is how long a used refresh token may be used again. A
+// browser whose refresh response was lost on the way, or two inbox tabs
+// that refresh at the same moment, each get a token of the same login
+// instead of ending it. After the window, a used token is a replay: its
+// whole login is revoked.
+const RefreshGrace = 10 * time.Second
+
+// errReused answers a replayed refresh token.
+var errReused = chat.Errorf(chat.CodeUnauthorized, "refresh token reused; all sessions of this login were revoked")
+
+// handleRefresh rotates the refresh token. A token used again within
+// RefreshGrace gets a token of its own; later, its whole family is
+// revoked.
 func (s *Server) handleRefresh(c *fiber.Ctx) error {
 	token := c.Cookies(refreshCookie)
 	if token == "" || len(token) > 128 {
@@ -116,28 +127,25 @@ func (s *Server) handleRefresh(c *fiber.Ctx) error {
 	}
 	ctx := c.UserContext()
 	rt, err := s.opts.Store.RefreshToken(ctx, auth.HashRefreshToken(token))
-	if err != nil {
-		if chat.IsCode(err, chat.CodeNotFound) {
-			return chat.Errorf(chat.CodeUnauthorized, "refresh token unknown or revoked; log in")
-		}
-		return err
-	}
-	if s.opts.Now().After(rt.ExpiresAt) {
+	if err == nil && s.opts.Now().After(rt.ExpiresAt) {
 		return chat.Errorf(chat.CodeUnauthorized, "refresh token expired; log in")
 	}
-	if rt.Rotated {
-		_ = s.opts.Store.RevokeFamily(ctx, rt.Family)
-		return chat.Errorf(chat.CodeUnauthorized, "refresh token reused; all sessions of this login were revoked")
+	if err == nil && !rt.Rotated {
+		err = s.opts.Store.MarkRotated(ctx, rt.Hash, s.opts.Now())
+		if chat.IsCode(err, chat.CodeConflict) { // a concurrent use won
+			rt, err = s.opts.Store.RefreshToken(ctx, rt.Hash)
+		}
 	}
-	if err := s.opts.Store.MarkRotated(ctx, rt.Hash); err != nil {
-		if chat.IsCode(err, chat.CodeNotFound) { // revoked by a racing replay
-			return chat.Errorf(chat.CodeUnauthorized, "refresh token unknown or revoked; log in")
-		}
-		if chat.IsCode(err, chat.CodeConflict) {
-			_ = s.opts.Store.RevokeFamily(ctx, rt.Family)
-			return chat.Errorf(chat.CodeUnauthorized, "refresh token reused; all sessions of this login were revoked")
-		}
+	if chat.IsCode(err, chat.CodeNotFound) { // or revoked by a racing replay
+		return chat.Errorf(chat.CodeUnauthorized, "refresh token unknown or revoked; log in")
+	}
+	if err != nil {
 		return err
+	}
+	if rt.Rotated && s.opts.Now().Sub(rt.RotatedAt) > RefreshGrace {
+		_ = s.opts.Store.RevokeFamily(ctx, rt.Family)
+		s.log.Warn("refresh token replayed; revoked its login", "agent", rt.AgentID)
+		return errReused
 	}
 	t, err := s.newAgentTokens(ctx, rt.AgentID, rt.Family)
 	if err != nil {
@@ -145,11 +153,11 @@ func (s *Server) handleRefresh(c *fiber.Ctx) error {
 	}
 	// A replay racing this rotation revokes the family by deleting its
 	// tokens; if it did so before the new token was stored, that token
-	// escaped it. The rotated token is gone exactly when the family was
+	// escaped it. The used token is gone exactly when the family was
 	// revoked, so look once more, and give nothing out if it is.
 	if _, err := s.opts.Store.RefreshToken(ctx, rt.Hash); chat.IsCode(err, chat.CodeNotFound) {
 		_ = s.opts.Store.RevokeFamily(ctx, rt.Family)
-		return chat.Errorf(chat.CodeUnauthorized, "refresh token reused; all sessions of this login were revoked")
+		return errReused
 	} else if err != nil {
 		return err
 	}

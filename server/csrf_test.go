@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kefu/kefu/client"
+	"github.com/kefu/kefu/server"
 )
 
 // post sends body to path with the given headers and returns the response.
@@ -155,47 +156,99 @@ func TestLoginLimitPerAccount(t *testing.T) {
 	}
 }
 
-// Refreshes racing with one refresh token: the losers are told the token
-// was reused, so no token the burst handed out may keep working (a replay
-// revokes the whole login), and nobody gets a 404.
-func TestRefreshRaceLeavesNoLiveToken(t *testing.T) {
-	e := startEnv(t, func(o *serverOptions) { o.Limits.LoginPerMinute, o.Limits.LoginPerAccount = 1000, 1000 })
-	for round := range 10 {
+// refreshCookie returns the refresh cookie that res set, or nil.
+func refreshCookie(res *http.Response) *http.Cookie {
+	for _, c := range res.Cookies() {
+		if c.Name == "kefu_refresh" && c.Value != "" {
+			return c
+		}
+	}
+	return nil
+}
+
+// Refreshes racing with one refresh token, as two inbox tabs do, or a
+// retry after a lost response: within server.RefreshGrace each one gets a
+// working token of the same login, and nobody gets a 404. After the
+// window, the used token is a replay: it revokes the whole login, so none
+// of the tokens the burst handed out keeps working.
+func TestRefreshRaceAndGraceWindow(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Now()
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	e := startEnv(t, func(o *serverOptions) {
+		o.Now = clock
+		o.Limits.LoginPerMinute, o.Limits.LoginPerAccount = 1000, 1000
+	})
+	refresh := func(c *http.Cookie) *http.Response { return post(t, e.url, "/api/v1/auth/refresh", "", nil, c) }
+	for round := range 5 {
 		res := post(t, e.url, "/api/v1/auth/login", `{"email":"a@example.com","password":"password-site-a"}`,
 			map[string]string{"Content-Type": "application/json"})
-		var refresh *http.Cookie
-		for _, c := range res.Cookies() {
-			if c.Name == "kefu_refresh" {
-				refresh = c
-			}
-		}
-		if refresh == nil {
+		first := refreshCookie(res)
+		if first == nil {
 			t.Fatalf("round %d: login %d set no refresh cookie", round, res.StatusCode)
 		}
 		const n = 8
 		got := make([]*http.Response, n)
 		var wg sync.WaitGroup
 		for i := range n {
-			wg.Go(func() { got[i] = post(t, e.url, "/api/v1/auth/refresh", "", nil, refresh) })
+			wg.Go(func() { got[i] = refresh(first) })
 		}
 		wg.Wait()
+		var won []*http.Cookie
 		for i, r := range got {
-			switch r.StatusCode {
-			case http.StatusOK:
-				for _, c := range r.Cookies() {
-					if c.Name != "kefu_refresh" || c.Value == "" {
-						continue
-					}
-					if again := post(t, e.url, "/api/v1/auth/refresh", "", nil, c); again.StatusCode != http.StatusUnauthorized {
-						t.Fatalf("round %d: refresh %d won a token that still works (%d) though the burst was a replay", round, i, again.StatusCode)
-					}
-				}
-			case http.StatusUnauthorized:
-			default:
-				t.Fatalf("round %d: refresh %d = %d, want 200 or 401", round, i, r.StatusCode)
+			if c := refreshCookie(r); r.StatusCode != http.StatusOK || c == nil {
+				t.Fatalf("round %d: racing refresh %d = %d, want 200 with a new token", round, i, r.StatusCode)
+			} else {
+				won = append(won, c)
+			}
+		}
+		// Each new token works, once: its own use rotates it.
+		var next []*http.Cookie
+		for i, c := range won {
+			r := refresh(c)
+			if r.StatusCode != http.StatusOK {
+				t.Fatalf("round %d: token %d from the race = %d, want 200", round, i, r.StatusCode)
+			}
+			next = append(next, refreshCookie(r))
+		}
+
+		mu.Lock()
+		now = now.Add(server.RefreshGrace + time.Second)
+		mu.Unlock()
+		if r := refresh(first); r.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("round %d: the first token after the grace window = %d, want 401", round, r.StatusCode)
+		}
+		for i, c := range next {
+			if r := refresh(c); r.StatusCode != http.StatusUnauthorized {
+				t.Fatalf("round %d: token %d still works (%d) after a replay revoked its login", round, i, r.StatusCode)
 			}
 		}
 	}
+}
+
+// login logs an agent in and returns the access token and the refresh
+// cookie.
+func login(t *testing.T, url, email, password string) (string, *http.Cookie) {
+	t.Helper()
+	body, _ := json.Marshal(map[string]string{"email": email, "password": password})
+	req, _ := http.NewRequest("POST", url+"/api/v1/auth/login", strings.NewReader(string(body)))
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out struct {
+		AccessToken string `json:"access_token"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil || out.AccessToken == "" {
+		t.Fatalf("login: %d %v", res.StatusCode, err)
+	}
+	c := refreshCookie(res)
+	if c == nil {
+		t.Fatal("no refresh cookie")
+	}
+	return out.AccessToken, c
 }
 
 // Logging out ends the access token of that login at once, not 15 minutes
@@ -203,30 +256,8 @@ func TestRefreshRaceLeavesNoLiveToken(t *testing.T) {
 func TestLogoutEndsItsAccessTokens(t *testing.T) {
 	e := startEnv(t, func(o *serverOptions) { o.Limits.LoginPerAccount = 100 })
 	ctx := ctxT(t)
-	login := func() (string, *http.Cookie) {
-		req, _ := http.NewRequest("POST", e.url+"/api/v1/auth/login", strings.NewReader(`{"email":"a@example.com","password":"password-site-a"}`))
-		req.Header.Set("Content-Type", "application/json")
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		var out struct {
-			AccessToken string `json:"access_token"`
-		}
-		if err := json.NewDecoder(res.Body).Decode(&out); err != nil || out.AccessToken == "" {
-			t.Fatalf("login: %d %v", res.StatusCode, err)
-		}
-		for _, c := range res.Cookies() {
-			if c.Name == "kefu_refresh" {
-				return out.AccessToken, c
-			}
-		}
-		t.Fatal("no refresh cookie")
-		return "", nil
-	}
-	gone, cookie := login()
-	other, _ := login()
+	gone, cookie := login(t, e.url, "a@example.com", "password-site-a")
+	other, _ := login(t, e.url, "a@example.com", "password-site-a")
 	if err := e.client().Do(ctx, "GET", "/api/v1/me", gone, nil, nil); err != nil {
 		t.Fatalf("before logout: %v", err)
 	}

@@ -51,6 +51,7 @@ func (s *Server) routes() {
 
 	ag := api.Group("", s.agentAuth, limitBody(agentBodyLimit))
 	ag.Get("/me", s.handleMe)
+	ag.Post("/me/password", s.handleChangePassword)
 	ag.Get("/conversations", s.handleListConversations)
 	ag.Get("/conversations/:id", s.handleGetConversation)
 	ag.Get("/conversations/:id/messages", s.handleAgentMessages)

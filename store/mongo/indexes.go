@@ -60,9 +60,9 @@ func indexSpecs() []indexSpec {
 		{coll: collMessages, keys: keys("conversation_id", "seq"), unique: true},
 		{coll: collMessages, keys: keys("conversation_id", "client_id"), unique: true},
 
-		{coll: collFAQ, keys: keys("site", "order")},
 		{coll: collFeedback, keys: keys("site", "-created_at", "-_id")},
 		{coll: collTokens, keys: keys("family")},
+		{coll: collTokens, keys: keys("agent_id")},
 		{coll: collTokens, keys: keys("expires_at"), ttl: true},
 	}
 }

@@ -17,6 +17,7 @@ type tokenDoc struct {
 	Rotated   bool      `bson:"rotated"`
 	ExpiresAt time.Time `bson:"expires_at"`
 	CreatedAt time.Time `bson:"created_at"`
+	RotatedAt time.Time `bson:"rotated_at"`
 }
 
 // CreateRefreshToken stores a refresh token by its hash. A TTL index
@@ -47,11 +48,11 @@ func (s *Store) RefreshToken(ctx context.Context, hash string) (*chat.RefreshTok
 // it was already rotated, which means the token was stolen and replayed:
 // of two concurrent calls, exactly one succeeds, because one conditional
 // update is atomic.
-func (s *Store) MarkRotated(ctx context.Context, hash string) error {
+func (s *Store) MarkRotated(ctx context.Context, hash string, at time.Time) error {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
 	filter := bson.D{{Key: "_id", Value: hash}, {Key: "rotated", Value: false}}
-	set := bson.D{{Key: "$set", Value: bson.D{{Key: "rotated", Value: true}}}}
+	set := bson.D{{Key: "$set", Value: bson.D{{Key: "rotated", Value: true}, {Key: "rotated_at", Value: at}}}}
 	res, err := s.tokens.UpdateOne(ctx, filter, set)
 	if err != nil {
 		return mapErr(err, "rotate refresh token", "refresh token")
@@ -75,6 +76,17 @@ func (s *Store) RevokeFamily(ctx context.Context, family string) error {
 	defer cancel()
 	_, err := s.tokens.DeleteMany(ctx, bson.D{{Key: "family", Value: family}})
 	return mapErr(err, "revoke refresh token family", "refresh token")
+}
+
+// RevokeAgent deletes every token of an agent: every login ends.
+func (s *Store) RevokeAgent(ctx context.Context, agentID string) error {
+	if agentID == "" {
+		return chat.Invalid("agent id is required")
+	}
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	_, err := s.tokens.DeleteMany(ctx, bson.D{{Key: "agent_id", Value: agentID}})
+	return mapErr(err, "revoke agent's refresh tokens", "refresh token")
 }
 
 // FamilyActive reports whether a family still has a token.

@@ -163,6 +163,13 @@ CREATE TABLE health (
 ) STRICT;
 INSERT INTO health (id, checked_at) VALUES (1, 0);
 `,
+	// 3: when a refresh token was used, for the grace window in which a
+	// lost response may be retried; and every token of an agent, which a
+	// password change revokes.
+	`
+ALTER TABLE refresh_tokens ADD COLUMN rotated_at INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX refresh_tokens_agent ON refresh_tokens (agent_id);
+`,
 }
 
 // migrate brings the database's schema to the newest version, in one

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"time"
 
 	"github.com/kefu/kefu/chat"
 )
@@ -16,9 +17,9 @@ func (s *Store) CreateRefreshToken(ctx context.Context, t *chat.RefreshToken) er
 	}
 	ctx, cancel := s.op(ctx)
 	defer cancel()
-	_, err := s.w.ExecContext(ctx, `INSERT INTO refresh_tokens (hash, agent_id, family, rotated, expires_at, created_at)
-		VALUES (?, ?, ?, ?, ?, ?)`,
-		t.Hash, t.AgentID, t.Family, bit(t.Rotated), millis(t.ExpiresAt), millis(t.CreatedAt))
+	_, err := s.w.ExecContext(ctx, `INSERT INTO refresh_tokens (hash, agent_id, family, rotated, expires_at, created_at, rotated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		t.Hash, t.AgentID, t.Family, bit(t.Rotated), millis(t.ExpiresAt), millis(t.CreatedAt), millis(t.RotatedAt))
 	return mapErr(err, "insert refresh token", "refresh token")
 }
 
@@ -27,13 +28,13 @@ func (s *Store) RefreshToken(ctx context.Context, hash string) (*chat.RefreshTok
 	ctx, cancel := s.op(ctx)
 	defer cancel()
 	t := chat.RefreshToken{Hash: hash}
-	var exp, created int64
-	err := s.queryRow(ctx, `SELECT agent_id, family, rotated, expires_at, created_at
-		FROM refresh_tokens WHERE hash = ?`, hash).Scan(&t.AgentID, &t.Family, &t.Rotated, &exp, &created)
+	var exp, created, rotated int64
+	err := s.queryRow(ctx, `SELECT agent_id, family, rotated, expires_at, created_at, rotated_at
+		FROM refresh_tokens WHERE hash = ?`, hash).Scan(&t.AgentID, &t.Family, &t.Rotated, &exp, &created, &rotated)
 	if err != nil {
 		return nil, mapErr(err, "find refresh token", "refresh token")
 	}
-	t.ExpiresAt, t.CreatedAt = fromMillis(exp), fromMillis(created)
+	t.ExpiresAt, t.CreatedAt, t.RotatedAt = fromMillis(exp), fromMillis(created), fromMillis(rotated)
 	return &t, nil
 }
 
@@ -41,10 +42,10 @@ func (s *Store) RefreshToken(ctx context.Context, hash string) (*chat.RefreshTok
 // it was already rotated, which means the token was stolen and replayed:
 // of two concurrent calls, exactly one succeeds, because the check and
 // the change are one statement.
-func (s *Store) MarkRotated(ctx context.Context, hash string) error {
+func (s *Store) MarkRotated(ctx context.Context, hash string, at time.Time) error {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
-	res, err := s.w.ExecContext(ctx, `UPDATE refresh_tokens SET rotated = 1 WHERE hash = ? AND rotated = 0`, hash)
+	res, err := s.w.ExecContext(ctx, `UPDATE refresh_tokens SET rotated = 1, rotated_at = ? WHERE hash = ? AND rotated = 0`, millis(at), hash)
 	if err = updated(res, err, "rotate refresh token", "refresh token"); !chat.IsCode(err, chat.CodeNotFound) {
 		return err
 	}
@@ -65,6 +66,17 @@ func (s *Store) RevokeFamily(ctx context.Context, family string) error {
 	defer cancel()
 	_, err := s.w.ExecContext(ctx, `DELETE FROM refresh_tokens WHERE family = ?`, family)
 	return mapErr(err, "revoke refresh token family", "refresh token")
+}
+
+// RevokeAgent deletes every token of an agent: every login ends.
+func (s *Store) RevokeAgent(ctx context.Context, agentID string) error {
+	if agentID == "" {
+		return chat.Invalid("agent id is required")
+	}
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	_, err := s.w.ExecContext(ctx, `DELETE FROM refresh_tokens WHERE agent_id = ?`, agentID)
+	return mapErr(err, "revoke agent's refresh tokens", "refresh token")
 }
 
 // FamilyActive reports whether a family still has a token.

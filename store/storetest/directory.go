@@ -230,11 +230,17 @@ func testRefreshTokens(t *testing.T, b Backend) {
 	if d := diff(got, tok); d != "" {
 		t.Errorf("RefreshToken (-want +got):\n%s", d)
 	}
-	must(t, s.MarkRotated(ctx, "h1"))
+	at := now().Add(time.Minute)
+	must(t, s.MarkRotated(ctx, "h1", at))
 	got, err = s.RefreshToken(ctx, "h1")
 	must(t, err)
-	if !got.Rotated {
-		t.Error("token not marked rotated")
+	if !got.Rotated || !got.RotatedAt.Equal(at) {
+		t.Errorf("token rotated %v at %v, want at %v", got.Rotated, got.RotatedAt, at)
+	}
+	// A second use keeps the time of the first.
+	wantCode(t, s.MarkRotated(ctx, "h1", at.Add(time.Minute)), chat.CodeConflict)
+	if got, err = s.RefreshToken(ctx, "h1"); err != nil || !got.RotatedAt.Equal(at) {
+		t.Errorf("after a second use: %v rotated at %v, want %v", err, got.RotatedAt, at)
 	}
 
 	must(t, s.RevokeFamily(ctx, "f1"))
@@ -245,7 +251,7 @@ func testRefreshTokens(t *testing.T, b Backend) {
 	}{
 		{"duplicate hash", s.CreateRefreshToken(ctx, &chat.RefreshToken{Hash: "h3"}), chat.CodeConflict},
 		{"revoked", func() error { _, err := s.RefreshToken(ctx, "h2"); return err }(), chat.CodeNotFound},
-		{"rotate revoked", s.MarkRotated(ctx, "h1"), chat.CodeNotFound},
+		{"rotate revoked", s.MarkRotated(ctx, "h1", now()), chat.CodeNotFound},
 		{"no hash", s.CreateRefreshToken(ctx, &chat.RefreshToken{}), chat.CodeInvalid},
 	}
 	for _, tt := range tests {
@@ -260,6 +266,12 @@ func testRefreshTokens(t *testing.T, b Backend) {
 			t.Errorf("FamilyActive(%s) = %v, want %v", family, live, want)
 		}
 	}
+	must(t, s.CreateRefreshToken(ctx, &chat.RefreshToken{Hash: "h4", AgentID: "a2", Family: "f4", ExpiresAt: now().Add(time.Hour)}))
+	must(t, s.RevokeAgent(ctx, "a1"))
+	wantCode(t, func() error { _, err := s.RefreshToken(ctx, "h3"); return err }(), chat.CodeNotFound)
+	_, err = s.RefreshToken(ctx, "h4")
+	must(t, err)                      // another agent's login survives
+	must(t, s.RevokeAgent(ctx, "a1")) // nothing left is no error
 }
 
 // A replayed refresh token must be caught even when the thief and the
@@ -273,7 +285,7 @@ func testMarkRotatedOnce(t *testing.T, b Backend) {
 	errs := make([]error, n)
 	var wg sync.WaitGroup
 	for i := range n {
-		wg.Go(func() { errs[i] = s.MarkRotated(ctx, "h") })
+		wg.Go(func() { errs[i] = s.MarkRotated(ctx, "h", now()) })
 	}
 	wg.Wait()
 	var ok, conflicts int
