@@ -29,6 +29,9 @@ type VerifiedUser struct {
 	ID    string
 	Name  string
 	Email string
+	// ProfileSigned is true when the site signed Name and Email too (a
+	// token); in hash mode they are what the page says.
+	ProfileSigned bool
 }
 
 // maxIdentityTokenAge bounds how long a site-signed identity token may live,
@@ -96,7 +99,7 @@ func VerifyIdentity(site *chat.Site, id Identity, now time.Time) (VerifiedUser, 
 		if err := checkProfile(c.Name, c.Email); err != nil {
 			return VerifiedUser{}, err
 		}
-		return VerifiedUser{ID: c.Subject, Name: c.Name, Email: c.Email}, nil
+		return VerifiedUser{ID: c.Subject, Name: c.Name, Email: c.Email, ProfileSigned: true}, nil
 	}
 	if id.ID == "" || len(id.ID) > 128 || id.Hash == "" {
 		return VerifiedUser{}, fail

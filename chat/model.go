@@ -81,15 +81,19 @@ func (a *Agent) CanAccess(site string) bool {
 // random id kept in their session token; verified visitors also carry the
 // site's own user id.
 type Visitor struct {
-	ID         string            `json:"id"`
-	Site       string            `json:"site"`
-	UserID     string            `json:"user_id,omitempty"`
-	Verified   bool              `json:"verified"`
-	Name       string            `json:"name,omitempty"`
-	Email      string            `json:"email,omitempty"`
-	Attributes map[string]string `json:"attributes,omitempty"`
-	CreatedAt  time.Time         `json:"created_at"`
-	LastSeenAt time.Time         `json:"last_seen_at"`
+	ID       string `json:"id"`
+	Site     string `json:"site"`
+	UserID   string `json:"user_id,omitempty"`
+	Verified bool   `json:"verified"`
+	// ProfileVerified is true when the site signed Name and Email too (an
+	// identity token); a hash proves UserID only, and they are what the
+	// page said.
+	ProfileVerified bool              `json:"profile_verified"`
+	Name            string            `json:"name,omitempty"`
+	Email           string            `json:"email,omitempty"`
+	Attributes      map[string]string `json:"attributes,omitempty"`
+	CreatedAt       time.Time         `json:"created_at"`
+	LastSeenAt      time.Time         `json:"last_seen_at"`
 }
 
 // Status is where a conversation stands.

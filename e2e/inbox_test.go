@@ -144,6 +144,18 @@ func TestInbox(t *testing.T) {
 		orow+` && `+orow+`.querySelector('.badge.off') && `+orow+`.querySelector('.email').textContent === `+jsString(email),
 		`document.getElementById('convs').innerText`)
 
+	// A hash proves the user id only: the inbox marks the page's name as
+	// unverified.
+	site, err := e.kefu.Store().Site(context.Background(), "demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hv := e.newGoVisitorAs(t, "", &client.Identity{ID: "user-7", Name: "页面说的名字", Hash: auth.UserHash(site.IdentitySecret, "user-7")})
+	hv.send("verified hello")
+	do(t, in.ctx, "open the verified visitor's conversation", chromedp.Click(chromedp.CSS(`#convs button[data-id="`+hv.conv.ID+`"]`)))
+	waitJS(t, in.ctx, "the user id shows verified, the page's name not",
+		info+`.includes('User id user-7 verified by the site') && `+info+`.includes('页面说的名字 (not verified)')`, info)
+
 	// More entries than one page: unpublished, so no visitor sees them.
 	extra := make([]chat.FAQ, 120)
 	for i := range extra {
@@ -256,11 +268,22 @@ type goVisitor struct {
 
 func (e *env) newGoVisitor(t *testing.T, topic string) *goVisitor {
 	t.Helper()
+	return e.newGoVisitorAs(t, topic, nil)
+}
+
+// newGoVisitorAs is a visitor that the site says is user, or anonymous
+// for nil.
+func (e *env) newGoVisitorAs(t *testing.T, topic string, user *client.Identity) *goVisitor {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	c := client.New(e.kefuURL)
 	var sess client.Session
-	err := c.Do(ctx, http.MethodPost, "/api/v1/widget/demo/session", "", map[string]any{"attributes": visitorAttributes}, &sess)
+	body := map[string]any{"attributes": visitorAttributes}
+	if user != nil {
+		body["user"] = user
+	}
+	err := c.Do(ctx, http.MethodPost, "/api/v1/widget/demo/session", "", body, &sess)
 	if err != nil {
 		t.Fatalf("visitor session: %v", err)
 	}

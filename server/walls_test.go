@@ -9,6 +9,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/kefu/kefu/auth"
+	"github.com/kefu/kefu/chat"
 	"github.com/kefu/kefu/client"
 )
 
@@ -110,13 +111,25 @@ func TestIdentityVerification(t *testing.T) {
 		}
 		return s
 	}
-	good, err := c.NewSession(ctx, "site-a", &client.Identity{ID: "user-42", Hash: auth.UserHash(secretA, "user-42")})
+	good, err := c.NewSession(ctx, "site-a", &client.Identity{ID: "user-42", Name: "Whoever The Page Says", Hash: auth.UserHash(secretA, "user-42")})
 	if err != nil || !good.Verified {
 		t.Fatalf("valid hash: %+v %v", good, err)
 	}
 	conv, err := c.StartConversation(ctx, "site-a", good.Token, "")
 	if err != nil {
 		t.Fatal(err)
+	}
+	// A hash proves the user id only: the name is the page's word.
+	var seen struct {
+		Conversation struct {
+			Visitor chat.Visitor `json:"visitor"`
+		} `json:"conversation"`
+	}
+	if err := c.Do(ctx, "GET", "/api/v1/conversations/"+conv.ID, e.agentA, nil, &seen); err != nil {
+		t.Fatal(err)
+	}
+	if v := seen.Conversation.Visitor; !v.Verified || v.ProfileVerified || v.Name != "Whoever The Page Says" {
+		t.Fatalf("a hash session's visitor: %+v, want a verified id and an unverified name", v)
 	}
 	tests := []struct {
 		name string
@@ -144,6 +157,34 @@ func TestIdentityVerification(t *testing.T) {
 		again, err := c.StartConversation(ctx, "site-a", s.Token, "")
 		if err != nil || again.ID != conv.ID {
 			t.Fatalf("history not shared: %v %v", again, err)
+		}
+	})
+	t.Run("only a signed name is verified", func(t *testing.T) {
+		visitor := func() (name string, verified, profileVerified bool) {
+			var out struct {
+				Conversation struct {
+					Visitor struct {
+						Name            string `json:"name"`
+						Verified        bool   `json:"verified"`
+						ProfileVerified bool   `json:"profile_verified"`
+					} `json:"visitor"`
+				} `json:"conversation"`
+			}
+			if err := c.Do(ctx, "GET", "/api/v1/conversations/"+conv.ID, e.agentA, nil, &out); err != nil {
+				t.Fatal(err)
+			}
+			v := out.Conversation.Visitor
+			return v.Name, v.Verified, v.ProfileVerified
+		}
+		// The token of the subtest before signed "Li Lei".
+		if name, verified, profile := visitor(); name != "Li Lei" || !verified || !profile {
+			t.Fatalf("after a signed name: %q verified %v profile %v, want Li Lei, true, true", name, verified, profile)
+		}
+		if _, err := c.NewSession(ctx, "site-a", &client.Identity{ID: "user-42", Name: "Mallory", Hash: auth.UserHash(secretA, "user-42")}); err != nil {
+			t.Fatal(err)
+		}
+		if name, _, profile := visitor(); name != "Li Lei" || !profile {
+			t.Fatalf("a page's name replaced a signed one: %q profile %v", name, profile)
 		}
 	})
 	t.Run("an anonymous session cannot take over the verified user", func(t *testing.T) {

@@ -144,13 +144,22 @@ func (s *Server) handleSession(c *fiber.Ctx) error {
 		}
 		v, err = s.opts.Store.VisitorByUserID(ctx, site.Key, u.ID)
 		if chat.IsCode(err, chat.CodeNotFound) {
-			v = &chat.Visitor{ID: chat.NewID(), Site: site.Key, UserID: u.ID, Verified: true, Name: u.Name, Email: u.Email, CreatedAt: now, LastSeenAt: now}
+			v = &chat.Visitor{ID: chat.NewID(), Site: site.Key, UserID: u.ID, Verified: true, ProfileVerified: u.ProfileSigned,
+				Name: u.Name, Email: u.Email, CreatedAt: now, LastSeenAt: now}
 			if err = s.opts.Store.CreateVisitor(ctx, v); chat.IsCode(err, chat.CodeConflict) {
 				v, err = s.opts.Store.VisitorByUserID(ctx, site.Key, u.ID)
 			}
 		}
 		if err != nil {
 			return err
+		}
+		// A signed profile replaces whatever a page said before; a page's
+		// word never replaces a signed one.
+		if u.ProfileSigned && (!v.ProfileVerified || v.Name != u.Name || v.Email != u.Email) {
+			v.Name, v.Email, v.ProfileVerified = u.Name, u.Email, true
+			if err := s.opts.Store.UpdateVisitor(ctx, v); err != nil {
+				return err
+			}
 		}
 	} else if req.Token != "" {
 		if claims, err := s.opts.Issuer.ParseVisitor(req.Token); err == nil && claims.Site == site.Key && !claims.Verified {

@@ -18,13 +18,14 @@ type visitorDoc struct {
 	// visitors get their own id here, so that one plain unique index does
 	// it (a missing field would count as a duplicate null). Neither site
 	// keys nor ids contain '/', so the two kinds never collide.
-	UserKey    string            `bson:"user_key"`
-	Verified   bool              `bson:"verified"`
-	Name       string            `bson:"name,omitempty"`
-	Email      string            `bson:"email,omitempty"`
-	Attributes map[string]string `bson:"attributes,omitempty"`
-	CreatedAt  time.Time         `bson:"created_at"`
-	LastSeenAt time.Time         `bson:"last_seen_at"`
+	UserKey         string            `bson:"user_key"`
+	Verified        bool              `bson:"verified"`
+	ProfileVerified bool              `bson:"profile_verified,omitempty"`
+	Name            string            `bson:"name,omitempty"`
+	Email           string            `bson:"email,omitempty"`
+	Attributes      map[string]string `bson:"attributes,omitempty"`
+	CreatedAt       time.Time         `bson:"created_at"`
+	LastSeenAt      time.Time         `bson:"last_seen_at"`
 	// Chatted is set once the visitor has started a conversation, so that
 	// retention finds idle visitors without a lookup each. It is never
 	// cleared: a visitor with history is kept with it.
@@ -39,7 +40,7 @@ func newVisitorDoc(v *chat.Visitor) visitorDoc {
 		key = userKey(v.Site, v.UserID)
 	}
 	return visitorDoc{
-		ID: v.ID, Site: v.Site, UserID: v.UserID, UserKey: key, Verified: v.Verified,
+		ID: v.ID, Site: v.Site, UserID: v.UserID, UserKey: key, Verified: v.Verified, ProfileVerified: v.ProfileVerified,
 		Name: v.Name, Email: v.Email, Attributes: v.Attributes,
 		CreatedAt: v.CreatedAt, LastSeenAt: v.LastSeenAt,
 	}
@@ -47,7 +48,7 @@ func newVisitorDoc(v *chat.Visitor) visitorDoc {
 
 func (d *visitorDoc) visitor() *chat.Visitor {
 	return &chat.Visitor{
-		ID: d.ID, Site: d.Site, UserID: d.UserID, Verified: d.Verified,
+		ID: d.ID, Site: d.Site, UserID: d.UserID, Verified: d.Verified, ProfileVerified: d.ProfileVerified,
 		Name: d.Name, Email: d.Email, Attributes: d.Attributes,
 		CreatedAt: d.CreatedAt, LastSeenAt: d.LastSeenAt,
 	}
@@ -108,6 +109,7 @@ func (s *Store) UpdateVisitor(ctx context.Context, v *chat.Visitor) error {
 		{Key: "user_id", Value: d.UserID},
 		{Key: "user_key", Value: d.UserKey},
 		{Key: "verified", Value: d.Verified},
+		{Key: "profile_verified", Value: d.ProfileVerified},
 		{Key: "name", Value: d.Name},
 		{Key: "email", Value: d.Email},
 		{Key: "attributes", Value: d.Attributes},

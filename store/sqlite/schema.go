@@ -164,11 +164,13 @@ CREATE TABLE health (
 INSERT INTO health (id, checked_at) VALUES (1, 0);
 `,
 	// 3: when a refresh token was used, for the grace window in which a
-	// lost response may be retried; and every token of an agent, which a
-	// password change revokes.
+	// lost response may be retried; every token of an agent, which a
+	// password change revokes; and whether a visitor's name and email were
+	// signed.
 	`
 ALTER TABLE refresh_tokens ADD COLUMN rotated_at INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX refresh_tokens_agent ON refresh_tokens (agent_id);
+ALTER TABLE visitors ADD COLUMN profile_verified INTEGER NOT NULL DEFAULT 0;
 `,
 }
 

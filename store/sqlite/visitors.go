@@ -6,7 +6,7 @@ import (
 	"github.com/kefu/kefu/chat"
 )
 
-const visitorColumns = `id, site, user_id, verified, name, email, attributes, created_at, last_seen_at`
+const visitorColumns = `id, site, user_id, verified, name, email, attributes, created_at, last_seen_at, profile_verified`
 
 func scanVisitor(r rowScanner) (chat.Visitor, error) {
 	var (
@@ -14,7 +14,7 @@ func scanVisitor(r rowScanner) (chat.Visitor, error) {
 		attrs       string
 		created, ls int64
 	)
-	if err := r.Scan(&v.ID, &v.Site, &v.UserID, &v.Verified, &v.Name, &v.Email, &attrs, &created, &ls); err != nil {
+	if err := r.Scan(&v.ID, &v.Site, &v.UserID, &v.Verified, &v.Name, &v.Email, &attrs, &created, &ls, &v.ProfileVerified); err != nil {
 		return v, err
 	}
 	v.CreatedAt, v.LastSeenAt = fromMillis(created), fromMillis(ls)
@@ -63,8 +63,8 @@ func (s *Store) CreateVisitor(ctx context.Context, v *chat.Visitor) error {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
 	_, err = s.w.ExecContext(ctx, `INSERT INTO visitors (`+visitorColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		v.ID, v.Site, v.UserID, bit(v.Verified), v.Name, v.Email, attrs, millis(v.CreatedAt), millis(v.LastSeenAt))
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		v.ID, v.Site, v.UserID, bit(v.Verified), v.Name, v.Email, attrs, millis(v.CreatedAt), millis(v.LastSeenAt), bit(v.ProfileVerified))
 	return mapErr(err, "insert visitor", "visitor")
 }
 
@@ -78,9 +78,9 @@ func (s *Store) UpdateVisitor(ctx context.Context, v *chat.Visitor) error {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
 	res, err := s.w.ExecContext(ctx, `UPDATE visitors
-		SET user_id = ?, verified = ?, name = ?, email = ?, attributes = ?, last_seen_at = ?
+		SET user_id = ?, verified = ?, name = ?, email = ?, attributes = ?, last_seen_at = ?, profile_verified = ?
 		WHERE id = ? AND site = ?`,
-		v.UserID, bit(v.Verified), v.Name, v.Email, attrs, millis(v.LastSeenAt), v.ID, v.Site)
+		v.UserID, bit(v.Verified), v.Name, v.Email, attrs, millis(v.LastSeenAt), bit(v.ProfileVerified), v.ID, v.Site)
 	return updated(res, err, "update visitor", "visitor")
 }
 

@@ -158,7 +158,7 @@ func testVisitors(t *testing.T, b Backend) {
 	anon1 := &chat.Visitor{Site: "acme", CreatedAt: now(), LastSeenAt: now()}
 	anon2 := &chat.Visitor{Site: "acme", CreatedAt: now(), LastSeenAt: now()}
 	known := &chat.Visitor{
-		Site: "acme", UserID: "u1", Verified: true, Name: "Li", Email: "li@example.com",
+		Site: "acme", UserID: "u1", Verified: true, ProfileVerified: true, Name: "Li", Email: "li@example.com",
 		Attributes: map[string]string{"plan": "pro"}, CreatedAt: now(), LastSeenAt: now(),
 	}
 	// The same user id on another site is another person.
@@ -184,11 +184,11 @@ func testVisitors(t *testing.T, b Backend) {
 	}
 
 	// An anonymous visitor logs in: it becomes verified.
-	anon1.UserID, anon1.Verified, anon1.Name = "u2", true, "Wang"
+	anon1.UserID, anon1.Verified, anon1.ProfileVerified, anon1.Name = "u2", true, true, "Wang"
 	must(t, s.UpdateVisitor(ctx, anon1))
 	got, err = s.VisitorByUserID(ctx, "acme", "u2")
 	must(t, err)
-	if got.ID != anon1.ID || got.Name != "Wang" {
+	if got.ID != anon1.ID || got.Name != "Wang" || !got.ProfileVerified {
 		t.Errorf("after update: %+v", got)
 	}
 
