@@ -5,6 +5,8 @@
 #   3. go vet ./...
 #   4. docker-compose.yml is valid (docker-compose config)
 #   5. go test ./... with GOTESTFLAGS (default: -race -timeout 15m)
+#   6. scripts/attack.sh: replays issue 9's attacks against a real kefu
+#      process and fails unless every one held
 # GOTESTFLAGS=-short ./scripts/test.sh runs the tests without -race.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,3 +36,6 @@ docker-compose -f docker-compose.yml config -q
 step "go test $GOTESTFLAGS ./..."
 # shellcheck disable=SC2086 # GOTESTFLAGS is a list of flags
 go test $GOTESTFLAGS ./...
+
+step "attacks against a real kefu (scripts/attack.sh)"
+./scripts/attack.sh
