@@ -21,7 +21,7 @@ type loginRequest struct {
 
 func (s *Server) handleLogin(c *fiber.Ctx) error {
 	if !s.limits.login.allow(s.clientIP(c), s.opts.Now()) {
-		return chat.Errorf(chat.CodeRateLimited, "too many login attempts; wait a minute")
+		return rateLimited(time.Minute, "too many login attempts; wait a minute")
 	}
 	var req loginRequest
 	if err := parseBody(c, &req); err != nil {
@@ -37,7 +37,7 @@ func (s *Server) handleLogin(c *fiber.Ctx) error {
 	// owner out for good.
 	if !s.limits.account.allow(email, s.opts.Now()) {
 		s.log.Warn("login attempts for one account limited", "email", email, "ip", s.clientIP(c))
-		return chat.Errorf(chat.CodeRateLimited, "too many login attempts for this account; wait a minute")
+		return rateLimited(time.Minute, "too many login attempts for this account; wait a minute")
 	}
 	a, err := s.opts.Store.AgentByEmail(c.UserContext(), email)
 	if err != nil {

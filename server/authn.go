@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -88,7 +89,7 @@ func (s *Server) widgetCORS(c *fiber.Ctx) error {
 		return c.SendStatus(fiber.StatusNoContent)
 	}
 	if !s.limits.ip.allow(s.clientIP(c), s.opts.Now()) {
-		return chat.Errorf(chat.CodeRateLimited, "too many requests; slow down")
+		return rateLimited(time.Second, "too many requests; slow down")
 	}
 	c.Locals(localSite, site)
 	return c.Next()

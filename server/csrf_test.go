@@ -141,8 +141,10 @@ func TestLoginLimitPerAccount(t *testing.T) {
 	if refused < 24 {
 		t.Fatalf("%d of 30 guesses from 30 addresses were refused, want most", refused)
 	}
-	if st := login("203.0.113.7", "password-site-a"); st != http.StatusTooManyRequests {
-		t.Fatalf("the right password during the lock = %d, want 429", st)
+	res := post(t, e.url, "/api/v1/auth/login", `{"email":"a@example.com","password":"password-site-a"}`,
+		map[string]string{"Content-Type": "application/json", "X-Forwarded-For": "203.0.113.7"})
+	if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") != "60" {
+		t.Fatalf("the right password during the lock = %d, Retry-After %q; want 429 and 60", res.StatusCode, res.Header.Get("Retry-After"))
 	}
 	if st := post(t, e.url, "/api/v1/auth/login", `{"email":"b@example.com","password":"password-site-b"}`,
 		map[string]string{"Content-Type": "application/json"}).StatusCode; st != http.StatusOK {

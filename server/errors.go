@@ -2,6 +2,8 @@ package server
 
 import (
 	"errors"
+	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -9,6 +11,22 @@ import (
 )
 
 var errNotFoundRoute = chat.Errorf(chat.CodeNotFound, "no such endpoint")
+
+// retryAfter is a rate-limit error that says when to try again: the
+// answer carries a Retry-After header.
+type retryAfter struct {
+	err   error
+	after time.Duration
+}
+
+func (e *retryAfter) Error() string { return e.err.Error() }
+func (e *retryAfter) Unwrap() error { return e.err }
+
+// rateLimited is a rate_limited error whose limit lets the caller try
+// again after a while.
+func rateLimited(after time.Duration, msg string) error {
+	return &retryAfter{err: chat.Errorf(chat.CodeRateLimited, "%s", msg), after: after}
+}
 
 // status maps a domain error code to an HTTP status.
 func status(code chat.Code) int {
@@ -49,6 +67,10 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	st := status(code)
 	if fe != nil {
 		st = fe.Code
+	}
+	var ra *retryAfter
+	if errors.As(err, &ra) {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(max(1, int(ra.after.Seconds()))))
 	}
 	body := fiber.Map{"code": code, "message": msg}
 	var ce *chat.Error

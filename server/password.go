@@ -2,6 +2,7 @@ package server
 
 import (
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -24,7 +25,7 @@ func (s *Server) handleChangePassword(c *fiber.Ctx) error {
 	// this a faster way to guess the password.
 	if !s.limits.account.allow(strings.ToLower(strings.TrimSpace(a.Email)), s.opts.Now()) {
 		s.log.Warn("password checks for one account limited", "agent", a.ID, "ip", s.clientIP(c))
-		return chat.Errorf(chat.CodeRateLimited, "too many password attempts for this account; wait a minute")
+		return rateLimited(time.Minute, "too many password attempts for this account; wait a minute")
 	}
 	var req passwordRequest
 	if err := parseBody(c, &req); err != nil {

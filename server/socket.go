@@ -29,7 +29,7 @@ func (s *Server) upgrade(c *fiber.Ctx) error {
 		return chat.Errorf(chat.CodeUnavailable, "server shutting down; reconnect")
 	}
 	if !s.limits.ip.allow(s.clientIP(c), s.opts.Now()) {
-		return chat.Errorf(chat.CodeRateLimited, "too many connections; slow down")
+		return rateLimited(time.Second, "too many connections; slow down")
 	}
 	c.Locals(localIP, s.clientIP(c))
 	c.Locals(localOrigin, strings.Clone(c.Get(fiber.HeaderOrigin)))
