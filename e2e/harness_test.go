@@ -27,6 +27,9 @@ type tab struct {
 	e     *env
 	ctx   context.Context // the tab's chromedp context
 	panel context.Context // the panel's frame, see attachPanel
+	// strict tells a tab of the browser that blocks third-party storage:
+	// the panel keeps its data in the host page's storage.
+	strict bool
 }
 
 // newVisitor opens a tab in a new browser context: a visitor with storage
@@ -39,10 +42,23 @@ func (e *env) newVisitor(t *testing.T) *tab {
 	return e.openTab(t, deadline, chromedp.WithNewBrowserContext())
 }
 
+// newStrictVisitor is newVisitor in the browser that blocks third-party
+// storage.
+func (e *env) newStrictVisitor(t *testing.T) *tab {
+	t.Helper()
+	deadline, cancel := context.WithTimeout(e.strictBrowser(t), testTimeout)
+	t.Cleanup(cancel)
+	tb := e.openTab(t, deadline, chromedp.WithNewBrowserContext())
+	tb.strict = true
+	return tb
+}
+
 // newTab opens another tab of the same visitor (the same browser context).
 func (tb *tab) newTab() *tab {
 	tb.t.Helper()
-	return tb.e.openTab(tb.t, tb.ctx)
+	nt := tb.e.openTab(tb.t, tb.ctx)
+	nt.strict = tb.strict
+	return nt
 }
 
 func (e *env) openTab(t *testing.T, parent context.Context, opts ...chromedp.ContextOption) *tab {
@@ -322,12 +338,16 @@ func (tb *tab) send(text string) {
 }
 
 // conversationID is the panel's current conversation, as it keeps it in
-// kefu's storage.
+// kefu's storage, or, where the browser blocks that, in the host page's.
 func (tb *tab) conversationID() string {
 	tb.t.Helper()
-	p := tb.attachPanel()
-	waitJS(tb.t, p, "the panel has a conversation", `JSON.parse(localStorage.getItem('kefu:demo:conv'))`)
-	return eval[string](tb.t, p, `JSON.parse(localStorage.getItem('kefu:demo:conv'))`)
+	ctx, key := tb.attachPanel(), "kefu:demo:conv"
+	if tb.strict {
+		ctx, key = tb.ctx, "kefu:demo:p:conv"
+	}
+	expr := `JSON.parse(localStorage.getItem(` + jsString(key) + `))`
+	waitJS(tb.t, ctx, "the panel has a conversation", expr)
+	return eval[string](tb.t, ctx, expr)
 }
 
 // openPanel clicks the bubble and waits for the panel to show.

@@ -45,9 +45,15 @@ type env struct {
 	api     *client.Client
 	token   string // the admin's access token
 	browser context.Context
-	log     *syncBuffer
-	dataDir string
-	closers []func()
+	// strict is a second Chromium that blocks third-party storage, started
+	// on first use by strictBrowser.
+	strict     context.Context
+	strictOnce sync.Once
+	strictErr  error
+	chrome     string
+	log        *syncBuffer
+	dataDir    string
+	closers    []func()
 }
 
 var suite struct {
@@ -117,9 +123,12 @@ func start() (_ *env, skip string, _ error) {
 		return nil, "", err
 	}
 	e.startHost()
-	if err := e.startBrowser(chrome); err != nil {
+	e.chrome = chrome
+	browser, err := e.startBrowser(chrome)
+	if err != nil {
 		return nil, "", err
 	}
+	e.browser = browser
 	ok = true
 	return e, "", nil
 }
@@ -171,7 +180,26 @@ func (e *env) startHost() {
 	e.hostURL = strings.Replace(srv.URL, "127.0.0.1", "localhost", 1)
 }
 
-func (e *env) startBrowser(path string) error {
+// strictBrowser returns a Chromium that blocks third-party cookies and
+// storage, as Chrome's incognito default, Brave and strict Safari or
+// Firefox settings do: in kefu's cross-site iframe, localStorage,
+// sessionStorage and Web Locks throw SecurityError. Storage partitioning
+// is off, so the block is a block and not a partition. It is started on
+// first use.
+func (e *env) strictBrowser(t *testing.T) context.Context {
+	t.Helper()
+	e.strictOnce.Do(func() {
+		e.strict, e.strictErr = e.startBrowser(e.chrome,
+			chromedp.Flag("enable-features", "ForceThirdPartyCookieBlocking"),
+			chromedp.Flag("disable-features", "Translate,BlinkGenPropertyTrees,ThirdPartyStoragePartitioning"))
+	})
+	if e.strictErr != nil {
+		t.Fatal(e.strictErr)
+	}
+	return e.strict
+}
+
+func (e *env) startBrowser(path string, extra ...chromedp.ExecAllocatorOption) (context.Context, error) {
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path),
 		chromedp.NoSandbox,
@@ -182,6 +210,7 @@ func (e *env) startBrowser(path string) error {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND , EXCLUDE 127.0.0.1, EXCLUDE localhost"),
 	)
+	opts = append(opts, extra...)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	bctx, cancelBrowser := chromedp.NewContext(actx)
 	e.closers = append(e.closers, cancelAlloc, cancelBrowser)
@@ -194,13 +223,12 @@ func (e *env) startBrowser(path string) error {
 	select {
 	case err := <-done:
 		if err != nil {
-			return fmt.Errorf("e2e: start Chromium: %w", err)
+			return nil, fmt.Errorf("e2e: start Chromium: %w", err)
 		}
 	case <-start.Done():
-		return errors.New("e2e: Chromium did not start within 30s")
+		return nil, errors.New("e2e: Chromium did not start within 30s")
 	}
-	e.browser = bctx
-	return nil
+	return bctx, nil
 }
 
 // close stops what start started, in reverse order.

@@ -154,58 +154,103 @@ func TestPrivateNoteStaysHidden(t *testing.T) {
 	}
 }
 
-func TestReloadKeepsConversation(t *testing.T) {
-	e := setup(t)
-	e.agentOnline(t)
-	tb := e.newVisitor(t)
-	tb.load("")
-	tb.openPanel()
-	tb.send("刷新之前的问题")
-	tb.waitMessage("visitor", "刷新之前的问题")
-	id := tb.conversationID()
-	e.reply(t, id, "刷新之前的回答")
-	tb.waitMessage("agent", "刷新之前的回答")
+// browsers are the two kinds of browser that the round-trip tests run in:
+// one that lets kefu's frame keep storage, and one that blocks third-party
+// storage (Chrome's incognito default, Brave, strict Safari or Firefox).
+var browsers = []struct {
+	name   string
+	strict bool
+}{{"storage allowed", false}, {"third-party storage blocked", true}}
 
-	tb.reload()
-	if b := tb.bubble(); b.Expanded != "false" {
-		t.Errorf("after a reload the panel is open: %+v", b)
+// visitorIn opens a visitor in the browser of that kind. In the strict one
+// it first checks that kefu's frame really is blocked.
+func (e *env) visitorIn(t *testing.T, strict bool) *tab {
+	t.Helper()
+	if strict {
+		return e.newStrictVisitor(t)
 	}
-	tb.openPanel()
-	tb.waitMessage("visitor", "刷新之前的问题")
-	tb.waitMessage("agent", "刷新之前的回答")
-	if got := tb.conversationID(); got != id {
-		t.Errorf("after a reload the conversation is %s, want %s", got, id)
-	}
-	tb.send("刷新之后的问题")
-	tb.waitMessage("visitor", "刷新之后的问题")
-	if c := e.conversation(t, id); c.LastSeq != 3 {
-		t.Errorf("conversation has %d messages, want 3 in one conversation", c.LastSeq)
+	return e.newVisitor(t)
+}
+
+// checkBlocked fails the test unless the panel's frame can use neither
+// localStorage nor Web Locks: otherwise the strict run would prove nothing.
+func (tb *tab) checkBlocked() {
+	tb.t.Helper()
+	blocked := `(() => { const r = []; try { localStorage.length; r.push('storage allowed') } catch (e) { r.push(e.name) }
+		return navigator.locks ? navigator.locks.query().then(() => r.concat('locks allowed'), (e) => r.concat(e.name)).then((r) => r.join(' ')) : r.concat('no locks').join(' ') })()`
+	if got := eval[string](tb.t, tb.attachPanel(), blocked); got != "SecurityError SecurityError" {
+		tb.t.Fatalf("the panel's frame is not blocked (%s)", got)
 	}
 }
 
+// The round trip a visitor makes: open from the site's nav link, send,
+// get the agent's reply, reload and find the conversation, go on in it.
+func TestReloadKeepsConversation(t *testing.T) {
+	e := setup(t)
+	e.agentOnline(t)
+	for _, b := range browsers {
+		t.Run(b.name, func(t *testing.T) {
+			tb := e.visitorIn(t, b.strict)
+			tb.load("")
+			do(t, tb.ctx, "click the nav link", chromedp.Click(chromedp.ID("nav-open")))
+			tb.waitOpen(true)
+			if b.strict {
+				tb.checkBlocked()
+			}
+			tb.send("刷新之前的问题")
+			tb.waitMessage("visitor", "刷新之前的问题")
+			id := tb.conversationID()
+			e.reply(t, id, "刷新之前的回答")
+			tb.waitMessage("agent", "刷新之前的回答")
+
+			tb.reload()
+			if b := tb.bubble(); b.Expanded != "false" {
+				t.Errorf("after a reload the panel is open: %+v", b)
+			}
+			tb.openPanel()
+			tb.waitMessage("visitor", "刷新之前的问题")
+			tb.waitMessage("agent", "刷新之前的回答")
+			if got := tb.conversationID(); got != id {
+				t.Errorf("after a reload the conversation is %s, want %s", got, id)
+			}
+			tb.send("刷新之后的问题")
+			tb.waitMessage("visitor", "刷新之后的问题")
+			if c := e.conversation(t, id); c.LastSeq != 3 {
+				t.Errorf("conversation has %d messages, want 3 in one conversation", c.LastSeq)
+			}
+		})
+	}
+}
+
+// Tabs of one visitor share the conversation: through one socket where
+// Web Locks elect a leader, through a socket each where they are blocked.
 func TestTabsInSync(t *testing.T) {
 	e := setup(t)
 	e.agentOnline(t)
-	a := e.newVisitor(t)
-	a.load("")
-	a.openPanel()
-	a.send("第一个标签页的消息")
-	a.waitMessage("visitor", "第一个标签页的消息")
+	for _, br := range browsers {
+		t.Run(br.name, func(t *testing.T) {
+			a := e.visitorIn(t, br.strict)
+			a.load("")
+			a.openPanel()
+			a.send("第一个标签页的消息")
+			a.waitMessage("visitor", "第一个标签页的消息")
 
-	b := a.newTab()
-	b.load("")
-	b.openPanel()
-	b.waitMessage("visitor", "第一个标签页的消息")
-	b.send("第二个标签页的消息")
-	b.waitMessage("visitor", "第二个标签页的消息")
-	a.waitMessage("visitor", "第二个标签页的消息")
+			b := a.newTab()
+			b.load("")
+			b.openPanel()
+			b.waitMessage("visitor", "第一个标签页的消息")
+			b.send("第二个标签页的消息")
+			b.waitMessage("visitor", "第二个标签页的消息")
+			a.waitMessage("visitor", "第二个标签页的消息")
 
-	if ida, idb := a.conversationID(), b.conversationID(); ida != idb {
-		t.Fatalf("tabs have conversations %s and %s, want one", ida, idb)
+			if ida, idb := a.conversationID(), b.conversationID(); ida != idb {
+				t.Fatalf("tabs have conversations %s and %s, want one", ida, idb)
+			}
+			e.reply(t, a.conversationID(), "两个标签页都能看到")
+			a.waitMessage("agent", "两个标签页都能看到")
+			b.waitMessage("agent", "两个标签页都能看到")
+		})
 	}
-	e.reply(t, a.conversationID(), "两个标签页都能看到")
-	a.waitMessage("agent", "两个标签页都能看到")
-	b.waitMessage("agent", "两个标签页都能看到")
 }
 
 func TestOfflineForm(t *testing.T) {

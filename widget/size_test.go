@@ -9,8 +9,8 @@ import (
 
 // The weight budget of docs/widget.md, in brotli-compressed bytes.
 const (
-	loaderBudget = 6 * 1024
-	totalBudget  = 45 * 1024
+	loaderBudget = 4 * 1024
+	totalBudget  = 20 * 1024
 )
 
 func brotliSize(t *testing.T, data []byte) int {

@@ -30,6 +30,16 @@ const LABELS = __LABELS__;
       // storage blocked: the widget works without it
     }
   };
+  // The panel's data, kept here when the browser blocks storage in kefu's
+  // frame (third-party storage): under KEY:p:NAME, handed over at init.
+  const P = KEY + ':p:';
+  const held = () => {
+    const o = {};
+    try {
+      for (const k of Object.keys(localStorage)) if (k.startsWith(P)) o[k.slice(P.length)] = localStorage.getItem(k);
+    } catch (e) {}
+    return o;
+  };
   let cfg = {};
   try {
     cfg = JSON.parse(store(KEY + ':cfg')) || {};
@@ -217,13 +227,16 @@ const LABELS = __LABELS__;
     if (e.origin !== ORIGIN || !frame || e.source !== frame.contentWindow || !m || m.kefu !== 1) return;
     if (m.type === 'hello') {
       ready = true;
-      post({ type: 'init', open: isOpen, lang, user, attrs, page: { url: location.href, title: d.title, referrer: d.referrer } });
+      post({ type: 'init', open: isOpen, lang, user, attrs, store: held(), page: { url: location.href, title: d.title, referrer: d.referrer } });
       queue.splice(0).forEach(post);
     } else if (m.type === 'unread') setUnread(m.n, m.beep);
     else if (m.type === 'active') store(KEY, m.on ? '1' : null);
     else if (m.type === 'close') setOpen(false);
     else if (m.type === 'event') emit(m.name, m.data);
+    else if (m.type === 'store' && /^\w+$/.test(m.k)) store(P + m.k, typeof m.v === 'string' ? m.v : null);
   });
+  // Another tab's panel changed the data kept here.
+  w.addEventListener('storage', (e) => e.key && e.key.startsWith(P) && post({ type: 'stored', k: e.key.slice(P.length), v: e.newValue }));
 
   btn.addEventListener('click', () => setOpen(!isOpen));
   // Warm the panel up on intent, so that it is ready by the click.

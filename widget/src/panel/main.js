@@ -53,6 +53,7 @@ import { useApi as formApi } from './forms.js';
   cfgP.catch(() => {}); // handled below, after the loader's init
   const init = br.embed ? await new Promise((r) => ((gotInit = r), br.post({ type: 'hello' }), setTimeout(r, 3e3, {}))) : {};
   gotInit = () => {};
+  store.lend(init.store, (k, v) => br.post({ type: 'store', k, v }));
   S.page = init.page || { url: document.referrer || location.href, referrer: document.referrer };
   if (init.open) S.visible = true;
   if (init.user !== undefined) sess.setUser(init.user);
@@ -119,6 +120,10 @@ import { useApi as formApi } from './forms.js';
       sess.setAttrs(m.attrs);
       relogin();
     } else if (m.type === 'send') sendText(m.text);
+    else if (m.type === 'stored') {
+      store.put(m.k, m.v);
+      update();
+    }
   }
 
   document.addEventListener('keydown', (e) => {

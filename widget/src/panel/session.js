@@ -1,6 +1,8 @@
 // Visitor session tokens, kept in storage under "session" as
 // {token, vid, exp, at, uid, uk, ak}. A token is renewed by sending it back,
 // once a day; tabs take a Web Lock so that two new tabs make one visitor.
+import { withLock } from './locks.js';
+
 export function sessions(site, store, api) {
   let user; // undefined: this page said nothing; null: logged out
   let attrs; // undefined: this page said nothing
@@ -53,9 +55,7 @@ export function sessions(site, store, api) {
   // token returns a valid session token; force renews it.
   function token(force) {
     if (!pending) {
-      const run = () => renew(force);
-      pending = (navigator.locks ? navigator.locks.request('kefu:' + site + ':session', run) : run())
-        .finally(() => (pending = null));
+      pending = withLock('kefu:' + site + ':session', () => renew(force)).finally(() => (pending = null));
     }
     return pending;
   }

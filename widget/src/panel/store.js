@@ -1,26 +1,47 @@
-// Per-site storage in the kefu origin's localStorage, shared by the tabs of
-// one browser. Where storage is blocked it falls back to memory.
+// Per-site storage, shared by the tabs of one browser. It is kefu's own
+// localStorage where the browser allows it. In a browser that blocks
+// third-party storage in kefu's frame, it is the host page's storage,
+// kept by the loader: the loader hands over what it holds when the panel
+// starts, and each change goes back to it. Failing both, it is memory.
 export function storage(site) {
   const prefix = 'kefu:' + site + ':';
+  let ls = null;
+  try {
+    localStorage.setItem(prefix + '?', '1');
+    localStorage.removeItem(prefix + '?');
+    ls = localStorage;
+  } catch (e) {}
   const mem = {};
+  let send = null; // sends a change to the loader
   return {
     get(k) {
       let raw = mem[k];
       try {
-        raw = localStorage.getItem(prefix + k);
-      } catch (e) {}
-      try {
+        if (ls) raw = ls.getItem(prefix + k);
         return JSON.parse(raw);
       } catch (e) {
         return null;
       }
     },
     set(k, v) {
-      mem[k] = v == null ? null : JSON.stringify(v);
+      const raw = v == null ? null : JSON.stringify(v);
+      mem[k] = raw;
       try {
-        if (v == null) localStorage.removeItem(prefix + k);
-        else localStorage.setItem(prefix + k, mem[k]);
+        if (ls && raw == null) ls.removeItem(prefix + k);
+        else if (ls) ls.setItem(prefix + k, raw);
       } catch (e) {}
+      if (send) send(k, raw);
+    },
+    // lend makes the loader's storage this one's, where kefu's own is
+    // blocked: held is what the loader keeps, post sends it a change.
+    lend(held, post) {
+      if (ls || !held) return;
+      Object.assign(mem, held);
+      send = post;
+    },
+    // put takes a change that another tab made through its loader.
+    put(k, raw) {
+      if (send) mem[k] = raw;
     },
   };
 }
