@@ -182,8 +182,8 @@ func TestSuggestionsPushedWhileWaiting(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(f.Raw), "提现") {
-		t.Fatalf("suggestions for a withdrawal question: %s", f.Raw)
+	if !strings.Contains(string(f.Raw), "提现") || f.ClientID != "q1" {
+		t.Fatalf("suggestions for the withdrawal question q1: %s", f.Raw)
 	}
 	// Once an agent has answered, no more suggestions.
 	token, err := c.Login(ctx, "admin@example.com", m.AdminPassword, "")

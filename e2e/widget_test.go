@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"regexp"
 	"strings"
@@ -541,5 +542,51 @@ func (d dialogWatch) wait(t *testing.T) string {
 	case <-time.After(5 * time.Second):
 		t.Fatal("no dialog seen")
 		return ""
+	}
+}
+
+// faqSearches reads kefu's count of FAQ searches for visitors, by how
+// they were asked for: "typing" or "message".
+func (e *env) faqSearches(t *testing.T) map[string]int {
+	t.Helper()
+	res, err := http.Get(e.kefuURL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	out := map[string]int{}
+	for _, line := range strings.Split(string(b), "\n") {
+		var via string
+		var n int
+		if strings.HasPrefix(line, "kefu_faq_searches_total{") {
+			if _, err := fmt.Sscanf(strings.ReplaceAll(line[len("kefu_faq_searches_total{"):], `"`, " "), "via= %s } %d", &via, &n); err == nil {
+				out[via] = n
+			}
+		}
+	}
+	return out
+}
+
+// One visitor message makes one FAQ search: the server's, whose answers
+// the panel shows under the message; the panel does not search again.
+func TestOneFAQSearchPerMessage(t *testing.T) {
+	e := setup(t)
+	tb := e.newVisitor(t)
+	tb.load("")
+	p := tb.openPanel()
+	before := e.faqSearches(t)
+	// The text is put in the box without typing, so that the search as
+	// one types does not run, and sent with the send button.
+	run(t, p, `(() => { const ta = document.querySelector('form.cp textarea'); ta.value = '提现多久到账'; ta.form.requestSubmit(); })()`)
+	tb.waitMessage("visitor", "提现多久到账")
+	waitJS(t, p, "the server's answers show under the message", `document.querySelector('.log .cardm .faq li')`, `document.querySelector('.log').innerHTML`)
+	time.Sleep(time.Second) // long enough for a second search to arrive
+	after := e.faqSearches(t)
+	if got := after["message"] - before["message"]; got != 1 {
+		t.Errorf("searches after the message = %d, want 1", got)
+	}
+	if got := after["typing"] - before["typing"]; got != 0 {
+		t.Errorf("searches as one types = %d, want 0: the panel searched the message again", got)
 	}
 }

@@ -36,6 +36,7 @@ func (s *Server) handleWidgetFAQ(c *fiber.Ctx) error {
 		}
 		return c.JSON(fiber.Map{"results": top})
 	}
+	s.metrics.faqSearches.WithLabelValues("typing").Inc()
 	out, err := s.suggest(ctx, site.Key, lang, q, limit)
 	if err != nil {
 		return err

@@ -19,6 +19,7 @@ type metrics struct {
 	messages    *prometheus.CounterVec
 	sendLatency prometheus.Histogram
 	dropped     prometheus.Counter
+	faqSearches *prometheus.CounterVec
 	handler     fiber.Handler
 }
 
@@ -47,8 +48,12 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 			Name: "kefu_ws_slow_consumers_dropped_total",
 			Help: "Websocket connections closed because their send queue was full.",
 		}),
+		faqSearches: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "kefu_faq_searches_total",
+			Help: "FAQ searches for visitors: via=typing as they type, via=message after each message they send.",
+		}, []string{"via"}),
 	}
-	reg.MustRegister(m.requests, m.connections, m.messages, m.sendLatency, m.dropped,
+	reg.MustRegister(m.requests, m.connections, m.messages, m.sendLatency, m.dropped, m.faqSearches,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.handler = adapt(promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	return m

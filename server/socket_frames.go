@@ -135,9 +135,10 @@ func (s *Server) suggestWhileWaiting(ctx context.Context, c *conn, conv *chat.Co
 	if s.opts.FAQ == nil || conv.Answered() {
 		return
 	}
+	s.metrics.faqSearches.WithLabelValues("message").Inc()
 	results, err := s.suggest(ctx, conv.Site, conv.Lang, m.Text, suggestionsWhileWaiting)
 	if err != nil || len(results) == 0 {
 		return
 	}
-	c.enqueue(encode(outFrame{Type: "suggestions", ConversationID: conv.ID, Results: &results}))
+	c.enqueue(encode(outFrame{Type: "suggestions", ConversationID: conv.ID, ClientID: m.ClientID, Results: &results}))
 }

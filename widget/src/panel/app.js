@@ -275,6 +275,9 @@ export function handle(f) {
         if (S.conv || f.conversation.status !== 'resolved') adopt(f.conversation);
       }
       break;
+    case 'suggestions':
+      if (mine(f)) suggested(f);
+      break;
     case 'presence':
       S.online = !!f.agents_online;
       break;
@@ -330,20 +333,14 @@ export async function sendText(text, topic) {
   }
   patchOut(it.cid, { c: it.c });
   transmit(it);
-  if (!S.msgs.some((m) => m.author.type === 'agent')) suggestAfter(it);
 }
 
-// suggestAfter shows FAQ answers under a message while no agent has replied.
-async function suggestAfter(it) {
-  try {
-    const r = await ctx.api.get('/faq?limit=3&lang=' + lang() + '&q=' + encodeURIComponent(it.text), true);
-    const shown = new Set(Object.values(S.cards).flat().map((x) => x.id));
-    const fresh = (r.results || []).filter((x) => !shown.has(x.id));
-    if (fresh.length && !S.msgs.some((m) => m.author.type === 'agent')) {
-      S.cards[it.cid] = fresh;
-      update();
-    }
-  } catch (e) {}
+// suggested shows the FAQ answers that the server found for a message,
+// under it, while no agent has replied; each answer shows once.
+function suggested(f) {
+  const shown = new Set(Object.values(S.cards).flat().map((x) => x.id));
+  const fresh = (f.results || []).filter((x) => !shown.has(x.id));
+  if (f.client_id && fresh.length && !S.msgs.some((m) => m.author.type === 'agent')) S.cards[f.client_id] = fresh;
 }
 
 let typingOn = false;
