@@ -45,7 +45,9 @@ const LABELS = __LABELS__;
     cfg = JSON.parse(store(KEY + ':cfg')) || {};
   } catch (e) {}
   let explicit = match(data.lang);
-  let lang = pick(explicit, cfg.lang, cfg.languages);
+  // The visitor's own choice, from the panel's switcher, beats the page's.
+  const mine = () => match(store(KEY + ':lang'), cfg.languages) || explicit;
+  let lang = pick(mine(), cfg.lang, cfg.languages);
   let isOpen = false;
   let booted = false; // the API is live and queued calls replayed
   let frame = null;
@@ -94,7 +96,7 @@ const LABELS = __LABELS__;
   const btn = el('button', 'b', wrap);
   btn.type = 'button';
   btn.setAttribute('aria-expanded', 'false');
-  svg('s', 'M21 11.5a8.4 8.4 0 0 1-.9 3.8 8.5 8.5 0 0 1-7.6 4.7 8.4 8.4 0 0 1-3.8-.9L3 21l1.9-5.7a8.4 8.4 0 0 1-.9-3.8 8.5 8.5 0 0 1 4.7-7.6 8.4 8.4 0 0 1 3.8-.9h.5a8.5 8.5 0 0 1 8 8z', btn);
+  svg('s', 'M21 12a9 8 0 0 1-13 7.2L3 21l1.5-4.3A9 8 0 0 1 3 12a9 8 0 0 1 18 0z', btn);
   svg('c', 'M6 6l12 12M18 6L6 18', btn);
   const label = el('span', 't', btn);
   const badge = el('span', 'n', btn);
@@ -234,6 +236,10 @@ const LABELS = __LABELS__;
     else if (m.type === 'close') setOpen(false);
     else if (m.type === 'event') emit(m.name, m.data);
     else if (m.type === 'store' && /^\w+$/.test(m.k)) store(P + m.k, typeof m.v === 'string' ? m.v : null);
+    else if (m.type === 'setlang' && match(m.lang)) {
+      store(KEY + ':lang', match(m.lang));
+      setLang(match(m.lang));
+    }
   });
   // Another tab's panel changed the data kept here.
   w.addEventListener('storage', (e) => e.key && e.key.startsWith(P) && post({ type: 'stored', k: e.key.slice(P.length), v: e.newValue }));
@@ -323,7 +329,7 @@ const LABELS = __LABELS__;
         cfg = { color: c.color, lang: c.lang, languages: c.languages, position: c.position };
         store(KEY + ':cfg', JSON.stringify(cfg));
         paint();
-        setLang(pick(explicit, cfg.lang, cfg.languages));
+        setLang(pick(mine(), cfg.lang, cfg.languages));
       },
       (status) => {
         if (typeof status !== 'number') return; // offline: keep the bubble

@@ -1,6 +1,6 @@
 // The chat panel: the page at /chat/{site}, inside the loader's iframe
 // (?embed=1) or on its own as a shareable, pop-out page.
-import { pick } from '../shared/lang.js';
+import { match, pick } from '../shared/lang.js';
 import { color } from '../shared/color.js';
 import { lang, t, useLang } from './i18n.js';
 import { storage } from './store.js';
@@ -41,6 +41,13 @@ import { useApi as formApi } from './forms.js';
   const env = {
     embed: br.embed,
     close: () => br.post({ type: 'close' }),
+    // setLang is the visitor's choice: the loader remembers it on the
+    // page's site and hands it back; a page of its own remembers it here.
+    setLang(l) {
+      if (br.embed) return br.post({ type: 'setlang', lang: l });
+      store.set('lang', l);
+      fromParent({ type: 'lang', lang: l });
+    },
     popout: async () => {
       const tok = await sess.token().catch(() => '');
       window.open(location.pathname + '?lang=' + lang() + (tok ? '#s=' + encodeURIComponent(tok) : ''), '_blank', 'noopener,width=420,height=640');
@@ -67,7 +74,7 @@ import { useApi as formApi } from './forms.js';
     document.body.replaceChildren(Object.assign(document.createElement('p'), { className: 'fatal', textContent: t(e.status === 403 || e.status === 404 ? 'closed' : 'error') }));
     return;
   }
-  const chosen = pick(init.lang || urlLang, cfg.lang, cfg.languages);
+  const chosen = pick(init.lang || (!br.embed && match(store.get('lang'), cfg.languages)) || urlLang, cfg.lang, cfg.languages);
   if (!urlLang && chosen !== cfg.lang) cfg = await cfgGet(chosen).catch(() => cfg);
   await useLang(chosen);
   applyConfig(cfg);

@@ -7,6 +7,7 @@ import { S, outbox, sendText, typed, update } from './app.js';
 import { renderList } from './list.js';
 import { endBlock, feedbackForm, leaveForm } from './forms.js';
 import { suggester } from './faq.js';
+import { LANGS, NAMES } from '../shared/lang.js';
 
 const iconBtn = (name, label, onclick, cls) =>
   h('button.ib', { type: 'button', 'aria-label': label, title: label, onclick }, icon(name, cls));
@@ -21,11 +22,19 @@ export function mount(env, draft) {
   const fbBtn = iconBtn('fb', t('feedback'), () => setView('feedback'));
   const backBtn = iconBtn('back', t('back'), () => setView('chat'), 'flip');
   const net = h('p.net', { role: 'status' });
+  // The language switcher: the site's languages, each in its own words.
+  const langs = S.cfg.languages && S.cfg.languages.length ? S.cfg.languages : LANGS;
+  const lsel = langs.length > 1 && h(
+    'select.lng',
+    { 'aria-label': t('language'), title: t('language'), onchange: () => env.setLang(lsel.value) },
+    langs.map((l) => h('option', { value: l, lang: l, selected: l === lang() }, NAMES[l] || l)),
+  );
   const header = h(
     'header.hd',
     null,
     backBtn,
     h('div.ttl', null, name, h('p.st', null, dot, status), hoursEl),
+    lsel,
     fbBtn,
     env.embed && iconBtn('out', t('popout'), env.popout),
     env.embed && iconBtn('close', t('close'), env.close),

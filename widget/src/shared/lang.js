@@ -15,14 +15,19 @@ export function match(tag, allowed) {
   return l;
 }
 
-// pick chooses the language: the page's explicit choice, then the site's
-// default, then the browser's preferences among the site's languages, then
-// the site's first language, then English.
-export function pick(explicit, siteDefault, allowed) {
+// NAMES are the languages in their own words, for the panel's switcher.
+export const NAMES = {
+  en: 'English', 'zh-CN': '简体中文', 'zh-TW': '繁體中文', ja: '日本語', ko: '한국어', es: 'Español', fr: 'Français',
+  de: 'Deutsch', pt: 'Português', ru: 'Русский', vi: 'Tiếng Việt', th: 'ไทย', id: 'Bahasa Indonesia', ar: 'العربية',
+};
+
+// pick chooses the language: a choice made (the visitor's, or the page's),
+// then the browser's preferences among the site's languages, then the
+// site's default, then the site's first language, then English.
+export function pick(chosen, siteDefault, allowed) {
   const nav = navigator.languages || [navigator.language];
-  return match(explicit) || match(siteDefault) ||
-    nav.map((n) => match(n, allowed)).find(Boolean) ||
-    match(allowed && allowed[0]) || 'en';
+  return match(chosen) || nav.map((n) => match(n, allowed)).find(Boolean) ||
+    match(siteDefault) || match(allowed && allowed[0]) || 'en';
 }
 
 export const dir = (lang) => (lang === 'ar' ? 'rtl' : 'ltr');
