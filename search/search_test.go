@@ -310,8 +310,17 @@ func TestOpenSurvivesACorruptSegment(t *testing.T) {
 		t.Fatalf("Open of a corrupt index: %v", err)
 	}
 	t.Cleanup(func() { _ = x.Close() })
-	if !x.Created() || x.MovedTo() == "" {
-		t.Fatalf("Created %v, MovedTo %q", x.Created(), x.MovedTo())
+	// Either Open found the damage, moved the index aside and made a new
+	// one; or bleve skipped the segment it could not load ("continuing")
+	// and the index holds fewer entries, which the app notices by count
+	// and rebuilds from the database. Which one happens depends on where
+	// the damage falls.
+	n, err := x.Count(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if moved := x.Created() && x.MovedTo() != ""; !moved && n >= 20 {
+		t.Fatalf("the damage went unnoticed: Created %v, MovedTo %q, %d entries", x.Created(), x.MovedTo(), n)
 	}
 	mustIndex(t, x, faq("s", "1", "en", "refund question", "refund answer"))
 	if got := suggestIDs(t, x, "s", "en", "refund", 5); !slices.Equal(got, []string{"1"}) {
