@@ -377,3 +377,44 @@ func TestDeflectionCounts(t *testing.T) {
 		t.Fatalf("counts = %d views, %d solved; want 2 and 1", got.FAQ.Views, got.FAQ.Solved)
 	}
 }
+
+// FAQ answers come in the visitor's language first; another language's
+// come only when nothing in the visitor's answers well, and say which
+// language they are in (on the demo FAQ, which has zh-CN and en entries).
+func TestFAQAnswersInTheVisitorsLanguageFirst(t *testing.T) {
+	m, _ := startMain(t, testConfig(t, t.TempDir()))
+	defer m.Close(context.Background())
+	c := client.New(m.URL())
+	type result struct {
+		ID   string `json:"id"`
+		Lang string `json:"lang"`
+	}
+	search := func(lang, q string) []result {
+		var r struct {
+			Results []result `json:"results"`
+		}
+		if err := c.Do(context.Background(), "GET", fmt.Sprintf("/api/v1/widget/demo/faq?lang=%s&limit=5&q=%s", lang, url.QueryEscape(q)), "", nil, &r); err != nil {
+			t.Fatal(err)
+		}
+		return r.Results
+	}
+	tests := []struct{ lang, q, prefix, wantLang string }{
+		{"zh-CN", "2FA", "zh-", ""},      // both languages hold 2FA: Chinese only
+		{"en", "2fa", "en-", ""},         // and English only
+		{"zh-CN", "KYC", "zh-", ""},      // the same for KYC
+		{"zh-CN", "refund", "en-", "en"}, // no Chinese entry holds it: English, marked
+		{"en", "退款", "zh-", "zh-CN"},     // and the other way round
+	}
+	for _, tt := range tests {
+		got := search(tt.lang, tt.q)
+		if len(got) == 0 {
+			t.Errorf("%s %q: no results", tt.lang, tt.q)
+		}
+		for _, r := range got {
+			if !strings.HasPrefix(r.ID, tt.prefix) || r.Lang != tt.wantLang {
+				t.Errorf("%s %q = %+v, want only %s… entries with lang %q", tt.lang, tt.q, got, tt.prefix, tt.wantLang)
+				break
+			}
+		}
+	}
+}

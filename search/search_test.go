@@ -122,6 +122,24 @@ func TestSuggestLanguages(t *testing.T) {
 			}
 		})
 	}
+	// Other languages follow only when nothing in the visitor's matches
+	// well, and say which language they are in.
+	for _, tt := range []struct{ lang, text, wantLang string }{
+		{"zh-CN", "2FA", "zh"},
+		{"en", "2FA", "en"},
+		{"en", "退款", "zh"},
+	} {
+		rs, err := x.Suggest(context.Background(), "s", tt.lang, tt.text, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rs {
+			if r.Lang != tt.wantLang {
+				t.Errorf("Suggest(%q, %q) = %+v, want only %s entries", tt.lang, tt.text, rs, tt.wantLang)
+				break
+			}
+		}
+	}
 }
 
 func TestUnpublishAndDelete(t *testing.T) {

@@ -31,10 +31,13 @@ const (
 	boostAsked    = 3.0
 	boostAnswer   = 1.0
 	weightUnigram = 0.5
-	// langBoost multiplies the score of entries in the visitor's language,
-	// so that they rank first without hiding other languages when they are
-	// all that matches.
-	langBoost = 2.0
+	// wellMatched is how close to the best score of any language an entry
+	// in the visitor's language must come to count as a good answer. With
+	// one such entry, other languages are left out. On the demo FAQ, an
+	// entry holding the exact term that an entry of another language also
+	// holds scored 0.2 to 0.45 of the best ("2FA", "KYC"); a match in an
+	// answer alone, 0.02 to 0.05.
+	wellMatched = 0.15
 	// fuzzyMinRunes is the shortest Latin word that may match with one typo.
 	fuzzyMinRunes = 5
 )
@@ -44,13 +47,16 @@ const (
 type Result struct {
 	ID    string  `json:"id"`
 	Score float64 `json:"score"`
+	// Lang is the entry's base language, such as "en" or "zh".
+	Lang string `json:"lang"`
 }
 
 // Suggest returns up to n published entries of site that may answer text,
-// best first. lang is the visitor's language: entries in it rank higher,
-// other languages still appear when they match. The text is analysed, never
-// parsed, and only MaxQueryRunes of it are read. No match gives no results
-// and no error.
+// best first. lang is the visitor's language: entries in it come first,
+// and entries in other languages follow only when none in the visitor's
+// language matches well (wellMatched), as when it has no such entry. The
+// text is analysed, never parsed, and only MaxQueryRunes of it are read. No
+// match gives no results and no error.
 func (x *Index) Suggest(ctx context.Context, site, lang, text string, n int) ([]Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -80,24 +86,55 @@ func (x *Index) Suggest(ctx context.Context, site, lang, text string, n int) ([]
 		}
 		q = query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), p.rescore})
 	}
-	// Fetch more than n so that the language preference can reorder them.
-	req := bleve.NewSearchRequestOptions(q, max(2*n, 10), 0, false)
+	// Fetch more than n, so that enough of the visitor's language is
+	// among them; when it is not, ask for that language alone.
+	all, total, err := x.hits(ctx, site, q, max(2*n, 10))
+	if err != nil {
+		return nil, err
+	}
+	var mine, others []Result
+	for _, r := range all {
+		if lang == "" || r.Lang == lang {
+			mine = append(mine, r)
+		} else {
+			others = append(others, r)
+		}
+	}
+	if lang != "" && len(mine) < n && total > uint64(len(all)) {
+		byLang := query.NewTermQuery(lang)
+		byLang.SetField(fieldLang)
+		if mine, _, err = x.hits(ctx, site, query.NewConjunctionQuery([]query.Query{q, byLang}), n); err != nil {
+			return nil, err
+		}
+	}
+	best := 0.0
+	if len(all) > 0 {
+		best = all[0].Score
+	}
+	out := mine
+	if len(mine) == 0 || mine[0].Score < wellMatched*best {
+		out = append(out, others...)
+	}
+	return out[:min(n, len(out))], nil
+}
+
+// hits runs q and returns up to size results, best first, and how many
+// entries matched in all.
+func (x *Index) hits(ctx context.Context, site string, q query.Query, size int) ([]Result, uint64, error) {
+	req := bleve.NewSearchRequestOptions(q, size, 0, false)
 	req.Fields = []string{fieldLang}
 	res, err := x.bi.SearchInContext(ctx, req)
 	if err != nil {
-		return nil, fmt.Errorf("search: suggest: %w", err)
+		return nil, 0, fmt.Errorf("search: suggest: %w", err)
 	}
 	prefix := site + idSep
 	out := make([]Result, 0, len(res.Hits))
 	for _, h := range res.Hits {
-		r := Result{ID: strings.TrimPrefix(h.ID, prefix), Score: h.Score}
-		if l, _ := h.Fields[fieldLang].(string); lang != "" && l == lang {
-			r.Score *= langBoost
-		}
-		out = append(out, r)
+		l, _ := h.Fields[fieldLang].(string)
+		out = append(out, Result{ID: strings.TrimPrefix(h.ID, prefix), Score: h.Score, Lang: l})
 	}
 	sort.Slice(out, func(i, j int) bool { return better(out[i], out[j]) })
-	return out[:min(n, len(out))], nil
+	return out, res.Total, nil
 }
 
 // better orders results by score, and equal scores by id so that the order

@@ -16,6 +16,10 @@ type faqResult struct {
 	Answer   string  `json:"answer"`
 	Category string  `json:"category"`
 	Score    float64 `json:"score"`
+	// Lang is set, to the entry's language, only when it is not the
+	// visitor's: such entries come only when none in the visitor's
+	// language answers well, and the widget marks them.
+	Lang string `json:"lang,omitempty"`
 }
 
 // handleWidgetFAQ suggests FAQ entries for a visitor's text, or lists the
@@ -44,6 +48,12 @@ func (s *Server) handleWidgetFAQ(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"results": out})
 }
 
+// base is the primary subtag of a language tag: "zh" of "zh-CN".
+func base(tag string) string {
+	b, _, _ := strings.Cut(strings.ToLower(tag), "-")
+	return b
+}
+
 // suggest returns the published entries of site that best answer text.
 func (s *Server) suggest(ctx context.Context, site, lang, text string, n int) ([]faqResult, error) {
 	out := []faqResult{}
@@ -63,7 +73,11 @@ func (s *Server) suggest(ctx context.Context, site, lang, text string, n int) ([
 			return nil, err
 		}
 		if f.Published {
-			out = append(out, faqResult{ID: f.ID, Question: f.Question, Answer: f.Answer, Category: f.Category, Score: h.Score})
+			r := faqResult{ID: f.ID, Question: f.Question, Answer: f.Answer, Category: f.Category, Score: h.Score}
+			if base(f.Lang) != base(lang) {
+				r.Lang = f.Lang
+			}
+			out = append(out, r)
 		}
 	}
 	return out, nil

@@ -3,6 +3,7 @@
 import { h } from './dom.js';
 import { linkify } from './linkify.js';
 import { lang, t } from './i18n.js';
+import { NAMES } from '../shared/lang.js';
 
 let api;
 export const useApi = (a) => (api = a);
@@ -10,7 +11,8 @@ export const useApi = (a) => (api = a);
 const event = (id, type) => api.post('/faq/' + encodeURIComponent(id) + '/events', { type }).catch(() => {});
 
 // faqList renders results as disclosure widgets: the question opens the
-// answer, with a "this solved my problem" button.
+// answer, with a "this solved my problem" button. An answer in another
+// language than the visitor's says which.
 export function faqList(results) {
   return h(
     'ul.faq',
@@ -35,8 +37,8 @@ export function faqList(results) {
             }
           },
         },
-        h('summary', { dir: 'auto' }, r.question),
-        h('div.ans', null, h('p', { dir: 'auto' }, linkify(r.answer)), solved)),
+        h('summary', { dir: 'auto', lang: r.lang }, r.question, r.lang && h('small.fl', { lang: lang() }, NAMES[r.lang] || r.lang)),
+        h('div.ans', { lang: r.lang }, h('p', { dir: 'auto' }, linkify(r.answer)), solved)),
       );
     }),
   );
