@@ -114,7 +114,7 @@ func TestFAQCrudUpdatesTheIndexLive(t *testing.T) {
 		t.Fatal("a deleted entry is still in the widget's list")
 	}
 	// Bad input gets a clear error.
-	err = c.Do(ctx, "POST", "/api/v1/faq", token, map[string]any{"lang": "en", "question": ""}, nil)
+	err = c.Do(ctx, "POST", "/api/v1/faq", token, map[string]any{"lang": "en", "category": "c", "question": ""}, nil)
 	if ae, ok := err.(*client.APIError); !ok || ae.Status != 400 || !strings.Contains(ae.Message, "question") {
 		t.Fatalf("empty question: %v", err)
 	}
@@ -243,9 +243,10 @@ func TestFAQImportExport(t *testing.T) {
 	bad := "lang,category,question,answer\n" +
 		"en,pets,Can I pay with a parrot?,No.\n" +
 		"en,pets,,An answer without a question\n" +
-		"xx yy,pets,Bad language?,Yes\n"
+		"xx,pets,Bad language?,Yes\n" +
+		"en,,No category?,Yes\n"
 	res, body := post("csv", bad)
-	if res.StatusCode != 400 || !strings.Contains(body, `"line":3`) || !strings.Contains(body, `"line":4`) {
+	if res.StatusCode != 400 || !strings.Contains(body, `"line":3`) || !strings.Contains(body, `"line":4`) || !strings.Contains(body, `"line":5`) {
 		t.Fatalf("bad import: %d %s", res.StatusCode, body)
 	}
 	if after, _ := m.Store().ListFAQ(ctx, "demo", nil, 1000); len(after) != len(before) {
@@ -257,6 +258,12 @@ func TestFAQImportExport(t *testing.T) {
 	res, body = post("csv", good)
 	if res.StatusCode != 200 || !strings.Contains(body, `"imported":2`) {
 		t.Fatalf("good import: %d %s", res.StatusCode, body)
+	}
+	// The same file again, with an edited answer, changes those entries
+	// instead of adding two more.
+	res, body = post("csv", strings.Replace(good, "不可以。", "不可以，请用银行卡。", 1))
+	if after, _ := m.Store().ListFAQ(ctx, "demo", nil, 1000); res.StatusCode != 200 || len(after) != len(before)+2 {
+		t.Fatalf("importing the file again: %d %s, %d entries, want %d", res.StatusCode, body, len(after), len(before)+2)
 	}
 	if r := suggest(t, c, "demo", "en", "parrot"); !hasQuestion(r, "Can I pay with a parrot?") {
 		t.Fatalf("imported entry not suggested: %+v", r)

@@ -86,19 +86,22 @@ func TestOpenAt(t *testing.T) {
 }
 
 func TestValidateFAQ(t *testing.T) {
-	good := FAQ{Lang: "zh-CN", Question: " 怎么提现？ ", Answer: "在钱包页点提现。", Alternatives: []string{" 提款 ", ""}}
-	if err := ValidateFAQ(&good); err != nil || good.Question != "怎么提现？" || len(good.Alternatives) != 1 || good.Alternatives[0] != "提款" {
+	good := FAQ{Lang: "zh-cn", Category: " 提现 ", Question: " 怎么提现？ ", Answer: "在钱包页点提现。", Alternatives: []string{" 提款 ", ""}}
+	if err := ValidateFAQ(&good); err != nil || good.Lang != "zh-CN" || good.Category != "提现" || good.Question != "怎么提现？" || len(good.Alternatives) != 1 || good.Alternatives[0] != "提款" {
 		t.Fatalf("ValidateFAQ = %+v, %v", good, err)
 	}
 	tests := []struct {
 		name string
 		f    FAQ
 	}{
-		{"no lang", FAQ{Question: "q", Answer: "a"}},
-		{"bad lang", FAQ{Lang: "$x", Question: "q", Answer: "a"}},
-		{"no question", FAQ{Lang: "en", Answer: "a"}},
-		{"no answer", FAQ{Lang: "en", Question: "q"}},
-		{"too many alternatives", FAQ{Lang: "en", Question: "q", Answer: "a", Alternatives: make([]string, 21)}},
+		{"no lang", FAQ{Category: "c", Question: "q", Answer: "a"}},
+		{"bad lang", FAQ{Lang: "$x", Category: "c", Question: "q", Answer: "a"}},
+		{"unknown lang", FAQ{Lang: "xx", Category: "c", Question: "q", Answer: "a"}},
+		{"no category", FAQ{Lang: "en", Category: "  ", Question: "q", Answer: "a"}},
+		{"long category", FAQ{Lang: "en", Category: strings.Repeat("类", 65), Question: "q", Answer: "a"}},
+		{"no question", FAQ{Lang: "en", Category: "c", Answer: "a"}},
+		{"no answer", FAQ{Lang: "en", Category: "c", Question: "q"}},
+		{"too many alternatives", FAQ{Lang: "en", Category: "c", Question: "q", Answer: "a", Alternatives: make([]string, 21)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

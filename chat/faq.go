@@ -19,14 +19,25 @@ const (
 	maxFAQAlternative  = 200
 )
 
-// ValidateFAQ checks an entry written by an agent or an import, and trims
-// its text. The error names the field at fault.
+// maxFAQCategory bounds a category's name, in characters.
+const maxFAQCategory = 64
+
+// ValidateFAQ checks an entry written by an agent or an import, trims its
+// text and writes its language as Languages does. The error names the
+// field at fault.
 func ValidateFAQ(f *FAQ) error {
-	f.Lang = clip(f.Lang, 16)
-	if f.Lang == "" || !ValidKey(f.Lang) {
-		return Invalid("lang must be a language tag such as zh-CN or en")
+	lang, ok := Language(f.Lang)
+	if !ok {
+		return Invalid("lang %q is not one of the languages kefu speaks: %s", clip(f.Lang, 16), strings.Join(Languages(), ", "))
 	}
-	f.Category = clip(f.Category, 64)
+	f.Lang = lang
+	f.Category = strings.TrimSpace(f.Category)
+	switch n := utf8.RuneCountInString(f.Category); {
+	case n == 0:
+		return Invalid("category is empty: name the group the entry belongs to, such as deposit or 充值")
+	case n > maxFAQCategory:
+		return Invalid("category is longer than %d characters", maxFAQCategory)
+	}
 	f.Question = strings.TrimSpace(f.Question)
 	f.Answer = strings.TrimSpace(f.Answer)
 	switch {

@@ -55,7 +55,7 @@ func sample() []chat.FAQ {
 	return []chat.FAQ{
 		{ID: "refund", Lang: "zh-CN", Category: "payments", Question: "如何退款？", Answer: "在订单页点击“退款”，\n或联系客服。",
 			Alternatives: []string{"怎么退钱", "退款流程"}, Published: true, Order: 10},
-		{ID: "2fa", Lang: "en", Question: `How do I turn on "2FA", safely?`, Answer: "Settings > Security.", Published: false, Order: -1},
+		{ID: "2fa", Lang: "en", Category: "security", Question: `How do I turn on "2FA", safely?`, Answer: "Settings > Security.", Published: false, Order: -1},
 	}
 }
 
@@ -80,10 +80,10 @@ func TestReadDefaultsAndTidying(t *testing.T) {
 		f    Format
 		data string
 	}{
-		{"json", JSON, `[{"lang":"en","question":"  Refund? ","answer":"Yes.","alternatives":["", " money back "]}]`},
-		{"csv", CSV, "\ufeffQuestion,Answer,LANG,alternatives\n  Refund? ,Yes.,en,| money back |\n\n"},
+		{"json", JSON, `[{"lang":"EN","category":" pay ","question":"  Refund? ","answer":"Yes.","alternatives":["", " money back "]}]`},
+		{"csv", CSV, "\ufeffQuestion,Answer,LANG,category,alternatives\n  Refund? ,Yes.,en,pay,| money back |\n\n"},
 	}
-	want := []chat.FAQ{{Lang: "en", Question: "Refund?", Answer: "Yes.", Alternatives: []string{"money back"}, Published: true}}
+	want := []chat.FAQ{{Lang: "en", Category: "pay", Question: "Refund?", Answer: "Yes.", Alternatives: []string{"money back"}, Published: true}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if diff := cmp.Diff(want, mustRead(t, tt.f, tt.data)); diff != "" {
@@ -105,23 +105,36 @@ func TestReadReportsEveryBadRow(t *testing.T) {
 			name: "json rows",
 			f:    JSON,
 			data: `[
-  {"id": "a", "lang": "en", "question": "Q", "answer": "A"},
-  {"id": "b", "lang": "english!", "question": "Q", "answer": "A"},
-  {"id": "c", "lang": "en", "question": "", "answer": "A"},
-  {"id": "a", "lang": "en", "question": "Q", "answer": "A"},
-  {"id": "d", "lang": "en", "question": "Q", "answer": "A", "order": "first"},
-  {"id": "e", "lang": "en", "quesion": "Q", "answer": "A"}
+  {"id": "a", "lang": "en", "category": "c", "question": "Q1", "answer": "A"},
+  {"id": "b", "lang": "english!", "category": "c", "question": "Q2", "answer": "A"},
+  {"id": "c", "lang": "en", "category": "c", "question": "", "answer": "A"},
+  {"id": "a", "lang": "en", "category": "c", "question": "Q4", "answer": "A"},
+  {"id": "d", "lang": "en", "category": "c", "question": "Q5", "answer": "A", "order": "first"},
+  {"id": "e", "lang": "en", "category": "c", "quesion": "Q6", "answer": "A"}
 ]`,
 			wantLines: []int{3, 4, 5, 6, 7},
 			wantText:  `id "a" is already used on line 2`,
 		},
 		{
+			name: "unknown languages, empty categories, one question twice",
+			f:    JSON,
+			data: `[
+  {"lang": "xx", "category": "c", "question": "Q1", "answer": "A"},
+  {"lang": "en", "category": " ", "question": "Q2", "answer": "A"},
+  {"lang": "en", "category": "c", "question": "Same  question", "answer": "A"},
+  {"lang": "EN", "category": "d", "question": "same question", "answer": "B"},
+  {"lang": "zh-CN", "category": "c", "question": "Same question", "answer": "A"}
+]`,
+			wantLines: []int{2, 3, 5},
+			wantText:  `the same question in en is already on line 4`,
+		},
+		{
 			name: "ids the API could not address",
 			f:    JSON,
 			data: `[
-  {"id": "a.b", "lang": "en", "question": "Q", "answer": "A"},
-  {"id": "ok-id_1", "lang": "en", "question": "Q", "answer": "A"},
-  {"id": "x/y", "lang": "en", "question": "Q", "answer": "A"}
+  {"id": "a.b", "lang": "en", "category": "c", "question": "Q1", "answer": "A"},
+  {"id": "ok-id_1", "lang": "en", "category": "c", "question": "Q2", "answer": "A"},
+  {"id": "x/y", "lang": "en", "category": "c", "question": "Q3", "answer": "A"}
 ]`,
 			wantLines: []int{2, 4},
 			wantText:  `id "a.b" may hold only letters, digits, '-' and '_'`,
@@ -129,7 +142,7 @@ func TestReadReportsEveryBadRow(t *testing.T) {
 		{
 			name:      "json syntax",
 			f:         JSON,
-			data:      "[\n{\"lang\": \"en\", \"question\": \"Q\", \"answer\": \"A\"},\n{\"lang\": \"en\" \"question\": 1}\n]",
+			data:      "[\n{\"lang\": \"en\", \"category\": \"c\", \"question\": \"Q\", \"answer\": \"A\"},\n{\"lang\": \"en\" \"question\": 1}\n]",
 			wantLines: []int{3},
 		},
 		{
@@ -142,13 +155,13 @@ func TestReadReportsEveryBadRow(t *testing.T) {
 		{
 			name: "csv rows",
 			f:    CSV,
-			data: "id,lang,question,answer,published,order\n" +
-				"a,en,Q,A,true,1\n" +
-				"b,en,,A,true,2\n" +
-				"c,en,Q,A,maybe,x\n" +
-				"d,en,\"multi\nline\",A,yes,3\n" +
-				"e,en,Q\n" +
-				"f!,en,Q,A,no,4\n",
+			data: "id,lang,category,question,answer,published,order\n" +
+				"a,en,c,Q1,A,true,1\n" +
+				"b,en,c,,A,true,2\n" +
+				"c,en,c,Q3,A,maybe,x\n" +
+				"d,en,c,\"multi\nline\",A,yes,3\n" +
+				"e,en,c,Q\n" +
+				"f!,en,c,Q7,A,no,4\n",
 			wantLines: []int{3, 4, 4, 7, 8},
 			wantText:  `published "maybe" is not true or false`,
 		},
@@ -180,8 +193,8 @@ func TestReadReportsEveryBadRow(t *testing.T) {
 }
 
 func TestReadLimits(t *testing.T) {
-	long := strings.Repeat("长", MaxQuestionRunes+1)
-	es := readErrors(t, CSV, "lang,question,answer\nen,"+long+",A\n")
+	long := strings.Repeat("长", 501) // the API's limit is 500
+	es := readErrors(t, CSV, "lang,category,question,answer\nen,c,"+long+",A\n")
 	if diff := cmp.Diff([]int{2}, lines(es)); diff != "" {
 		t.Errorf("lines (-want +got):\n%s", diff)
 	}

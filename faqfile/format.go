@@ -70,15 +70,15 @@ func Write(ctx context.Context, w io.Writer, f Format, fs []chat.FAQ) error {
 type rows struct {
 	fs   []chat.FAQ
 	errs Errors
-	seen map[string]int
+	seen seen
 }
 
 func (rs *rows) add(line int, f chat.FAQ) {
 	tidy(&f)
-	if rs.seen == nil {
-		rs.seen = make(map[string]int)
+	if rs.seen.ids == nil {
+		rs.seen = seen{ids: make(map[string]int), questions: make(map[string]int)}
 	}
-	for _, msg := range check(&f, line, rs.seen) {
+	for _, msg := range check(&f, line, &rs.seen) {
 		rs.errs = append(rs.errs, RowError{Line: line, Message: msg})
 	}
 	rs.fs = append(rs.fs, f)

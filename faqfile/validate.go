@@ -3,26 +3,25 @@ package faqfile
 import (
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/kefu/kefu/chat"
 )
 
-// Limits on one entry. They bound what an import can store and match what
-// the widget shows.
-const (
-	MaxIDLen           = 64
-	MaxLangLen         = 35 // the longest BCP 47 tag in common use
-	MaxCategoryRunes   = 64
-	MaxQuestionRunes   = 500
-	MaxAnswerRunes     = 10_000
-	MaxAlternatives    = 50
-	MaxAlternativeRune = 500
-)
+// MaxIDLen bounds an entry's id. The other limits on an entry are the
+// API's (chat.ValidateFAQ), so that every imported entry can be edited
+// through it as it is.
+const MaxIDLen = 64
 
-// check returns what is wrong with f, or nil. seen maps ids to the line
-// they were first seen on, to catch duplicates within one file.
-func check(f *chat.FAQ, line int, seen map[string]int) []string {
+// seen remembers the lines where ids, and questions in one language, were
+// first used in a file.
+type seen struct {
+	ids       map[string]int
+	questions map[string]int
+}
+
+// check returns what is wrong with f, or nil, and tidies it as the API
+// does (its language as chat.Languages writes it).
+func check(f *chat.FAQ, line int, s *seen) []string {
 	var bad []string
 	add := func(format string, args ...any) { bad = append(bad, fmt.Sprintf(format, args...)) }
 
@@ -34,66 +33,30 @@ func check(f *chat.FAQ, line int, seen map[string]int) []string {
 	case f.ID != "" && !chat.ValidKey(f.ID):
 		add("id %q may hold only letters, digits, '-' and '_'", f.ID)
 	case f.ID != "":
-		if first, ok := seen[f.ID]; ok {
+		if first, ok := s.ids[f.ID]; ok {
 			add("id %q is already used on line %d", f.ID, first)
 		} else {
-			seen[f.ID] = line
+			s.ids[f.ID] = line
 		}
 	}
-	if !validLang(f.Lang) {
-		add("lang %q is not a language tag such as en or zh-CN", f.Lang)
+	if err := chat.ValidateFAQ(f); err != nil {
+		add("%s", chat.ErrorMessage(err))
+		return bad
 	}
-	if utf8.RuneCountInString(f.Category) > MaxCategoryRunes {
-		add("category is longer than %d characters", MaxCategoryRunes)
-	}
-	checkText(add, "question", f.Question, MaxQuestionRunes)
-	checkText(add, "answer", f.Answer, MaxAnswerRunes)
-	if len(f.Alternatives) > MaxAlternatives {
-		add("more than %d alternatives", MaxAlternatives)
-	}
-	for i, a := range f.Alternatives {
-		if utf8.RuneCountInString(a) > MaxAlternativeRune {
-			add("alternative %d is longer than %d characters", i+1, MaxAlternativeRune)
-		}
-		if !utf8.ValidString(a) {
-			add("alternative %d is not valid UTF-8", i+1)
-		}
+	key := QuestionKey(f.Lang, f.Question)
+	if first, ok := s.questions[key]; ok {
+		add("the same question in %s is already on line %d", f.Lang, first)
+	} else {
+		s.questions[key] = line
 	}
 	return bad
 }
 
-func checkText(add func(string, ...any), name, s string, limit int) {
-	switch {
-	case strings.TrimSpace(s) == "":
-		add("%s is empty", name)
-	case !utf8.ValidString(s):
-		add("%s is not valid UTF-8", name)
-	case utf8.RuneCountInString(s) > limit:
-		add("%s is longer than %d characters", name, limit)
-	}
-}
-
-// validLang accepts tags made of 1 to 8 letter or digit subtags joined by
-// hyphens, starting with 2 or 3 letters: en, zh-CN, zh-Hant-TW.
-func validLang(tag string) bool {
-	if tag == "" || len(tag) > MaxLangLen {
-		return false
-	}
-	for i, sub := range strings.Split(tag, "-") {
-		if len(sub) == 0 || len(sub) > 8 {
-			return false
-		}
-		for _, r := range sub {
-			letter := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
-			if !letter && (i == 0 || r < '0' || r > '9') {
-				return false
-			}
-		}
-		if i == 0 && (len(sub) < 2 || len(sub) > 3) {
-			return false
-		}
-	}
-	return true
+// QuestionKey is what makes two entries the same question: their language
+// and their question, with case and spacing ignored. An import matches an
+// entry without an id to the stored entry with the same key.
+func QuestionKey(lang, question string) string {
+	return lang + "\x00" + strings.ToLower(strings.Join(strings.Fields(question), " "))
 }
 
 // tidy trims the text of f and drops empty alternatives, as an agent

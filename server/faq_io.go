@@ -49,11 +49,26 @@ func (s *Server) handleImportFAQ(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	// The store keeps the counters of entries that exist already.
+	// An entry without an id is the stored entry with the same question in
+	// the same language, if there is one: importing a file twice changes
+	// nothing. The store keeps the counters of entries that exist already.
+	known := map[string]string{}
+	err = chat.EachFAQPage(ctx, s.opts.Store, a.Site, func(page []chat.FAQ) error {
+		for _, f := range page {
+			known[faqfile.QuestionKey(f.Lang, f.Question)] = f.ID
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
 	now := s.opts.Now().UTC()
 	for i := range entries {
 		f := &entries[i]
 		f.Site, f.UpdatedAt = a.Site, now
+		if f.ID == "" {
+			f.ID = known[faqfile.QuestionKey(f.Lang, f.Question)]
+		}
 		if f.ID == "" {
 			f.ID = chat.NewID()
 		}

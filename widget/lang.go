@@ -1,13 +1,14 @@
 package widget
 
-import "strings"
+import (
+	"strings"
 
-// languages are the supported languages, as BCP 47 tags, English first
-// because it is the fallback and the reference table.
-var languages = [...]string{"en", "zh-CN", "zh-TW", "ja", "ko", "es", "fr", "de", "pt", "ru", "vi", "th", "id", "ar"}
+	"github.com/kefu/kefu/chat"
+)
 
-// Languages returns the supported language tags.
-func Languages() []string { return append([]string(nil), languages[:]...) }
+// Languages returns the supported language tags, English first because it
+// is the fallback and the reference table.
+func Languages() []string { return chat.Languages() }
 
 // MatchLanguage maps a BCP 47 tag such as "zh-Hant-HK", "pt-BR" or "EN_us" to
 // a supported language, or returns "" if there is none. It agrees with the
@@ -29,7 +30,7 @@ func MatchLanguage(tag string) string {
 	case "in": // the old code for Indonesian
 		return "id"
 	}
-	for _, l := range languages {
+	for _, l := range chat.Languages() {
 		if l == primary {
 			return l
 		}
