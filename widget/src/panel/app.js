@@ -59,6 +59,9 @@ function saveOut(list) {
 
 const patchOut = (cid, patch) => saveOut(outbox().map((x) => (x.cid === cid ? Object.assign(x, patch) : x)));
 
+// due redraws when a message just sent or retried would turn failed.
+const due = () => setTimeout(update, 1e4 + 50);
+
 function dropOut(cid) {
   const list = outbox();
   const rest = list.filter((x) => x.cid !== cid);
@@ -88,13 +91,18 @@ export async function flush(olderThan = 0) {
   }
 }
 
-// failed tells whether a pending message should offer a retry.
-export const failed = (it) => it.bad || (S.net === 'online' && Date.now() - it.at > 15e3);
+// failed tells whether a pending message should show as not sent, with a
+// retry: after 10 s without an ack, whatever the cause (no session, no
+// socket, a server that refuses), so that nothing says "sending" forever.
+// Until the visitor retries, it is resent by itself as before.
+export const failed = (it) => it.bad || Date.now() - it.at > 1e4;
 
 export function retry(cid) {
   const it = outbox().find((x) => x.cid === cid);
   if (!it) return;
   patchOut(cid, { bad: false, at: Date.now() });
+  due();
+  if (S.net !== 'online') ctx.hub.restart();
   if (it.c) transmit(it);
   else flush();
 }
@@ -305,6 +313,12 @@ export function reset() {
   ctx.store.set('outbox', null);
 }
 
+// reconnect tries the connection again at once, and resends what waits.
+export function reconnect() {
+  ctx.hub.restart();
+  flush();
+}
+
 export function setNet(s) {
   S.net = s;
   update();
@@ -325,6 +339,7 @@ export async function sendText(text, topic) {
   if (!text) return;
   const it = { cid: newId(), c: '', text, at: Date.now() };
   saveOut(outbox().concat(it));
+  due();
   stopTyping();
   try {
     it.c = (await ensureConv(topic)).id;

@@ -3,7 +3,7 @@
 import { h, icon } from './dom.js';
 import { lang, t } from './i18n.js';
 import { hours } from './format.js';
-import { S, outbox, sendText, typed, update } from './app.js';
+import { S, outbox, reconnect, sendText, typed, update } from './app.js';
 import { renderList } from './list.js';
 import { endBlock, feedbackForm, leaveForm } from './forms.js';
 import { suggester } from './faq.js';
@@ -136,13 +136,13 @@ export function mount(env, draft) {
     hoursEl.textContent = hs && t('hours', { h: hs });
     hoursEl.hidden = !hoursEl.textContent;
 
-    if (S.net !== 'reconnecting') lost = 0;
+    if (S.net !== 'reconnecting' && S.net !== 'connecting') lost = 0;
     else if (!lost) {
       lost = Date.now();
       setTimeout(update, 1600);
     }
     net.hidden = !(S.net === 'closed' || (lost && Date.now() - lost > 1500));
-    net.textContent = t(S.net === 'closed' ? 'closed' : 'reconnecting');
+    net.replaceChildren(t(S.net === 'closed' ? 'closed' : 'reconnecting'), S.net !== 'closed' && h('button.link', { type: 'button', onclick: reconnect }, t('retry')));
 
     const fbView = S.view === 'feedback';
     chat.hidden = fbView;
