@@ -23,7 +23,19 @@ type WidgetSettings struct {
 	Greeting      map[string]string `json:"greeting,omitempty"` // by language
 	Topics        []Topic           `json:"topics,omitempty"`
 	BusinessHours BusinessHours     `json:"business_hours"`
+	// Offline is what the widget offers while no agent is online: OfflineChat
+	// (the default, also when empty) or OfflineForm.
+	Offline string `json:"offline,omitempty"`
 }
+
+// What the widget offers while no agent is online.
+const (
+	// OfflineChat keeps the chat: the visitor asks, sees FAQ answers while
+	// waiting, and gets the reply in the chat when an agent is back.
+	OfflineChat = "chat"
+	// OfflineForm offers the leave-a-message form, which asks for an email.
+	OfflineForm = "form"
+)
 
 // Topic is a preset topic a visitor can tap to start a chat.
 type Topic struct {

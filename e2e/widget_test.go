@@ -254,22 +254,69 @@ func TestTabsInSync(t *testing.T) {
 	}
 }
 
-func TestOfflineForm(t *testing.T) {
+// With no agent online, the panel stays a chat: it says nobody is online,
+// offers the topics and the message box, shows FAQ answers while the
+// visitor waits, and the reply arrives in the chat when an agent is back.
+func TestOfflineChatAnsweredLater(t *testing.T) {
 	e := setup(t)
 	e.waitAgentsOnline(t, false)
 	tb := e.newVisitor(t)
 	tb.load("")
 	p := tb.openPanel()
+	zh := widgetStrings(t, "zh-CN")
+	waitJS(t, p, "the panel says nobody is online, and keeps the chat",
+		`document.querySelector('.away').textContent.startsWith(`+jsString(zh["awayChat"])+`) && !document.querySelector('.away').hidden && !document.querySelector('footer').hidden && !document.querySelector('.topics').hidden && document.querySelector('.st').textContent.includes('离线')`,
+		`document.body.innerText`)
+	tb.send("晚上有人吗？我的提现一直没到账")
+	tb.waitMessage("visitor", "晚上有人吗？我的提现一直没到账")
+	waitJS(t, p, "FAQ answers show while the visitor waits", `document.querySelector('.log .cardm .faq li')`, `document.querySelector('.log').innerText`)
+	waitJS(t, p, "the note is gone once the chat started", `document.querySelector('.away').hidden`)
+	e.reply(t, tb.conversationID(), "早上好，已经帮您查到了，提现已到账。")
+	tb.waitMessage("agent", "早上好，已经帮您查到了，提现已到账。")
+}
 
-	waitJS(t, p, "the panel offers the leave-a-message form instead of the chat",
-		`!document.querySelector('form.leave').closest('[hidden]') && document.querySelector('footer').hidden && document.querySelector('.st').textContent.includes('离线')`,
+// The leave-a-message form: the visitor's choice on a chat site, or what a
+// site offers instead of the chat while nobody is online. After it, the
+// visitor can go back.
+func TestOfflineForm(t *testing.T) {
+	e := setup(t)
+	e.waitAgentsOnline(t, false)
+	now := time.Now().UTC()
+	err := e.kefu.Store().CreateSite(context.Background(), &chat.Site{
+		Key: "formsite", Name: "留言站", AllowedOrigins: []string{e.hostURL},
+		Widget:    chat.WidgetSettings{DefaultLang: "zh-CN", Languages: []string{"zh-CN"}, Offline: chat.OfflineForm},
+		CreatedAt: now, UpdatedAt: now,
+	})
+	if err != nil && !chat.IsCode(err, chat.CodeConflict) {
+		t.Fatal(err)
+	}
+	t.Run("the site offers the form", func(t *testing.T) {
+		tb := e.newVisitor(t)
+		tb.load("site=formsite")
+		tb.clickBubble()
+		tb.waitOpen(true)
+		p := tb.frameOf("/chat/formsite")
+		waitJS(t, p, "the panel offers the form instead of the chat",
+			`document.querySelector('form.leave') && !document.querySelector('form.leave').closest('[hidden]') && document.querySelector('footer').hidden`,
+			`document.body.innerText`)
+	})
+
+	tb := e.newVisitor(t)
+	tb.load("")
+	p := tb.openPanel()
+	do(t, p, "choose to leave a message", chromedp.Click(chromedp.CSS(`.away button.link`)))
+	waitJS(t, p, "the form shows, with the message box first and focused",
+		`!document.querySelector('form.leave').closest('[hidden]') && document.activeElement === document.querySelector('form.leave textarea') && document.querySelector('footer').hidden`,
 		`document.body.innerText`)
 	email := fmt.Sprintf("visitor-%d@example.com", time.Now().UnixNano())
 	text := "我晚上想咨询提现的问题，请邮件回复我。"
-	// The form shows FAQ answers under the message as it is typed, which
-	// moves the submit button; Enter in the email field submits too.
-	do(t, p, "fill the form with a bad email and press Enter",
-		chromedp.SendKeys(chromedp.CSS(`form.leave textarea`), text),
+	do(t, p, "type the message", chromedp.SendKeys(chromedp.CSS(`form.leave textarea`), text))
+	// The FAQ answers to the message show right under it, in view.
+	waitJS(t, p, "FAQ answers show under the message, without scrolling",
+		`(() => { const li = document.querySelector('form.leave .sugg:not([hidden]) .faq li'); if (!li) return false;
+			const r = li.getBoundingClientRect(), m = document.querySelector('main').getBoundingClientRect(); return r.top >= m.top && r.bottom <= m.bottom; })()`,
+		`document.querySelector('form.leave').innerText`)
+	do(t, p, "fill the rest with a bad email and press Enter",
 		chromedp.SendKeys(chromedp.CSS(`form.leave input[autocomplete="name"]`), "王小明"),
 		chromedp.SendKeys(chromedp.CSS(`form.leave input[type="email"]`), "not-an-email\n"),
 	)
@@ -277,6 +324,9 @@ func TestOfflineForm(t *testing.T) {
 	run(t, p, `document.querySelector('form.leave input[type="email"]').value = ''`)
 	do(t, p, "correct the email and press Enter", chromedp.SendKeys(chromedp.CSS(`form.leave input[type="email"]`), email+"\n"))
 	waitJS(t, p, "the panel thanks the visitor", `[...document.querySelectorAll('.ok')].some((n) => n.textContent === '谢谢！我们已收到您的留言，将通过邮件回复您。')`, `document.body.innerText`)
+	do(t, p, "go back to the chat", chromedp.Click(chromedp.CSS(`.done button.pri`)))
+	waitJS(t, p, "the chat is back", `!document.querySelector('footer').hidden && !document.querySelector('.away').hidden && document.querySelector('form.leave') && document.querySelector('form.leave').closest('[hidden]')`,
+		`document.body.innerText`)
 
 	var list struct {
 		Conversations []client.Conversation `json:"conversations"`
@@ -313,6 +363,8 @@ func TestFeedbackForm(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`form.fb button[type="submit"]`)),
 	)
 	waitJS(t, p, "the panel thanks the visitor", `[...document.querySelectorAll('.ok')].some((n) => n.textContent === '感谢您的反馈！')`, `document.body.innerText`)
+	do(t, p, "go back to the chat", chromedp.Click(chromedp.CSS(`.done button.pri`)))
+	waitJS(t, p, "the chat is back", `document.querySelector('.fbv').hidden && !document.querySelector('section.chat').hidden && !document.querySelector('footer').hidden`)
 
 	var out struct {
 		Feedback []chat.Feedback `json:"feedback"`
@@ -338,10 +390,19 @@ func TestRating(t *testing.T) {
 	tb.send("请帮我解锁账户")
 	tb.waitMessage("visitor", "请帮我解锁账户")
 	id := tb.conversationID()
+	// A conversation long enough that the end of it is out of view.
+	for i := range 6 {
+		e.reply(t, id, fmt.Sprintf("第 %d 步：请按照页面上的提示操作，完成后告诉我。这一步需要您确认手机号码和身份信息。", i+1))
+	}
+	tb.waitMessage("agent", "第 6 步：请按照页面上的提示操作，完成后告诉我。这一步需要您确认手机号码和身份信息。")
+	run(t, p, `document.querySelector('main').scrollTop = 0`)
 
 	e.agent(t, http.MethodPost, "/api/v1/conversations/"+id+"/status", map[string]string{"status": "resolved"}, nil)
 	waitJS(t, p, "the panel says the chat is resolved", `document.querySelector('.end .note') && document.querySelector('.end .note').textContent === '此对话已解决。' && !document.querySelector('.end').parentElement.hidden`,
 		`document.body.innerText`)
+	waitJS(t, p, "the rating is scrolled into view",
+		`(() => { const r = document.querySelector('form.rating').getBoundingClientRect(), m = document.querySelector('main').getBoundingClientRect(); return r.top >= m.top && r.bottom <= m.bottom + 1; })()`,
+		`[document.querySelector('form.rating').getBoundingClientRect().toJSON(), document.querySelector('main').getBoundingClientRect().toJSON()]`)
 	waitJS(t, p, "the message box is gone", `document.querySelector('footer').hidden`)
 	do(t, p, "rate five stars with a comment",
 		chromedp.Click(chromedp.CSS(`fieldset.stars label.star:nth-of-type(5)`)),

@@ -22,6 +22,9 @@ type widgetConfig struct {
 	BusinessHours chat.BusinessHours `json:"business_hours"`
 	OpenNow       bool               `json:"open_now"`
 	AgentsOnline  bool               `json:"agents_online"`
+	// Offline is what the widget offers while no agent is online: "chat"
+	// or "form".
+	Offline string `json:"offline"`
 }
 
 type topicView struct {
@@ -75,6 +78,10 @@ func (s *Server) handleWidgetConfig(c *fiber.Ctx) error {
 		BusinessHours: w.BusinessHours,
 		OpenNow:       chat.OpenAt(w.BusinessHours, s.opts.Now()),
 		AgentsOnline:  s.hub.presence.online(site.Key),
+		Offline:       chat.OfflineChat,
+	}
+	if w.Offline == chat.OfflineForm {
+		cfg.Offline = chat.OfflineForm
 	}
 	for _, t := range w.Topics {
 		cfg.Topics = append(cfg.Topics, topicView{ID: t.ID, Label: pick(t.Labels, lang, w.DefaultLang)})

@@ -28,6 +28,7 @@ type widgetDoc struct {
 	Greeting      map[string]string `bson:"greeting,omitempty"`
 	Topics        []topicDoc        `bson:"topics,omitempty"`
 	BusinessHours hoursDoc          `bson:"business_hours"`
+	Offline       string            `bson:"offline,omitempty"`
 }
 
 type hoursDoc struct {
@@ -60,6 +61,7 @@ func newSiteDoc(s *chat.Site) siteDoc {
 			Languages:     w.Languages,
 			Greeting:      w.Greeting,
 			BusinessHours: hoursDoc{Timezone: w.BusinessHours.Timezone},
+			Offline:       w.Offline,
 		},
 		CreatedAt: s.CreatedAt,
 		UpdatedAt: s.UpdatedAt,
@@ -89,6 +91,7 @@ func (d *siteDoc) site() *chat.Site {
 			Languages:     w.Languages,
 			Greeting:      w.Greeting,
 			BusinessHours: chat.BusinessHours{Timezone: w.BusinessHours.Timezone},
+			Offline:       w.Offline,
 		},
 		CreatedAt: d.CreatedAt,
 		UpdatedAt: d.UpdatedAt,

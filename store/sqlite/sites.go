@@ -20,6 +20,7 @@ type widgetJSON struct {
 	Topics      []topicJSON       `json:"topics,omitempty"`
 	Timezone    string            `json:"timezone,omitempty"`
 	Days        []openSpanJSON    `json:"days,omitempty"`
+	Offline     string            `json:"offline,omitempty"`
 }
 
 type topicJSON struct {
@@ -36,7 +37,7 @@ type openSpanJSON struct {
 func newWidgetJSON(w *chat.WidgetSettings) widgetJSON {
 	d := widgetJSON{
 		Color: w.Color, Position: w.Position, DefaultLang: w.DefaultLang,
-		Languages: w.Languages, Greeting: w.Greeting, Timezone: w.BusinessHours.Timezone,
+		Languages: w.Languages, Greeting: w.Greeting, Timezone: w.BusinessHours.Timezone, Offline: w.Offline,
 	}
 	for _, t := range w.Topics {
 		d.Topics = append(d.Topics, topicJSON(t))
@@ -51,7 +52,7 @@ func (d *widgetJSON) settings() chat.WidgetSettings {
 	w := chat.WidgetSettings{
 		Color: d.Color, Position: d.Position, DefaultLang: d.DefaultLang,
 		Languages: d.Languages, Greeting: d.Greeting,
-		BusinessHours: chat.BusinessHours{Timezone: d.Timezone},
+		BusinessHours: chat.BusinessHours{Timezone: d.Timezone}, Offline: d.Offline,
 	}
 	for _, t := range d.Topics {
 		w.Topics = append(w.Topics, chat.Topic(t))

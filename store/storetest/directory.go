@@ -27,6 +27,7 @@ func testSites(t *testing.T, b Backend) {
 				Timezone: "Asia/Shanghai",
 				Days:     []chat.OpenSpan{{Weekday: time.Monday, FromMin: 540, UntilMin: 1080}},
 			},
+			Offline: chat.OfflineForm,
 		},
 		CreatedAt: now(),
 		UpdatedAt: now(),

@@ -11,8 +11,8 @@ export const useApi = (a) => (api = a);
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 // form builds a form whose submit checks the fields, posts, and replaces
-// the form with a thank-you note.
-function form(cls, kids, check, submit, done) {
+// the form with a thank-you note and, given back, a way back to the chat.
+function form(cls, kids, check, submit, done, back) {
   const err = h('p.err', { role: 'alert' });
   const btn = h('button.pri', { type: 'submit' }, t('submit'));
   const f = h('form.card.' + cls, {
@@ -26,7 +26,7 @@ function form(cls, kids, check, submit, done) {
       try {
         await submit();
         const note = h('p.ok', { role: 'status', tabIndex: -1 }, t(done));
-        f.replaceWith(note);
+        f.replaceWith(h('div.done', null, note, back && h('button.pri', { type: 'button', onclick: back }, t('toChat'))));
         note.focus();
       } catch (x) {
         err.textContent = t(x.status === 429 ? 'tooFast' : 'error');
@@ -40,23 +40,25 @@ function form(cls, kids, check, submit, done) {
 const input = (props) => h('input', Object.assign({ dir: 'auto' }, props));
 const area = (props) => h('textarea', Object.assign({ dir: 'auto', rows: 4, maxLength: 4000 }, props));
 
-// leaveForm asks for an email and a message while nobody is online.
-export function leaveForm(faqBox, suggest) {
+// leaveForm asks for a message and an email while nobody is online. The
+// FAQ answers to the message show right under it, where the visitor looks.
+export function leaveForm(faqBox, suggest, back) {
   const name = input({ autocomplete: 'name', maxLength: 100 });
   const email = input({ type: 'email', autocomplete: 'email', maxLength: 254, dir: 'ltr' });
   const text = area({});
   suggest(text);
   return form(
     'leave',
-    [h('h2', null, t('leave')), h('p', null, t('away')), field(t('name'), name), field(t('email'), email), field(t('message'), text), faqBox],
+    [h('h2', null, t('leave')), h('p', null, t('away')), field(t('message'), text), faqBox, field(t('email'), email), field(t('name'), name)],
     () => (!EMAIL.test(email.value.trim()) ? ['badEmail', email] : !text.value.trim() ? ['empty', text] : null),
     () => api.post('/offline', { email: email.value.trim(), name: name.value.trim() || undefined, text: text.value.trim(), lang: lang(), page_url: S.page.url }),
     'leaveDone',
+    back,
   );
 }
 
 // feedbackForm takes a suggestion, complaint, bug report or praise.
-export function feedbackForm() {
+export function feedbackForm(back) {
   const cats = ['suggestion', 'complaint', 'bug', 'praise'];
   const radios = cats.map((c, i) => h('input', { type: 'radio', name: 'cat', value: c, checked: i === 0 }));
   const text = area({});
@@ -80,6 +82,7 @@ export function feedbackForm() {
         page_url: S.page.url,
       }),
     'fbDone',
+    back,
   );
 }
 

@@ -44,11 +44,18 @@ export function mount(env, draft) {
   const log = h('div.log', { role: 'log', 'aria-label': t('messages') });
   const typing = h('p.typing', { role: 'status' });
   const end = h('div');
-  const leaveBox = h('div.sugg', { hidden: true });
-  const leave = leaveForm(leaveBox, (el) => suggester(el, leaveBox));
+  // The leave-a-message form: the site's choice while nobody is online,
+  // or the visitor's, from the note that says nobody is.
+  const leave = h('div');
+  const newLeave = () => {
+    const box = h('div.sugg', { hidden: true });
+    leave.replaceChildren(leaveForm(box, (el) => suggester(el, box), () => (newLeave(), setView('chat'))));
+  };
+  newLeave();
+  const away = h('p.note.away', null, t('awayChat'), ' ', h('button.link', { type: 'button', onclick: () => setView('leave') }, t('leave')));
   const err = h('p.err', { role: 'alert' });
   const greet = h('div.m.a.greet', null, h('div.bb', { dir: 'auto' }));
-  const chat = h('section.chat', null, greet, topics, log, typing, end, leave);
+  const chat = h('section.chat', null, greet, away, topics, log, typing, end, leave);
   const fb = h('section.fbv', { hidden: true });
   const main = h('main.bd', null, chat, fb);
 
@@ -111,10 +118,10 @@ export function mount(env, draft) {
 
   function setView(v) {
     S.view = v;
-    if (v === 'feedback') fb.replaceChildren(feedbackForm());
+    if (v === 'feedback') fb.replaceChildren(feedbackForm(() => setView('chat')));
     update();
     draw();
-    (v === 'feedback' ? fb.querySelector('input') : fbBtn).focus();
+    (v === 'feedback' ? fb.querySelector('input') : v === 'leave' ? leave.querySelector('textarea') : fbBtn).focus();
   }
 
   let endFor = '';
@@ -127,6 +134,9 @@ export function mount(env, draft) {
     const open = S.online && S.cfg.open_now !== false;
     const started = !!c || outbox().some((x) => !x.c);
     const offline = !open && !started;
+    // The form when the visitor asked for it, or when the site offers it
+    // instead of the chat while nobody is online.
+    const leaving = S.view === 'leave' || (offline && S.cfg.offline === 'form');
 
     name.textContent = S.cfg.name || t('title');
     document.title = name.textContent;
@@ -147,7 +157,7 @@ export function mount(env, draft) {
     const fbView = S.view === 'feedback';
     chat.hidden = fbView;
     fb.hidden = !fbView;
-    backBtn.hidden = !fbView;
+    backBtn.hidden = !fbView && S.view !== 'leave';
     fbBtn.hidden = fbView;
 
     greet.firstChild.textContent = S.cfg.greeting || t('hello');
@@ -159,12 +169,16 @@ export function mount(env, draft) {
         ...list.map((x) => h('button.chip', { type: 'button', dir: 'auto', onclick: () => sendText(x.label, x.id) }, x.label)),
       );
     }
-    topics.hidden = started || offline || !list.length;
-    leave.hidden = !offline;
+    topics.hidden = started || leaving || !list.length;
+    leave.hidden = !leaving;
+    away.hidden = !offline || leaving;
+    greet.hidden = leaving;
     if (!resolved) endFor = '';
     else if (endFor !== c.id) {
       endFor = c.id;
       end.replaceChildren(endBlock());
+      // The rating is what the visitor does next: bring it into view.
+      requestAnimationFrame(() => end.scrollIntoView({ block: 'end' }));
     }
     end.hidden = !resolved;
     typing.hidden = !S.typing || resolved;
@@ -172,7 +186,7 @@ export function mount(env, draft) {
 
     renderList(log, main);
     err.textContent = S.error ? t(S.error) : '';
-    footer.hidden = fbView || resolved || offline;
+    footer.hidden = fbView || resolved || leaving;
   }
 
   return {
