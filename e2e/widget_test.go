@@ -125,7 +125,10 @@ func TestAgentReplySeen(t *testing.T) {
 	tb.waitMessage("visitor", "我的充值还没到账")
 	e.reply(t, tb.conversationID(), "您好，我来帮您查一下。")
 	tb.waitMessage("agent", "您好，我来帮您查一下。")
-	waitJS(t, tb.attachPanel(), "the reply carries the agent's name", `(`+panelMessagesJS+`).some((m) => m.who === 'agent' && m.name === 'Admin')`, panelMessagesJS)
+	p := tb.attachPanel()
+	waitJS(t, p, "the reply carries the agent's name and initials", `[...document.querySelectorAll('.log .m.a .who')].some((w) => w.textContent === 'AAdmin' && w.querySelector('.av').textContent === 'A')`,
+		`document.querySelector('.log').innerHTML`)
+	waitJS(t, p, "the header says who answers", `document.querySelector('header .ag').textContent === ' · AAdmin'`, `document.querySelector('header').innerText`)
 }
 
 // An agents' note takes a seq but never shows to the visitor, live or

@@ -74,7 +74,9 @@ type Server struct {
 	// faqEvents counts each visitor's FAQ events once.
 	faqEvents seenOnce
 	// faqTops keeps the FAQ list the widget shows before a visitor types.
-	faqTops  *faqTops
+	faqTops *faqTops
+	// replies keeps each site's usual time to a first reply.
+	replies  *replyTimes
 	sites    siteCache
 	draining atomic.Bool
 
@@ -119,6 +121,7 @@ func New(opts Options) (*Server, error) {
 	}
 	s.hub = newHub(s)
 	s.faqTops = newFAQTops(opts.Now)
+	s.replies = newReplyTimes(opts.Now)
 	cfg := fiber.Config{
 		ErrorHandler:          s.handleError,
 		BodyLimit:             8 << 20, // FAQ imports; JSON bodies are decoded into bounded structs

@@ -25,6 +25,9 @@ type widgetConfig struct {
 	// Offline is what the widget offers while no agent is online: "chat"
 	// or "form".
 	Offline string `json:"offline"`
+	// ReplyMinutes is how long agents usually take to answer a new chat,
+	// rounded up; absent while too few chats were answered to say.
+	ReplyMinutes int `json:"reply_minutes,omitempty"`
 }
 
 type topicView struct {
@@ -82,6 +85,13 @@ func (s *Server) handleWidgetConfig(c *fiber.Ctx) error {
 	}
 	if w.Offline == chat.OfflineForm {
 		cfg.Offline = chat.OfflineForm
+	}
+	// A figure the widget can do without: a failure to read it only leaves
+	// it out.
+	if n, err := s.replies.minutes(c.UserContext(), s.opts.Store, site.Key); err == nil {
+		cfg.ReplyMinutes = n
+	} else {
+		s.log.Warn("read reply times", "site", site.Key, "err", err)
 	}
 	for _, t := range w.Topics {
 		cfg.Topics = append(cfg.Topics, topicView{ID: t.ID, Label: pick(t.Labels, lang, w.DefaultLang)})

@@ -1,4 +1,14 @@
-// Dates and business hours, formatted by the browser for the language.
+// Dates, business hours and names, formatted for the language.
+
+// initials stands for an agent without a picture: the first character of
+// a CJK name (王芳: 王), else the first letters of the first and last
+// words (Ann Lee: AL).
+export function initials(name) {
+  const n = String(name || '').trim();
+  if (/^[\u3040-\u9fff\uac00-\ud7af]/.test(n)) return n[0];
+  const w = n.split(/\s+/).filter(Boolean);
+  return ((w[0] || '?')[0] + (w.length > 1 ? w[w.length - 1][0] : '')).toUpperCase();
+}
 
 // clock returns a message's time: HH:MM today, with the date otherwise.
 export function clock(iso, lang) {

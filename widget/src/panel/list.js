@@ -3,7 +3,7 @@
 // keyed, so that a pending message that gets confirmed keeps its node.
 import { h } from './dom.js';
 import { linkify } from './linkify.js';
-import { clock } from './format.js';
+import { clock, initials } from './format.js';
 import { lang, t } from './i18n.js';
 import { S, failed, outbox, retry } from './app.js';
 import { faqList } from './faq.js';
@@ -50,7 +50,7 @@ function node(it) {
   return h(
     'div.m.' + it.who + (it.state === 'sending' ? '.pend' : it.state === 'failed' ? '.fail' : ''),
     null,
-    it.name && h('div.who', null, it.name),
+    it.name && h('div.who', null, it.who === 'a' && h('span.av', { 'aria-hidden': 'true' }, initials(it.name)), it.name),
     h('div.bb', { dir: 'auto' }, linkify(it.text)),
     meta.length && h('div.mt', null, meta),
   );

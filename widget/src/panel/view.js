@@ -2,7 +2,7 @@
 // the current language; the returned draw() brings it in line with S.
 import { h, icon } from './dom.js';
 import { lang, t } from './i18n.js';
-import { hours } from './format.js';
+import { hours, initials } from './format.js';
 import { S, outbox, reconnect, sendText, typed, update } from './app.js';
 import { renderList } from './list.js';
 import { endBlock, feedbackForm, leaveForm } from './forms.js';
@@ -19,6 +19,8 @@ export function mount(env, draft) {
   const dot = h('span.dot');
   const status = h('span');
   const hoursEl = h('p.hr');
+  const replyEl = h('p.hr');
+  const agentEl = h('span.ag');
   const fbBtn = iconBtn('fb', t('feedback'), () => setView('feedback'));
   const backBtn = iconBtn('back', t('back'), () => setView('chat'), 'flip');
   const net = h('p.net', { role: 'status' });
@@ -33,7 +35,7 @@ export function mount(env, draft) {
     'header.hd',
     null,
     backBtn,
-    h('div.ttl', null, name, h('p.st', null, dot, status), hoursEl),
+    h('div.ttl', null, name, h('p.st', null, dot, status, agentEl), replyEl, hoursEl),
     lsel,
     fbBtn,
     env.embed && iconBtn('out', t('popout'), env.popout),
@@ -145,6 +147,15 @@ export function mount(env, draft) {
     const hs = hours(S.cfg.business_hours, lang());
     hoursEl.textContent = hs && t('hours', { h: hs });
     hoursEl.hidden = !hoursEl.textContent;
+    replyEl.textContent = S.cfg.reply_minutes ? t('replyIn', { n: S.cfg.reply_minutes }) : '';
+    replyEl.hidden = !replyEl.textContent;
+    // Who answers: the agent of the last reply, with their initials.
+    const ag = [...S.msgs].reverse().find((m) => m.author.type === 'agent' && m.author.name);
+    const agName = ag ? ag.author.name : '';
+    if (agentEl.dataset.name !== agName) {
+      agentEl.dataset.name = agName;
+      agentEl.replaceChildren(...(agName ? [' · ', h('span.av', { 'aria-hidden': 'true' }, initials(agName)), agName] : []));
+    }
 
     if (S.net !== 'reconnecting' && S.net !== 'connecting') lost = 0;
     else if (!lost) {
