@@ -55,8 +55,17 @@ func newFolder() folder {
 	return f
 }
 
-// fold returns s with every known character replaced.
+// contractions writes English n't as visitors often type it, without the
+// apostrophe: can't and cant, don't and dont are one word. (With it,
+// "can't" is a stop word and the query keeps nothing of it.)
+var contractions = strings.NewReplacer("n't", "nt", "n’t", "nt", "N'T", "NT", "N’T", "NT")
+
+// fold returns s with every known character replaced, and English n't
+// contractions written without their apostrophe.
 func (f folder) fold(s string) string {
+	if strings.Contains(s, "'") || strings.Contains(s, "’") {
+		s = contractions.Replace(s)
+	}
 	mapped := false
 	for _, r := range s {
 		if _, ok := f[r]; ok {

@@ -372,3 +372,25 @@ func mustCount(t *testing.T, x *Index) uint64 {
 	}
 	return n
 }
+
+// An entry that shares a word by chance with the query is no suggestion
+// next to one that answers it (on the demo FAQ, "I was charged twice"
+// holds "Charged two times"); and English n't is one word with or without
+// its apostrophe.
+func TestSuggestLeavesOutChanceMatches(t *testing.T) {
+	demo := mustOpenMem(t, defaultOptions())
+	mustIndex(t, demo, loadDemo(t)...)
+	if got := suggestIDs(t, demo, demoSite, "en", "how to enable two factor", 5); !slices.Equal(got, []string{"en-security-2fa"}) {
+		t.Errorf("two factor = %v, want [en-security-2fa] alone", got)
+	}
+	x := mustOpenMem(t, defaultOptions())
+	mustIndex(t, x,
+		faq("s", "login", "en", "Can't log in", "Reset your password."),
+		faq("s", "history", "en", "See the log of your log-ins", "Open Settings, then Log."),
+	)
+	for _, q := range []string{"cant log in", "can't log in", "can’t log in"} {
+		if got := suggestIDs(t, x, "s", "en", q, 5); len(got) == 0 || got[0] != "login" {
+			t.Errorf("%q = %v, want login first", q, got)
+		}
+	}
+}

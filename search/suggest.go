@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -38,6 +39,9 @@ const (
 	// holds scored 0.2 to 0.45 of the best ("2FA", "KYC"); a match in an
 	// answer alone, 0.02 to 0.05.
 	wellMatched = 0.15
+	// minShare is the least share of the first result's score that
+	// another result needs to be shown.
+	minShare = 0.15
 	// fuzzyMinRunes is the shortest Latin word that may match with one typo.
 	fuzzyMinRunes = 5
 )
@@ -114,6 +118,12 @@ func (x *Index) Suggest(ctx context.Context, site, lang, text string, n int) ([]
 	out := mine
 	if len(mine) == 0 || mine[0].Score < wellMatched*best {
 		out = append(out, others...)
+	}
+	// Leave out what matches far worse than the best answer: a word shared
+	// by chance ("two" factor, charged "two" times) is no suggestion.
+	if len(out) > 0 {
+		floor := minShare * out[0].Score
+		out = slices.DeleteFunc(out, func(r Result) bool { return r.Score < floor })
 	}
 	return out[:min(n, len(out))], nil
 }
