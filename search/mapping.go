@@ -32,7 +32,7 @@ import (
 // mappingVersion is stored inside an on-disk index. Change it whenever
 // indexMapping or the text put into the index changes, so that Open rebuilds
 // indexes made the old way instead of silently mismatching queries.
-const mappingVersion = "faq-2"
+const mappingVersion = "faq-3" // 3: English n't folded to nt
 
 // Field names of the indexed document. The question and its alternatives
 // share one field, the answer has another. Both exist twice: as analysed
