@@ -172,6 +172,18 @@ func NewRefreshToken() (token, hash string) {
 	return token, HashRefreshToken(token)
 }
 
+// NextRefreshToken returns the refresh token that replaces token when it
+// is used, and the hash to store. It is the same on every use of token, so
+// a retry after a lost answer, or two tabs refreshing at once, get one next
+// token rather than a chain each; only the server's secret makes it, so
+// an old token does not tell anyone its successors.
+func (i *Issuer) NextRefreshToken(token string) (next, hash string) {
+	m := hmac.New(sha256.New, i.derive("refresh-next"))
+	m.Write([]byte(token))
+	next = hex.EncodeToString(m.Sum(nil))
+	return next, HashRefreshToken(next)
+}
+
 // HashRefreshToken returns the stored form of a refresh token.
 func HashRefreshToken(token string) string {
 	h := sha256.Sum256([]byte(token))

@@ -108,18 +108,18 @@ func (s *Server) sendAgentTokens(c *fiber.Ctx, t agentTokens) error {
 }
 
 // RefreshGrace is how long a used refresh token may be used again. A
-// browser whose refresh response was lost on the way, or two inbox tabs
-// that refresh at the same moment, each get a token of the same login
-// instead of ending it. After the window, a used token is a replay: its
-// whole login is revoked.
+// browser whose refresh answer was lost on the way, or two inbox tabs that
+// refresh at the same moment, get the same next token (see
+// auth.NextRefreshToken) instead of ending the login. After the window, a
+// used token is a replay: its whole login is revoked.
 const RefreshGrace = 10 * time.Second
 
 // errReused answers a replayed refresh token.
 var errReused = chat.Errorf(chat.CodeUnauthorized, "refresh token reused; all sessions of this login were revoked")
 
-// handleRefresh rotates the refresh token. A token used again within
-// RefreshGrace gets a token of its own; later, its whole family is
-// revoked.
+// handleRefresh rotates the refresh token to its next one. A token used
+// again within RefreshGrace gets that same next token; later, its whole
+// family is revoked.
 func (s *Server) handleRefresh(c *fiber.Ctx) error {
 	token := c.Cookies(refreshCookie)
 	if token == "" || len(token) > 128 {
@@ -147,12 +147,19 @@ func (s *Server) handleRefresh(c *fiber.Ctx) error {
 		s.log.Warn("refresh token replayed; revoked its login", "agent", rt.AgentID)
 		return errReused
 	}
-	t, err := s.newAgentTokens(ctx, rt.AgentID, rt.Family)
-	if err != nil {
+	next, nextHash := s.opts.Issuer.NextRefreshToken(token)
+	now := s.opts.Now()
+	nrt := &chat.RefreshToken{Hash: nextHash, AgentID: rt.AgentID, Family: rt.Family, ExpiresAt: now.Add(auth.RefreshTokenTTL), CreatedAt: now}
+	if err := s.opts.Store.CreateRefreshToken(ctx, nrt); chat.IsCode(err, chat.CodeConflict) {
+		// Made by an earlier use of the same token: hand it out again.
+		if nrt, err = s.opts.Store.RefreshToken(ctx, nextHash); err != nil {
+			return err
+		}
+	} else if err != nil {
 		return err
 	}
 	// A replay racing this rotation revokes the family by deleting its
-	// tokens; if it did so before the new token was stored, that token
+	// tokens; if it did so before the next token was stored, that token
 	// escaped it. The used token is gone exactly when the family was
 	// revoked, so look once more, and give nothing out if it is.
 	if _, err := s.opts.Store.RefreshToken(ctx, rt.Hash); chat.IsCode(err, chat.CodeNotFound) {
@@ -161,7 +168,11 @@ func (s *Server) handleRefresh(c *fiber.Ctx) error {
 	} else if err != nil {
 		return err
 	}
-	return s.sendAgentTokens(c, t)
+	access, exp, err := s.opts.Issuer.AccessToken(rt.AgentID, rt.Family)
+	if err != nil {
+		return err
+	}
+	return s.sendAgentTokens(c, agentTokens{access: access, refresh: next, accessExp: exp, refreshExp: nrt.ExpiresAt})
 }
 
 func (s *Server) handleLogout(c *fiber.Ctx) error {
