@@ -3,7 +3,7 @@
 // iframe on first interaction, or at once when this site has an active
 // conversation so that unread messages arrive.
 import css from './bubble.css';
-import { match, pick } from '../shared/lang.js';
+import { dir, match, pick } from '../shared/lang.js';
 import { color } from '../shared/color.js';
 
 // __LABELS__ is defined at build time from the string tables:
@@ -44,9 +44,10 @@ const LABELS = __LABELS__;
   try {
     cfg = JSON.parse(store(KEY + ':cfg')) || {};
   } catch (e) {}
-  let explicit = match(data.lang);
-  // The visitor's own choice, from the panel's switcher, beats the page's.
-  const mine = () => match(store(KEY + ':lang'), cfg.languages) || explicit;
+  const explicit = match(data.lang);
+  let called = ''; // the last kefu.setLanguage(), which wins for this page view
+  // The visitor's own choice, from the panel's switcher, beats data-lang.
+  const mine = () => called || match(store(KEY + ':lang'), cfg.languages) || explicit;
   let lang = pick(mine(), cfg.lang, cfg.languages);
   let isOpen = false;
   let booted = false; // the API is live and queued calls replayed
@@ -107,7 +108,7 @@ const LABELS = __LABELS__;
     const [open, close] = LABELS[lang] || LABELS.en;
     label.textContent = open;
     btn.lang = lang;
-    btn.dir = lang === 'ar' ? 'rtl' : 'ltr';
+    btn.dir = dir(lang);
     btn.setAttribute('aria-label', isOpen ? close : unread ? open + ' (' + unread + ')' : open);
     if (frame) frame.title = open;
   }
@@ -237,8 +238,8 @@ const LABELS = __LABELS__;
     else if (m.type === 'event') emit(m.name, m.data);
     else if (m.type === 'store' && /^\w+$/.test(m.k)) store(P + m.k, typeof m.v === 'string' ? m.v : null);
     else if (m.type === 'setlang' && match(m.lang)) {
-      store(KEY + ':lang', match(m.lang));
-      setLang(match(m.lang));
+      store(KEY + ':lang', (called = match(m.lang)));
+      setLang(called);
     }
   });
   // Another tab's panel changed the data kept here.
@@ -279,8 +280,8 @@ const LABELS = __LABELS__;
     hide: () => wrap.classList.add('h'),
     isOpen: () => isOpen,
     setLanguage(l) {
-      explicit = match(l);
-      setLang(explicit);
+      called = match(l);
+      setLang(called);
     },
     setUser(u) {
       user = clone(u);

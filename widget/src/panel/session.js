@@ -1,5 +1,7 @@
 // Visitor session tokens, kept in storage under "session" as
-// {token, vid, exp, at, uid, uk, ak}. A token is renewed by sending it back,
+// {token, vid, exp, at, uid, uk, ak}. uk and ak are digests of the user
+// and attributes the page last set, to notice a change without keeping the
+// user's identity proof in storage. A token is renewed by sending it back,
 // once a day; tabs take a Web Lock so that two new tabs make one visitor.
 import { withLock } from './locks.js';
 
@@ -20,12 +22,26 @@ export function sessions(site, store, api) {
     }
   };
 
+  // digest is a 53-bit hash of s (cyrb53): enough to tell a change apart.
+  const digest = (s) => {
+    let a = 0xdeadbeef;
+    let b = 0x41c6ce57;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      a = Math.imul(a ^ c, 2654435761);
+      b = Math.imul(b ^ c, 1597334677);
+    }
+    a = Math.imul(a ^ (a >>> 16), 2246822507) ^ Math.imul(b ^ (b >>> 13), 3266489909);
+    b = Math.imul(b ^ (b >>> 16), 2246822507) ^ Math.imul(a ^ (a >>> 13), 3266489909);
+    return (4294967296 * (2097151 & b) + (a >>> 0)).toString(36);
+  };
+
   async function renew(force) {
     const s = store.get('session') || {};
     const now = Date.now();
     let uid = user === undefined ? s.uid || '' : uidOf(user);
-    const uk = user === undefined ? s.uk : JSON.stringify(user);
-    const ak = attrs === undefined ? s.ak : JSON.stringify(attrs);
+    const uk = user === undefined ? s.uk : digest(JSON.stringify(user));
+    const ak = attrs === undefined ? s.ak : digest(JSON.stringify(attrs));
     if (!force && s.token && s.uk === uk && s.ak === ak && s.at > now - DAY && s.exp > now + 36e5) return s.token;
     const body = {};
     // An anonymous visitor who logs in keeps the conversation; another

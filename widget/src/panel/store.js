@@ -39,9 +39,23 @@ export function storage(site) {
       Object.assign(mem, held);
       send = post;
     },
-    // put takes a change that another tab made through its loader.
+    // put takes a change that another tab made through its loader. Tabs
+    // write the outbox whole, so two of them can cross: the outbox is
+    // merged, so that a message one tab added is not lost to the other's
+    // older copy. (A message both hold once acked is resent, and the
+    // server answers it as a duplicate.)
     put(k, raw) {
-      if (send) mem[k] = raw;
+      if (!send) return;
+      if (k === 'outbox') {
+        const mine = this.get('outbox') || [];
+        let theirs = [];
+        try {
+          theirs = JSON.parse(raw) || [];
+        } catch (e) {}
+        const have = new Set(theirs.map((x) => x.cid));
+        raw = JSON.stringify(theirs.concat(mine.filter((x) => !have.has(x.cid))));
+      }
+      mem[k] = raw;
     },
   };
 }
