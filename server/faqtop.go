@@ -26,9 +26,16 @@ const (
 // walks all of a site's entries, so it is kept rather than built per
 // request.
 type faqTops struct {
-	now   func() time.Time
+	now func() time.Time
+	// build lets one request at a time build a list; the others wait for
+	// it and take what it built, so that an expired list costs one walk
+	// over the FAQ, not one per visitor.
+	build sync.Mutex
 	mu    sync.Mutex
 	sites map[string]*siteTops
+	// gen counts each site's changes, so that a list built from before a
+	// change is not kept.
+	gen map[string]int
 }
 
 type siteTops struct {
@@ -39,14 +46,26 @@ type siteTops struct {
 }
 
 func newFAQTops(now func() time.Time) *faqTops {
-	return &faqTops{now: now, sites: map[string]*siteTops{}}
+	return &faqTops{now: now, sites: map[string]*siteTops{}, gen: map[string]int{}}
 }
 
 // forget drops a site's list, after a change to its FAQ.
 func (t *faqTops) forget(site string) {
 	t.mu.Lock()
 	delete(t.sites, site)
+	t.gen[site]++
 	t.mu.Unlock()
+}
+
+// cached returns a site's list while it is fresh, and the site's change
+// count.
+func (t *faqTops) cached(site string) (*siteTops, int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if tops := t.sites[site]; tops != nil && t.now().Sub(tops.built) < faqTopsTTL {
+		return tops, t.gen[site]
+	}
+	return nil, t.gen[site]
 }
 
 // onFAQEvent forgets the site of a FAQ change announced on the bus.
@@ -102,10 +121,13 @@ func (t *faqTops) top(ctx context.Context, st chat.FAQStore, site, lang string, 
 
 // site returns a site's list, building it when it is missing or old.
 func (t *faqTops) site(ctx context.Context, st chat.FAQStore, site string) (*siteTops, error) {
-	t.mu.Lock()
-	tops := t.sites[site]
-	t.mu.Unlock()
-	if tops != nil && t.now().Sub(tops.built) < faqTopsTTL {
+	if tops, _ := t.cached(site); tops != nil {
+		return tops, nil
+	}
+	t.build.Lock()
+	defer t.build.Unlock()
+	tops, gen := t.cached(site) // built while this one waited?
+	if tops != nil {
 		return tops, nil
 	}
 	tops = &siteTops{built: t.now(), byLang: map[string]map[string][]chat.FAQ{}}
@@ -129,8 +151,23 @@ func (t *faqTops) site(ctx context.Context, st chat.FAQStore, site string) (*sit
 	if err != nil {
 		return nil, err
 	}
+	// Only the first categories by name are ever shown: keep no more.
+	for _, cats := range tops.byLang {
+		if len(cats) > maxTopCategories {
+			names := make([]string, 0, len(cats))
+			for c := range cats {
+				names = append(names, c)
+			}
+			slices.Sort(names)
+			for _, c := range names[maxTopCategories:] {
+				delete(cats, c)
+			}
+		}
+	}
 	t.mu.Lock()
-	t.sites[site] = tops
+	if t.gen[site] == gen { // else the FAQ changed while it was built
+		t.sites[site] = tops
+	}
 	t.mu.Unlock()
 	return tops, nil
 }

@@ -38,10 +38,15 @@ func (s *Server) handleChangePassword(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	changed := *a
-	changed.PasswordHash = hash
+	// Read the agent again, so that a change of role or sites made since
+	// this request began is kept.
 	ctx := c.UserContext()
-	if err := s.opts.Store.UpdateAgent(ctx, &changed); err != nil {
+	changed, err := s.opts.Store.Agent(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	changed.PasswordHash = hash
+	if err := s.opts.Store.UpdateAgent(ctx, changed); err != nil {
 		return err
 	}
 	if err := s.opts.Store.RevokeAgent(ctx, a.ID); err != nil {

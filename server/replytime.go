@@ -20,8 +20,9 @@ const (
 )
 
 // replyTimes keeps, per site, how long agents usually take to answer a
-// new chat: the median time to the first reply over the site's latest
-// answered chats, which the widget shows as "usually replies in N min".
+// new chat: the median time to the first reply of the answered chats among
+// the site's replySample conversations with the latest activity, which
+// the widget shows as "usually replies in N min".
 type replyTimes struct {
 	now   func() time.Time
 	mu    sync.Mutex

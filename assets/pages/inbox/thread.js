@@ -336,11 +336,13 @@ export function createThread({ sock, onMessage, changed }) {
     const link = (u) => (safeURL(u) ? h('a', { href: safeURL(u), target: '_blank', rel: 'noopener noreferrer' }, u) : u || '—');
     // Only what the site signed is marked verified: a hash proves the user
     // id, and the name and email beside it are the page's word.
-    const said = (val) =>
-      !val ? '—' : v.profile_verified ? [val, h('span.ok', null, ' ✓ signed by the site')] : [val, h('small.unverified', null, ' (not verified)')];
+    const said = (val, signed) =>
+      !val ? '—' : signed ? [val, h('span.ok', null, ' ✓ signed by the site')] : [val, h('small.unverified', null, ' (not verified)')];
     const rows = [
-      ['Name', said(v.name)],
-      ['Email', email ? said(h('a', { href: 'mailto:' + email }, email)) : '—'],
+      ['Name', said(v.name, v.profile_verified)],
+      // An email typed in the offline form is the visitor's word, whatever
+      // the site signed.
+      ['Email', email ? said(h('a', { href: 'mailto:' + email }, email), v.profile_verified && email === v.email) : '—'],
       ['Identity', v.verified ? h('span.ok', null, '✓ User id ' + v.user_id + ' verified by the site') : 'Not verified'],
       c.kind === 'offline' && ['Kind', 'Offline message: reply by email'],
       c.topic && ['Topic', c.topic],
