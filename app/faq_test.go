@@ -262,8 +262,16 @@ func TestFAQImportExport(t *testing.T) {
 	// The same file again, with an edited answer, changes those entries
 	// instead of adding two more.
 	res, body = post("csv", strings.Replace(good, "不可以。", "不可以，请用银行卡。", 1))
-	if after, _ := m.Store().ListFAQ(ctx, "demo", nil, 1000); res.StatusCode != 200 || len(after) != len(before)+2 {
+	after, _ := m.Store().ListFAQ(ctx, "demo", nil, 1000)
+	if res.StatusCode != 200 || len(after) != len(before)+2 {
 		t.Fatalf("importing the file again: %d %s, %d entries, want %d", res.StatusCode, body, len(after), len(before)+2)
+	}
+	edited := false
+	for _, f := range after {
+		edited = edited || (f.Question == "可以用鹦鹉付款吗？" && f.Answer == "不可以，请用银行卡。")
+	}
+	if !edited {
+		t.Error("importing the file again did not update the entry's answer")
 	}
 	if r := suggest(t, c, "demo", "en", "parrot"); !hasQuestion(r, "Can I pay with a parrot?") {
 		t.Fatalf("imported entry not suggested: %+v", r)
