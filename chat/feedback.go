@@ -1,6 +1,9 @@
 package chat
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // validFeedbackCategory reports whether c is a kind of feedback a visitor
 // can leave.
@@ -30,4 +33,14 @@ func NewFeedback(site, visitorID, category, text, email, lang, pageURL string, n
 		ID: NewID(), Site: site, VisitorID: visitorID, Category: category, Text: text,
 		Email: email, Lang: clip(lang, 16), PageURL: clip(pageURL, 1024), CreatedAt: now.UTC(),
 	}, nil
+}
+
+// Feedback lists the feedback of the actor's site, newest first, for the
+// admins and owners who manage it.
+func (s *Service) Feedback(ctx context.Context, a Actor, f FeedbackFilter) ([]Feedback, error) {
+	if err := a.Require(RoleAdmin); err != nil {
+		return nil, err
+	}
+	f.Site = a.Site
+	return s.store.ListFeedback(ctx, f)
 }

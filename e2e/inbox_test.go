@@ -233,6 +233,12 @@ func TestInboxTwoFactor(t *testing.T) {
 	if got := eval[string](t, in.ctx, `document.getElementById('me').textContent`); got != "二次验证客服" {
 		t.Errorf("the inbox names the agent %q, want 二次验证客服", got)
 	}
+	// An agent, not an admin: no Feedback tab, and the FAQ tab reads.
+	if eval[bool](t, in.ctx, `!document.querySelector('.views [data-view=feedback]').hidden`) {
+		t.Error("an agent-role account sees the Feedback tab")
+	}
+	do(t, in.ctx, "open the FAQ tab", chromedp.Click(chromedp.CSS(`.views [data-view=faq]`)))
+	waitJS(t, in.ctx, "the FAQ lists for an agent", `document.querySelectorAll('#faq tr').length > 0`, `document.getElementById('view-faq').innerText`)
 }
 
 // waitLive waits until the inbox shows, logged in, with its socket up.

@@ -43,20 +43,13 @@ func check(f *chat.FAQ, line int, s *seen) []string {
 		add("%s", chat.ErrorMessage(err))
 		return bad
 	}
-	key := QuestionKey(f.Lang, f.Question)
+	key := chat.QuestionKey(f.Lang, f.Question)
 	if first, ok := s.questions[key]; ok {
 		add("the same question in %s is already on line %d", f.Lang, first)
 	} else {
 		s.questions[key] = line
 	}
 	return bad
-}
-
-// QuestionKey is what makes two entries the same question: their language
-// and their question, with case and spacing ignored. An import matches an
-// entry without an id to the stored entry with the same key.
-func QuestionKey(lang, question string) string {
-	return lang + "\x00" + strings.ToLower(strings.Join(strings.Fields(question), " "))
 }
 
 // tidy trims the text of f and drops empty alternatives, as an agent

@@ -209,7 +209,7 @@ func (s *Server) handleListFeedback(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := chat.FeedbackFilter{Site: a.Site, Limit: limit}
+	f := chat.FeedbackFilter{Limit: limit}
 	if cur := c.Query("cursor"); cur != "" {
 		ns, id, err := decodeCursor(cur)
 		if err != nil {
@@ -217,7 +217,7 @@ func (s *Server) handleListFeedback(c *fiber.Ctx) error {
 		}
 		f.Before, f.BeforeID = time.Unix(0, ns).UTC(), id
 	}
-	list, err := s.opts.Store.ListFeedback(c.UserContext(), f)
+	list, err := s.opts.Service.Feedback(c.UserContext(), a, f)
 	if err != nil {
 		return err
 	}

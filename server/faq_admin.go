@@ -1,8 +1,7 @@
 package server
 
 import (
-	"context"
-	"encoding/json"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -44,7 +43,7 @@ func (s *Server) handleListFAQ(c *fiber.Ctx) error {
 		}
 		after = &chat.FAQ{Order: int(order), ID: id}
 	}
-	list, err := s.opts.Store.ListFAQ(c.UserContext(), a.Site, after, limit)
+	list, err := s.faq.List(c.UserContext(), a, after, limit)
 	if err != nil {
 		return err
 	}
@@ -60,36 +59,22 @@ func (s *Server) handleGetFAQ(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f, err := s.faqOf(c.UserContext(), a.Site, c.Params("id"))
+	f, err := s.faq.Get(c.UserContext(), a, c.Params("id"))
 	if err != nil {
 		return err
 	}
 	return c.JSON(fiber.Map{"faq": f})
 }
 
-func (s *Server) faqOf(ctx context.Context, site, id string) (*chat.FAQ, error) {
-	if !chat.ValidKey(id) {
-		return nil, chat.NotFound("faq entry")
-	}
-	return s.opts.Store.FAQ(ctx, site, id)
-}
-
 func (s *Server) handleCreateFAQ(c *fiber.Ctx) error {
-	return s.saveFAQ(c, chat.NewID(), fiber.StatusCreated)
+	return s.saveFAQ(c, true)
 }
 
 func (s *Server) handleUpdateFAQ(c *fiber.Ctx) error {
-	a, err := agentActor(c)
-	if err != nil {
-		return err
-	}
-	if _, err := s.faqOf(c.UserContext(), a.Site, c.Params("id")); err != nil {
-		return err
-	}
-	return s.saveFAQ(c, c.Params("id"), fiber.StatusOK)
+	return s.saveFAQ(c, false)
 }
 
-func (s *Server) saveFAQ(c *fiber.Ctx, id string, status int) error {
+func (s *Server) saveFAQ(c *fiber.Ctx, create bool) error {
 	a, err := agentActor(c)
 	if err != nil {
 		return err
@@ -98,19 +83,19 @@ func (s *Server) saveFAQ(c *fiber.Ctx, id string, status int) error {
 	if err := parseBody(c, &req); err != nil {
 		return err
 	}
-	f := req.entry(a.Site, id)
-	if err := chat.ValidateFAQ(&f); err != nil {
+	f := req.entry(a.Site, strings.Clone(c.Params("id")))
+	if create {
+		err = s.faq.Create(c.UserContext(), a, &f)
+	} else {
+		err = s.faq.Update(c.UserContext(), a, &f)
+	}
+	if err != nil {
 		return err
 	}
-	f.UpdatedAt = s.opts.Now().UTC()
-	ctx := c.UserContext()
-	if old, err := s.opts.Store.FAQ(ctx, a.Site, id); err == nil {
-		f.Views, f.Solved = old.Views, old.Solved
+	status := fiber.StatusOK
+	if create {
+		status = fiber.StatusCreated
 	}
-	if err := s.opts.Store.SaveFAQ(ctx, &f); err != nil {
-		return err
-	}
-	s.announceFAQ(ctx, &f, false)
 	return c.Status(status).JSON(fiber.Map{"faq": f})
 }
 
@@ -119,25 +104,8 @@ func (s *Server) handleDeleteFAQ(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.UserContext()
-	f, err := s.faqOf(ctx, a.Site, c.Params("id"))
-	if err != nil {
+	if err := s.faq.Delete(c.UserContext(), a, c.Params("id")); err != nil {
 		return err
 	}
-	if err := s.opts.Store.DeleteFAQ(ctx, a.Site, f.ID); err != nil {
-		return err
-	}
-	s.announceFAQ(ctx, f, true)
 	return c.SendStatus(fiber.StatusNoContent)
-}
-
-// announceFAQ tells every node, this one included, to update its index.
-func (s *Server) announceFAQ(ctx context.Context, f *chat.FAQ, deleted bool) {
-	data, err := json.Marshal(chat.Event{Type: chat.EventFAQ, Site: f.Site, FAQ: f, Deleted: deleted})
-	if err == nil {
-		err = s.opts.Bus.Publish(ctx, chat.FAQSubject, data)
-	}
-	if err != nil {
-		s.log.Warn("announce FAQ change; the index catches up at the next start", "site", f.Site, "faq", f.ID, "err", err)
-	}
 }

@@ -2,8 +2,6 @@ package server
 
 import (
 	"bytes"
-	"context"
-	"encoding/json"
 	"errors"
 	"strings"
 
@@ -36,6 +34,10 @@ func (s *Server) handleImportFAQ(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// Refused before the file is parsed; the service checks again.
+	if err := a.Require(chat.RoleAdmin); err != nil {
+		return err
+	}
 	format, err := faqFormat(c)
 	if err != nil {
 		return chat.Invalid("format must be json or csv")
@@ -49,34 +51,9 @@ func (s *Server) handleImportFAQ(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	// An entry without an id is the stored entry with the same question in
-	// the same language, if there is one: importing a file twice changes
-	// nothing. The store keeps the counters of entries that exist already.
-	known := map[string]string{}
-	err = chat.EachFAQPage(ctx, s.opts.Store, a.Site, func(page []chat.FAQ) error {
-		for _, f := range page {
-			known[faqfile.QuestionKey(f.Lang, f.Question)] = f.ID
-		}
-		return nil
-	})
-	if err != nil {
+	if err := s.faq.Import(ctx, a, entries); err != nil {
 		return err
 	}
-	now := s.opts.Now().UTC()
-	for i := range entries {
-		f := &entries[i]
-		f.Site, f.UpdatedAt = a.Site, now
-		if f.ID == "" {
-			f.ID = known[faqfile.QuestionKey(f.Lang, f.Question)]
-		}
-		if f.ID == "" {
-			f.ID = chat.NewID()
-		}
-	}
-	if err := s.opts.Store.SaveFAQs(ctx, a.Site, entries); err != nil {
-		return err
-	}
-	s.announceReindex(ctx, a.Site)
 	return c.JSON(fiber.Map{"imported": len(entries)})
 }
 
@@ -92,11 +69,7 @@ func (s *Server) handleExportFAQ(c *fiber.Ctx) error {
 		return chat.Invalid("format must be json or csv")
 	}
 	ctx := c.UserContext()
-	var list []chat.FAQ
-	err = chat.EachFAQPage(ctx, s.opts.Store, a.Site, func(page []chat.FAQ) error {
-		list = append(list, page...)
-		return nil
-	})
+	list, err := s.faq.Export(ctx, a)
 	if err != nil {
 		return err
 	}
@@ -107,15 +80,4 @@ func (s *Server) handleExportFAQ(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="faq-`+a.Site+"."+string(format)+`"`)
 	c.Type(string(format), "utf-8")
 	return c.Send(buf.Bytes())
-}
-
-// announceReindex tells every node to rebuild its index of a site's FAQ.
-func (s *Server) announceReindex(ctx context.Context, site string) {
-	data, err := json.Marshal(chat.Event{Type: chat.EventFAQ, Site: site})
-	if err == nil {
-		err = s.opts.Bus.Publish(ctx, chat.FAQSubject, data)
-	}
-	if err != nil {
-		s.log.Warn("announce FAQ import; the index catches up at the next start", "site", site, "err", err)
-	}
 }

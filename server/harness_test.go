@@ -128,11 +128,18 @@ func (e *env) mustSite(ctx context.Context, st chat.Store, key string, origins [
 
 func (e *env) mustAgent(ctx context.Context, st chat.Store, email, site string) (id, token string) {
 	e.t.Helper()
+	return e.mustAgentWithRole(ctx, st, email, site, chat.RoleAgent)
+}
+
+// mustAgentWithRole creates an agent of site with role, whose password is
+// "password-" + site, and logs them in.
+func (e *env) mustAgentWithRole(ctx context.Context, st chat.Store, email, site string, role chat.Role) (id, token string) {
+	e.t.Helper()
 	hash, err := auth.HashPassword("password-" + site)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	a := &chat.Agent{ID: chat.NewID(), Email: email, Name: "Agent " + site, PasswordHash: hash, Role: chat.RoleAgent, Sites: []string{site}, CreatedAt: time.Now()}
+	a := &chat.Agent{ID: chat.NewID(), Email: email, Name: "Agent " + site, PasswordHash: hash, Role: role, Sites: []string{site}, CreatedAt: time.Now()}
 	if err := st.CreateAgent(ctx, a); err != nil {
 		e.t.Fatalf("create agent: %v", err)
 	}

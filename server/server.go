@@ -76,7 +76,9 @@ type Server struct {
 	// faqTops keeps the FAQ list the widget shows before a visitor types.
 	faqTops *faqTops
 	// replies keeps each site's usual time to a first reply.
-	replies  *replyTimes
+	replies *replyTimes
+	// faq holds the FAQ's use cases for agents.
+	faq      *chat.FAQAdmin
 	sites    siteCache
 	draining atomic.Bool
 
@@ -122,6 +124,8 @@ func New(opts Options) (*Server, error) {
 	s.hub = newHub(s)
 	s.faqTops = newFAQTops(opts.Now)
 	s.replies = newReplyTimes(opts.Now)
+	s.faq = chat.NewFAQAdmin(opts.Store, opts.Bus, opts.Now, opts.Logger)
+	s.faq = chat.NewFAQAdmin(opts.Store, opts.Bus, opts.Now, opts.Logger)
 	cfg := fiber.Config{
 		ErrorHandler:          s.handleError,
 		BodyLimit:             8 << 20, // FAQ imports; JSON bodies are decoded into bounded structs

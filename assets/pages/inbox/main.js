@@ -164,6 +164,8 @@ async function start() {
   pick.closest('label').hidden = agent.sites.length < 2;
   $('me').textContent = agent.name || agent.email;
   $('me').title = agent.email;
+  // Feedback is for admins and owners; the server refuses it to agents.
+  document.querySelector('.views [data-view=feedback]').hidden = agent.role === 'agent';
   screen('app');
   show('conversations');
   list.load();

@@ -1,0 +1,111 @@
+package server_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kefu/kefu/chat"
+)
+
+// roleRoute is one agent endpoint, with the least role that may use it.
+type roleRoute struct {
+	method, path, body string
+	min                chat.Role
+}
+
+// TestRolesOnEveryRoute walks every agent endpoint with an agent, an admin
+// and an owner of site-a. One whose role is too low gets 403 forbidden on
+// site-a's resources; every role gets 404 for site-b's, as if they did not
+// exist. The route table must list every agent route that the server
+// has, so a new route cannot be left out.
+func TestRolesOnEveryRoute(t *testing.T) {
+	e := startEnv(t, func(o *serverOptions) { o.Limits.LoginPerAccount, o.Limits.LoginPerMinute = 100, 100 })
+	ctx := ctxT(t)
+	convA := e.mustVisitor(ctx, "site-a").conv.ID
+	convB := e.mustVisitor(ctx, "site-b").conv.ID
+	faqs := map[string]string{}
+	for _, site := range []string{"site-a", "site-b"} {
+		f := &chat.FAQ{Site: site, Lang: "en", Category: "c", Question: "Q " + site, Answer: "A", Published: true, UpdatedAt: time.Now()}
+		if err := e.store.SaveFAQ(ctx, f); err != nil {
+			t.Fatal(err)
+		}
+		faqs[site] = f.ID
+	}
+	faqBody := `{"lang":"en","category":"c","question":"How?","answer":"So."}`
+	routes := func(conv, faq string) []roleRoute {
+		return []roleRoute{
+			{"GET", "/api/v1/me", "", chat.RoleAgent},
+			{"POST", "/api/v1/me/password", `{"current_password":"wrong-password","new_password":"another-password"}`, chat.RoleAgent},
+			{"GET", "/api/v1/conversations", "", chat.RoleAgent},
+			{"GET", "/api/v1/conversations/" + conv, "", chat.RoleAgent},
+			{"GET", "/api/v1/conversations/" + conv + "/messages", "", chat.RoleAgent},
+			{"POST", "/api/v1/conversations/" + conv + "/messages", `{"text":"hi"}`, chat.RoleAgent},
+			{"POST", "/api/v1/conversations/" + conv + "/status", `{"status":"pending"}`, chat.RoleAgent},
+			{"POST", "/api/v1/conversations/" + conv + "/assign", `{"agent_id":""}`, chat.RoleAgent},
+			{"GET", "/api/v1/feedback", "", chat.RoleAdmin},
+			{"GET", "/api/v1/faq", "", chat.RoleAgent},
+			{"GET", "/api/v1/faq/" + faq, "", chat.RoleAgent},
+			{"POST", "/api/v1/faq", faqBody, chat.RoleAdmin},
+			{"PUT", "/api/v1/faq/" + faq, faqBody, chat.RoleAdmin},
+			{"GET", "/api/v1/faq/export", "", chat.RoleAdmin},
+			{"POST", "/api/v1/faq/import", `[` + faqBody + `]`, chat.RoleAdmin},
+			{"DELETE", "/api/v1/faq/" + faq, "", chat.RoleAdmin},
+		}
+	}
+
+	// Every agent route of the server is in the table.
+	listed := map[string]bool{}
+	for _, r := range routes(":id", ":id") {
+		listed[r.method+" "+r.path] = true
+	}
+	for _, r := range e.srv.App().GetRoutes(true) {
+		p := r.Path
+		if !strings.HasPrefix(p, "/api/v1/") || strings.HasPrefix(p, "/api/v1/widget/") || strings.HasPrefix(p, "/api/v1/auth/") || r.Method == "HEAD" {
+			continue
+		}
+		if !listed[r.Method+" "+p] {
+			t.Errorf("route %s %s is not in the role table", r.Method, p)
+		}
+	}
+
+	do := func(token, method, path, body string) int {
+		req, _ := http.NewRequest(method, e.url+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+token)
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	for _, role := range []chat.Role{chat.RoleAgent, chat.RoleAdmin, chat.RoleOwner} {
+		_, token := e.mustAgentWithRole(ctx, e.store, string(role)+"@example.com", "site-a", role)
+		for _, r := range routes(convA, faqs["site-a"]) {
+			st := do(token, r.method, r.path, r.body)
+			if want := role.AtLeast(r.min); want && (st == http.StatusForbidden || st == http.StatusUnauthorized) {
+				t.Errorf("%s: %s %s = %d, want it allowed", role, r.method, r.path, st)
+			} else if !want && st != http.StatusForbidden {
+				t.Errorf("%s: %s %s = %d, want 403", role, r.method, r.path, st)
+			}
+		}
+		// Site-b's resources, named by id or by ?site=, do not exist for
+		// any role of site-a.
+		for _, r := range routes(convB, faqs["site-b"]) {
+			path := r.path
+			if !strings.Contains(path, convB) && !strings.Contains(path, faqs["site-b"]) {
+				if strings.HasPrefix(path, "/api/v1/me") {
+					continue // the agent's own account has no site
+				}
+				path += "?site=site-b"
+			}
+			if st := do(token, r.method, path, r.body); st != http.StatusNotFound {
+				t.Errorf("%s: %s %s = %d, want 404", role, r.method, path, st)
+			}
+		}
+	}
+}
