@@ -15,11 +15,14 @@ Usage:
   kefu export FILE [flags]         write the whole install to FILE (JSON lines)
   kefu import FILE [flags]         read such a file into an empty database
   kefu backup FILE [flags]         copy the embedded database, even while kefu runs
+  kefu admin reset-password EMAIL  give an agent a new password (kefu admin -h)
+  kefu admin disable-2fa EMAIL     turn off an agent's two-factor login
 
 With no settings, kefu listens on :8080 with an embedded SQLite database in
 the data dir and an in-process bus, creates a site and an owner agent on first
-run, and serves a demo page at / and the inbox at /inbox. export, import and
-backup take the same settings as the server, to find the same database.
+run, and serves a demo page at / and the inbox at /inbox. export, import,
+backup and admin take the same settings as the server, to find the same
+database.
 
 Every setting is an environment variable and a flag. A flag wins over the
 environment, which wins over the default. Flags take -name value,

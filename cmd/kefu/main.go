@@ -31,6 +31,8 @@ func run(args []string) error {
 			return runFAQ(args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
 		case "export", "import", "backup":
 			return runDump(args[0], args[1:], os.Stderr, os.Getenv)
+		case "admin":
+			return runAdmin(args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
 		}
 	}
 	return serve(args, os.Stdout, nil)
