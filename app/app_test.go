@@ -160,3 +160,38 @@ func TestNoDemoURLWithoutTheDemo(t *testing.T) {
 		t.Fatalf("the ready line with the demo off:\n%s", out.String())
 	}
 }
+
+// First-run settings given to an existing install change nothing, and the
+// log says so, naming the setting; the same values as stored say nothing.
+func TestFirstRunSettingsOnAnExistingInstallAreNamed(t *testing.T) {
+	dir := t.TempDir()
+	load := func(args ...string) config.Config {
+		cfg, err := config.Load(append([]string{"-addr", "127.0.0.1:0", "-data-dir", dir, "-log-level", "warn"}, args...), func(string) string { return "" }, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cfg
+	}
+	first := []string{"-admin-password", "first-password", "-allowed-origins", "https://shop.example.com"}
+	m, _ := startMain(t, load(first...))
+	if err := m.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	m, out := startMain(t, load(first...))
+	if err := m.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out.String(), "first run only") {
+		t.Errorf("the same settings again were warned about:\n%s", out)
+	}
+	m, out = startMain(t, load("-admin-password", "second-password", "-allowed-origins", "https://other.example.com"))
+	defer m.Close(context.Background())
+	for _, name := range []string{"KEFU_ADMIN_PASSWORD", "KEFU_ALLOWED_ORIGINS"} {
+		if !strings.Contains(out.String(), name) {
+			t.Errorf("the log does not name %s:\n%s", name, out)
+		}
+	}
+	if _, err := client.New(m.URL()).Login(context.Background(), "admin@example.com", "first-password", ""); err != nil {
+		t.Errorf("the owner's password changed: %v", err)
+	}
+}

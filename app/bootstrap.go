@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -32,9 +33,17 @@ func (m *Main) bootstrap(ctx context.Context) error {
 		if err := m.loadSampleFAQ(ctx, site.Key, now); err != nil {
 			return err
 		}
+	} else if err := m.warnFirstRunOrigins(ctx); err != nil {
+		return err
 	}
 	email := strings.ToLower(cfg.AdminEmail)
-	if _, err := m.store.AgentByEmail(ctx, email); err == nil {
+	if owner, err := m.store.AgentByEmail(ctx, email); err == nil {
+		// First-run settings change nothing later; say so rather than
+		// ignore them without a word.
+		if cfg.AdminPassword != "" && !auth.CheckPassword(owner.PasswordHash, cfg.AdminPassword) {
+			m.Logger.Warn("KEFU_ADMIN_PASSWORD (-admin-password) sets the owner's password on first run only, and differs from the password "+
+				"the owner has; it is ignored. To change a password: kefu admin reset-password "+email, "email", email)
+		}
 		return nil
 	} else if !chat.IsCode(err, chat.CodeNotFound) {
 		return err
@@ -121,6 +130,23 @@ func (m *Main) loadSampleFAQ(ctx context.Context, site string, now time.Time) er
 			Alternatives: e.Alternatives, Published: true, Order: e.Order, UpdatedAt: now}
 	}
 	return m.store.SaveFAQs(ctx, site, fs)
+}
+
+// warnFirstRunOrigins logs a warning when KEFU_ALLOWED_ORIGINS names other
+// origins than the existing site has: it applies on first run only.
+func (m *Main) warnFirstRunOrigins(ctx context.Context) error {
+	if len(m.Config.AllowedOrigins) == 0 {
+		return nil
+	}
+	site, err := m.store.Site(ctx, m.Config.SiteKey)
+	if err != nil {
+		return err
+	}
+	if !slices.Equal(site.AllowedOrigins, m.Config.AllowedOrigins) {
+		m.Logger.Warn("KEFU_ALLOWED_ORIGINS (-allowed-origins) sets the site's origins on first run only; the site keeps its own",
+			"site", site.Key, "site_origins", strings.Join(site.AllowedOrigins, " "), "ignored", strings.Join(m.Config.AllowedOrigins, " "))
+	}
+	return nil
 }
 
 // syncIndex rebuilds each site's FAQ index from the database when the
