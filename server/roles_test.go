@@ -34,9 +34,13 @@ func TestRolesOnEveryRoute(t *testing.T) {
 		faqs[site] = f.ID
 	}
 	faqBody := `{"lang":"en","category":"c","question":"How?","answer":"So."}`
-	routes := func(conv, faq string) []roleRoute {
+	routes := func(site, conv, faq string) []roleRoute {
 		return []roleRoute{
 			{"GET", "/api/v1/me", "", chat.RoleAgent},
+			{"GET", "/api/v1/sites", "", chat.RoleAgent},
+			{"GET", "/api/v1/sites/" + site, "", chat.RoleAgent},
+			{"PATCH", "/api/v1/sites/" + site, `{"name":"Renamed"}`, chat.RoleAdmin},
+			{"POST", "/api/v1/sites/" + site + "/identity-secret", "", chat.RoleAdmin},
 			{"POST", "/api/v1/me/password", `{"current_password":"wrong-password","new_password":"another-password"}`, chat.RoleAgent},
 			{"GET", "/api/v1/conversations", "", chat.RoleAgent},
 			{"GET", "/api/v1/conversations/" + conv, "", chat.RoleAgent},
@@ -57,7 +61,7 @@ func TestRolesOnEveryRoute(t *testing.T) {
 
 	// Every agent route of the server is in the table.
 	listed := map[string]bool{}
-	for _, r := range routes(":id", ":id") {
+	for _, r := range routes(":key", ":id", ":id") {
 		listed[r.method+" "+r.path] = true
 	}
 	for _, r := range e.srv.App().GetRoutes(true) {
@@ -85,7 +89,7 @@ func TestRolesOnEveryRoute(t *testing.T) {
 	}
 	for _, role := range []chat.Role{chat.RoleAgent, chat.RoleAdmin, chat.RoleOwner} {
 		_, token := e.mustAgentWithRole(ctx, e.store, string(role)+"@example.com", "site-a", role)
-		for _, r := range routes(convA, faqs["site-a"]) {
+		for _, r := range routes("site-a", convA, faqs["site-a"]) {
 			st := do(token, r.method, r.path, r.body)
 			if want := role.AtLeast(r.min); want && (st == http.StatusForbidden || st == http.StatusUnauthorized) {
 				t.Errorf("%s: %s %s = %d, want it allowed", role, r.method, r.path, st)
@@ -95,11 +99,11 @@ func TestRolesOnEveryRoute(t *testing.T) {
 		}
 		// Site-b's resources, named by id or by ?site=, do not exist for
 		// any role of site-a.
-		for _, r := range routes(convB, faqs["site-b"]) {
+		for _, r := range routes("site-b", convB, faqs["site-b"]) {
 			path := r.path
-			if !strings.Contains(path, convB) && !strings.Contains(path, faqs["site-b"]) {
-				if strings.HasPrefix(path, "/api/v1/me") {
-					continue // the agent's own account has no site
+			if !strings.Contains(path, convB) && !strings.Contains(path, faqs["site-b"]) && !strings.Contains(path, "site-b") {
+				if strings.HasPrefix(path, "/api/v1/me") || path == "/api/v1/sites" {
+					continue // the agent's own account, and their own sites, have no site to name
 				}
 				path += "?site=site-b"
 			}

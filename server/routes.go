@@ -51,6 +51,10 @@ func (s *Server) routes() {
 
 	ag := api.Group("", s.agentAuth, limitBody(agentBodyLimit))
 	ag.Get("/me", s.handleMe)
+	ag.Get("/sites", s.handleListSites)
+	ag.Get("/sites/:key", s.handleGetSite)
+	ag.Patch("/sites/:key", s.handlePatchSite)
+	ag.Post("/sites/:key/identity-secret", s.handleRotateSecret)
 	ag.Post("/me/password", s.handleChangePassword)
 	ag.Get("/conversations", s.handleListConversations)
 	ag.Get("/conversations/:id", s.handleGetConversation)

@@ -78,9 +78,11 @@ type Server struct {
 	// replies keeps each site's usual time to a first reply.
 	replies *replyTimes
 	// faq holds the FAQ's use cases for agents.
-	faq      *chat.FAQAdmin
-	sites    siteCache
-	draining atomic.Bool
+	faq *chat.FAQAdmin
+	// siteAdmin holds the use cases of a site's settings.
+	siteAdmin *chat.SiteAdmin
+	sites     siteCache
+	draining  atomic.Bool
 
 	lnMu sync.Mutex
 	ln   net.Listener // what Serve serves on, for Shutdown to close
@@ -125,7 +127,9 @@ func New(opts Options) (*Server, error) {
 	s.faqTops = newFAQTops(opts.Now)
 	s.replies = newReplyTimes(opts.Now)
 	s.faq = chat.NewFAQAdmin(opts.Store, opts.Bus, opts.Now, opts.Logger)
+	s.siteAdmin = chat.NewSiteAdmin(opts.Store, opts.Now)
 	s.faq = chat.NewFAQAdmin(opts.Store, opts.Bus, opts.Now, opts.Logger)
+	s.siteAdmin = chat.NewSiteAdmin(opts.Store, opts.Now)
 	cfg := fiber.Config{
 		ErrorHandler:          s.handleError,
 		BodyLimit:             8 << 20, // FAQ imports; JSON bodies are decoded into bounded structs

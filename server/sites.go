@@ -25,6 +25,14 @@ type cachedSite struct {
 	at   time.Time
 }
 
+// forget drops a site from the cache, after a change of its settings:
+// this node serves the change at once, other nodes within siteTTL.
+func (c *siteCache) forget(key string) {
+	c.mu.Lock()
+	delete(c.sites, key)
+	c.mu.Unlock()
+}
+
 // site returns the site with key, or not-found for an invalid or unknown key.
 func (s *Server) site(ctx context.Context, key string) (*chat.Site, error) {
 	if !chat.ValidKey(key) {

@@ -1,0 +1,94 @@
+package server
+
+import (
+	"fmt"
+	"html"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/kefu/kefu/chat"
+)
+
+// siteView is a site's settings as the API shows them: the identity
+// secret only to admins and owners, and the snippet to paste.
+type siteView struct {
+	*chat.Site
+	IdentitySecret string `json:"identity_secret,omitempty"`
+	Snippet        string `json:"snippet"`
+}
+
+func (s *Server) viewSite(site *chat.Site) siteView {
+	return siteView{Site: site, IdentitySecret: site.IdentitySecret,
+		Snippet: fmt.Sprintf(`<script src="%s/widget.js" data-site="%s" async></script>`, s.origin, html.EscapeString(site.Key))}
+}
+
+// siteActor is the agent acting on the site named in the path. A site
+// that is not theirs is not found.
+func siteActor(c *fiber.Ctx) (chat.Actor, error) {
+	a := agentOf(c)
+	key := c.Params("key")
+	if !a.CanAccess(key) {
+		return chat.Actor{}, chat.NotFound("site")
+	}
+	return chat.Actor{Site: strings.Clone(key), Agent: a}, nil
+}
+
+// handleListSites lists the sites the agent works on.
+func (s *Server) handleListSites(c *fiber.Ctx) error {
+	a := agentOf(c)
+	out := make([]siteView, 0, len(a.Sites))
+	for _, key := range a.Sites {
+		site, err := s.siteAdmin.Get(c.UserContext(), chat.Actor{Site: key, Agent: a})
+		if chat.IsCode(err, chat.CodeNotFound) {
+			continue // a site deleted since
+		}
+		if err != nil {
+			return err
+		}
+		out = append(out, s.viewSite(site))
+	}
+	return c.JSON(fiber.Map{"sites": out})
+}
+
+func (s *Server) handleGetSite(c *fiber.Ctx) error {
+	a, err := siteActor(c)
+	if err != nil {
+		return err
+	}
+	site, err := s.siteAdmin.Get(c.UserContext(), a)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"site": s.viewSite(site)})
+}
+
+func (s *Server) handlePatchSite(c *fiber.Ctx) error {
+	a, err := siteActor(c)
+	if err != nil {
+		return err
+	}
+	var p chat.SitePatch
+	if err := parseBody(c, &p); err != nil {
+		return err
+	}
+	site, err := s.siteAdmin.Update(c.UserContext(), a, p)
+	if err != nil {
+		return err
+	}
+	s.sites.forget(site.Key)
+	return c.JSON(fiber.Map{"site": s.viewSite(site)})
+}
+
+func (s *Server) handleRotateSecret(c *fiber.Ctx) error {
+	a, err := siteActor(c)
+	if err != nil {
+		return err
+	}
+	site, err := s.siteAdmin.RotateSecret(c.UserContext(), a)
+	if err != nil {
+		return err
+	}
+	s.sites.forget(site.Key)
+	return c.JSON(fiber.Map{"site": s.viewSite(site)})
+}

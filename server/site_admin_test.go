@@ -1,0 +1,108 @@
+package server_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/kefu/kefu/auth"
+	"github.com/kefu/kefu/chat"
+	"github.com/kefu/kefu/client"
+)
+
+// An owner changes the site's settings through the API: the widget's
+// config shows them at once, a bad patch changes nothing, allowed origins
+// refuse other pages, and a rotated secret refuses the old hash. An agent
+// reads the settings without the secret.
+func TestSiteSettings(t *testing.T) {
+	e := startEnv(t, func(o *serverOptions) { o.Limits.LoginPerAccount, o.Limits.LoginPerMinute = 100, 100 })
+	ctx := ctxT(t)
+	c := e.client()
+	_, owner := e.mustAgentWithRole(ctx, e.store, "owner@example.com", "site-a", chat.RoleOwner)
+	type view struct {
+		Name           string              `json:"name"`
+		IdentitySecret string              `json:"identity_secret"`
+		Snippet        string              `json:"snippet"`
+		Widget         chat.WidgetSettings `json:"widget"`
+	}
+	var got struct {
+		Site view `json:"site"`
+	}
+	if err := c.Do(ctx, "GET", "/api/v1/sites/site-a", e.agentA, nil, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Site.IdentitySecret != "" || !strings.Contains(got.Site.Snippet, `data-site="site-a"`) {
+		t.Errorf("an agent sees secret %q and snippet %q; want no secret, the snippet", got.Site.IdentitySecret, got.Site.Snippet)
+	}
+
+	patch := map[string]any{
+		"name": "Acme 客服", "color": "#FF6600", "greeting": map[string]string{"en": "Hello from Acme", "zh-cn": "欢迎"},
+		"topics":  []map[string]any{{"id": "billing", "labels": map[string]string{"en": "Billing"}}},
+		"offline": "form", "languages": []string{"en", "zh-CN"},
+	}
+	if err := c.Do(ctx, "PATCH", "/api/v1/sites/site-a", owner, patch, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Site.Name != "Acme 客服" || got.Site.Widget.Color != "#ff6600" || got.Site.Widget.Greeting["zh-CN"] != "欢迎" || got.Site.IdentitySecret == "" {
+		t.Errorf("after the patch: %+v", got.Site)
+	}
+	var cfg struct {
+		Name     string `json:"name"`
+		Color    string `json:"color"`
+		Greeting string `json:"greeting"`
+		Offline  string `json:"offline"`
+		Topics   []struct {
+			ID, Label string
+		} `json:"topics"`
+	}
+	if err := c.Do(ctx, "GET", "/api/v1/widget/site-a/config?lang=en", "", nil, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Name != "Acme 客服" || cfg.Color != "#ff6600" || cfg.Greeting != "Hello from Acme" || cfg.Offline != "form" || len(cfg.Topics) != 1 || cfg.Topics[0].Label != "Billing" {
+		t.Errorf("the widget's config after the patch: %+v", cfg)
+	}
+
+	// A bad field refuses the whole patch.
+	err := c.Do(ctx, "PATCH", "/api/v1/sites/site-a", owner, map[string]any{"name": "Half", "color": "orange"}, nil)
+	wantStatus(t, err, http.StatusBadRequest)
+	if err := c.Do(ctx, "GET", "/api/v1/sites/site-a", owner, nil, &got); err != nil || got.Site.Name != "Acme 客服" {
+		t.Errorf("a refused patch changed the name to %q (%v)", got.Site.Name, err)
+	}
+
+	// Allowed origins: another page is refused.
+	if err := c.Do(ctx, "PATCH", "/api/v1/sites/site-a", owner, map[string]any{"allowed_origins": []string{"https://shop.example.com/"}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	for origin, want := range map[string]int{"https://shop.example.com": 200, "https://evil.example": 403} {
+		req, _ := http.NewRequest("GET", e.url+"/api/v1/widget/site-a/config", nil)
+		req.Header.Set("Origin", origin)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != want {
+			t.Errorf("a page on %s gets %d, want %d", origin, res.StatusCode, want)
+		}
+	}
+
+	// Rotating the secret refuses hashes made with the old one.
+	old := got.Site.IdentitySecret
+	user := func(secret string) error {
+		_, err := c.NewSession(ctx, "site-a", &client.Identity{ID: "u1", Hash: auth.UserHash(secret, "u1")})
+		return err
+	}
+	if err := user(old); err != nil {
+		t.Fatalf("the current secret's hash: %v", err)
+	}
+	if err := c.Do(ctx, "POST", "/api/v1/sites/site-a/identity-secret", owner, nil, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Site.IdentitySecret == old || got.Site.IdentitySecret == "" {
+		t.Fatalf("the secret did not change: %q", got.Site.IdentitySecret)
+	}
+	wantStatus(t, user(old), http.StatusUnauthorized)
+	if err := user(got.Site.IdentitySecret); err != nil {
+		t.Errorf("the new secret's hash: %v", err)
+	}
+}
