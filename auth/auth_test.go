@@ -115,3 +115,30 @@ func TestPasswords(t *testing.T) {
 		t.Fatalf("random passwords %q %q", a, b)
 	}
 }
+
+// Recovery codes are random, work whatever their case, spaces and dashes,
+// and each works once.
+func TestRecoveryCodes(t *testing.T) {
+	codes, hashes := NewRecoveryCodes(10)
+	seen := map[string]bool{}
+	for _, c := range codes {
+		if len(c) != 11 || c[5] != '-' || seen[c] {
+			t.Fatalf("code %q: want 10 characters around a dash, all different", c)
+		}
+		seen[c] = true
+	}
+	typed := strings.ToUpper(strings.Replace(codes[3], "-", " ", 1))
+	rest, ok := UseRecoveryCode(hashes, typed)
+	if !ok || len(rest) != 9 {
+		t.Fatalf("%q: ok %v, %d left", typed, ok, len(rest))
+	}
+	if _, ok := UseRecoveryCode(rest, codes[3]); ok {
+		t.Error("a used code worked again")
+	}
+	if _, ok := UseRecoveryCode(hashes, "aaaaa-aaaaa"); ok {
+		t.Error("a made-up code worked")
+	}
+	if len(hashes) != 10 {
+		t.Error("UseRecoveryCode changed the hashes it was given")
+	}
+}

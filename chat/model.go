@@ -76,8 +76,17 @@ type Agent struct {
 	Role         Role      `json:"role"`
 	Sites        []string  `json:"sites"`
 	TOTPSecret   string    `json:"-"`
-	CreatedAt    time.Time `json:"created_at"`
+	// TOTPPending is a two-factor secret being enrolled, until a code made
+	// with it confirms it and it becomes TOTPSecret.
+	TOTPPending string `json:"-"`
+	// RecoveryHashes are the hashes of the recovery codes not used yet,
+	// each good for one login without the authenticator.
+	RecoveryHashes []string  `json:"-"`
+	CreatedAt      time.Time `json:"created_at"`
 }
+
+// TwoFactor reports whether the agent logs in with a second factor.
+func (a *Agent) TwoFactor() bool { return a.TOTPSecret != "" }
 
 // CanAccess reports whether the agent works on site.
 func (a *Agent) CanAccess(site string) bool {

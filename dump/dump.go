@@ -48,8 +48,9 @@ type siteRecord struct {
 // agentRecord is an agent with the credentials the API never shows.
 type agentRecord struct {
 	chat.Agent
-	PasswordHash string `json:"password_hash,omitempty"`
-	TOTPSecret   string `json:"totp_secret,omitempty"`
+	PasswordHash   string   `json:"password_hash,omitempty"`
+	TOTPSecret     string   `json:"totp_secret,omitempty"`
+	RecoveryHashes []string `json:"recovery_hashes,omitempty"`
 }
 
 // Counts says how many records of each kind were moved.

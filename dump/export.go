@@ -89,7 +89,7 @@ func (e *exporter) site(ctx context.Context, key string, done map[string]bool) e
 			return nil
 		}
 		done[a.ID] = true
-		return e.put(record{Agent: &agentRecord{Agent: *a, PasswordHash: a.PasswordHash, TOTPSecret: a.TOTPSecret}}, &e.n.Agents)
+		return e.put(record{Agent: &agentRecord{Agent: *a, PasswordHash: a.PasswordHash, TOTPSecret: a.TOTPSecret, RecoveryHashes: a.RecoveryHashes}}, &e.n.Agents)
 	})
 	if err != nil {
 		return fmt.Errorf("dump: agents of %s: %w", key, err)

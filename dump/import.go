@@ -94,7 +94,7 @@ func (im *importer) record(ctx context.Context, b []byte) error {
 		err = count(im.st.CreateSite(ctx, &s), &im.n.Sites)
 	case r.Agent != nil:
 		a := r.Agent.Agent
-		a.PasswordHash, a.TOTPSecret = r.Agent.PasswordHash, r.Agent.TOTPSecret
+		a.PasswordHash, a.TOTPSecret, a.RecoveryHashes = r.Agent.PasswordHash, r.Agent.TOTPSecret, r.Agent.RecoveryHashes
 		err = count(im.st.CreateAgent(ctx, &a), &im.n.Agents)
 	case r.Visitor != nil:
 		err = count(im.st.CreateVisitor(ctx, r.Visitor), &im.n.Visitors)

@@ -50,12 +50,21 @@ func (s *Server) handleLogin(c *fiber.Ctx) error {
 	if !auth.CheckPassword(a.PasswordHash, req.Password) {
 		return bad
 	}
-	if a.TOTPSecret != "" {
+	if a.TwoFactor() {
 		if req.TOTP == "" {
 			return chat.Errorf(chat.CodeUnauthorized, "two-factor code required")
 		}
-		if !auth.CheckTOTP(a.TOTPSecret, req.TOTP, s.opts.Now()) {
-			return chat.Errorf(chat.CodeUnauthorized, "wrong two-factor code")
+		if !auth.CheckTOTP(a.TOTPSecret, strings.TrimSpace(req.TOTP), s.opts.Now()) {
+			// A recovery code stands in for the authenticator, once.
+			rest, ok := auth.UseRecoveryCode(a.RecoveryHashes, req.TOTP)
+			if !ok {
+				return chat.Errorf(chat.CodeUnauthorized, "wrong two-factor code")
+			}
+			a.RecoveryHashes = rest
+			if err := s.opts.Store.UpdateAgent(c.UserContext(), a); err != nil {
+				return err
+			}
+			s.log.Warn("logged in with a recovery code", "agent", a.ID, "codes_left", len(rest))
 		}
 	}
 	return s.issueAgentTokens(c, a.ID, chat.NewID())

@@ -22,6 +22,8 @@ type agentDoc struct {
 	Role         chat.Role `bson:"role"`
 	Sites        []string  `bson:"sites"`
 	TOTPSecret   string    `bson:"totp_secret,omitempty"`
+	TOTPPending  string    `bson:"totp_pending,omitempty"`
+	Recovery     []string  `bson:"recovery,omitempty"`
 	CreatedAt    time.Time `bson:"created_at"`
 }
 
@@ -35,14 +37,15 @@ func newAgentDoc(a *chat.Agent) agentDoc {
 	return agentDoc{
 		ID: a.ID, Email: a.Email, EmailKey: emailKey(a.Email), Name: a.Name,
 		PasswordHash: a.PasswordHash, Role: a.Role, Sites: sites,
-		TOTPSecret: a.TOTPSecret, CreatedAt: a.CreatedAt,
+		TOTPSecret: a.TOTPSecret, TOTPPending: a.TOTPPending, Recovery: a.RecoveryHashes, CreatedAt: a.CreatedAt,
 	}
 }
 
 func (d *agentDoc) agent() *chat.Agent {
 	return &chat.Agent{
 		ID: d.ID, Email: d.Email, Name: d.Name, PasswordHash: d.PasswordHash,
-		Role: d.Role, Sites: d.Sites, TOTPSecret: d.TOTPSecret, CreatedAt: d.CreatedAt,
+		Role: d.Role, Sites: d.Sites, TOTPSecret: d.TOTPSecret, TOTPPending: d.TOTPPending,
+		RecoveryHashes: d.Recovery, CreatedAt: d.CreatedAt,
 	}
 }
 
@@ -101,6 +104,8 @@ func (s *Store) UpdateAgent(ctx context.Context, a *chat.Agent) error {
 		{Key: "role", Value: d.Role},
 		{Key: "sites", Value: d.Sites},
 		{Key: "totp_secret", Value: d.TOTPSecret},
+		{Key: "totp_pending", Value: d.TOTPPending},
+		{Key: "recovery", Value: d.Recovery},
 	}}})
 	if err != nil {
 		return mapErr(err, "update agent", "agent")

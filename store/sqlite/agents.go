@@ -7,7 +7,7 @@ import (
 	"github.com/kefu/kefu/chat"
 )
 
-const agentColumns = `id, email, name, password_hash, role, sites, totp_secret, created_at`
+const agentColumns = `id, email, name, password_hash, role, sites, totp_secret, created_at, totp_pending, recovery`
 
 // emailKey is the form of an email that the unique index holds, so that
 // Ann@x.com and ann@x.com are one agent.
@@ -15,14 +15,17 @@ func emailKey(email string) string { return strings.ToLower(strings.TrimSpace(em
 
 func scanAgent(r rowScanner) (chat.Agent, error) {
 	var (
-		a       chat.Agent
-		sites   string
-		created int64
+		a               chat.Agent
+		sites, recovery string
+		created         int64
 	)
-	if err := r.Scan(&a.ID, &a.Email, &a.Name, &a.PasswordHash, &a.Role, &sites, &a.TOTPSecret, &created); err != nil {
+	if err := r.Scan(&a.ID, &a.Email, &a.Name, &a.PasswordHash, &a.Role, &sites, &a.TOTPSecret, &created, &a.TOTPPending, &recovery); err != nil {
 		return a, err
 	}
 	a.CreatedAt = fromMillis(created)
+	if err := fromJSON(recovery, &a.RecoveryHashes); err != nil {
+		return a, err
+	}
 	return a, fromJSON(sites, &a.Sites)
 }
 
@@ -59,15 +62,19 @@ func (s *Store) CreateAgent(ctx context.Context, a *chat.Agent) error {
 	if err != nil {
 		return err
 	}
+	recovery, err := toJSON(a.RecoveryHashes)
+	if err != nil {
+		return err
+	}
 	if a.ID == "" {
 		a.ID = chat.NewID()
 	}
 	ctx, cancel := s.op(ctx)
 	defer cancel()
 	_, err = s.w.ExecContext(ctx, `INSERT INTO agents
-		(id, email, email_key, name, password_hash, role, sites, totp_secret, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		a.ID, a.Email, emailKey(a.Email), a.Name, a.PasswordHash, a.Role, sites, a.TOTPSecret, millis(a.CreatedAt))
+		(id, email, email_key, name, password_hash, role, sites, totp_secret, created_at, totp_pending, recovery)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.ID, a.Email, emailKey(a.Email), a.Name, a.PasswordHash, a.Role, sites, a.TOTPSecret, millis(a.CreatedAt), a.TOTPPending, recovery)
 	return mapErr(err, "insert agent", "agent")
 }
 
@@ -81,12 +88,16 @@ func (s *Store) UpdateAgent(ctx context.Context, a *chat.Agent) error {
 	if err != nil {
 		return err
 	}
+	recovery, err := toJSON(a.RecoveryHashes)
+	if err != nil {
+		return err
+	}
 	ctx, cancel := s.op(ctx)
 	defer cancel()
 	res, err := s.w.ExecContext(ctx, `UPDATE agents
-		SET email = ?, email_key = ?, name = ?, password_hash = ?, role = ?, sites = ?, totp_secret = ?
+		SET email = ?, email_key = ?, name = ?, password_hash = ?, role = ?, sites = ?, totp_secret = ?, totp_pending = ?, recovery = ?
 		WHERE id = ?`,
-		a.Email, emailKey(a.Email), a.Name, a.PasswordHash, a.Role, sites, a.TOTPSecret, a.ID)
+		a.Email, emailKey(a.Email), a.Name, a.PasswordHash, a.Role, sites, a.TOTPSecret, a.TOTPPending, recovery, a.ID)
 	return updated(res, err, "update agent", "agent")
 }
 

@@ -172,6 +172,12 @@ ALTER TABLE refresh_tokens ADD COLUMN rotated_at INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX refresh_tokens_agent ON refresh_tokens (agent_id);
 ALTER TABLE visitors ADD COLUMN profile_verified INTEGER NOT NULL DEFAULT 0;
 `,
+	// 4: two-factor enrolment: a secret awaiting its first code, and the
+	// hashes of unused recovery codes (a JSON array).
+	`
+ALTER TABLE agents ADD COLUMN totp_pending TEXT NOT NULL DEFAULT '';
+ALTER TABLE agents ADD COLUMN recovery TEXT NOT NULL DEFAULT 'null';
+`,
 }
 
 // migrate brings the database's schema to the newest version, in one

@@ -89,7 +89,8 @@ func testAgents(t *testing.T, b Backend) {
 	ctx := ctxT(t)
 	ann := &chat.Agent{
 		Email: "Ann@Example.com", Name: "Ann", PasswordHash: "h1",
-		Role: chat.RoleOwner, Sites: []string{"acme", "beta"}, TOTPSecret: "totp", CreatedAt: now(),
+		Role: chat.RoleOwner, Sites: []string{"acme", "beta"}, TOTPSecret: "totp", TOTPPending: "pending",
+		RecoveryHashes: []string{"r1", "r2"}, CreatedAt: now(),
 	}
 	bob := &chat.Agent{Email: "bob@example.com", Name: "Bob", Role: chat.RoleAgent, Sites: []string{"beta"}, CreatedAt: now()}
 	must(t, s.CreateAgent(ctx, ann))

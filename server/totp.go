@@ -1,0 +1,110 @@
+package server
+
+import (
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/kefu/kefu/auth"
+	"github.com/kefu/kefu/chat"
+)
+
+// recoveryCodes is how many recovery codes an enrolment gives.
+const recoveryCodes = 10
+
+type codeRequest struct {
+	Code string `json:"code"`
+}
+
+// checkCodeLimit applies the per-account login limit to a two-factor code
+// check, so that a stolen access token is no faster way to guess one.
+func (s *Server) checkCodeLimit(c *fiber.Ctx, a *chat.Agent) error {
+	if !s.limits.account.allow(strings.ToLower(strings.TrimSpace(a.Email)), s.opts.Now()) {
+		s.log.Warn("two-factor code checks for one account limited", "agent", a.ID, "ip", s.clientIP(c))
+		return rateLimited(time.Minute, "too many code attempts for this account; wait a minute")
+	}
+	return nil
+}
+
+// handleStartTOTP begins two-factor enrolment: a new secret, which a code
+// must confirm before it counts, and ten recovery codes, shown this once.
+func (s *Server) handleStartTOTP(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	a, err := s.opts.Store.Agent(ctx, agentOf(c).ID)
+	if err != nil {
+		return err
+	}
+	if a.TwoFactor() {
+		return chat.Errorf(chat.CodeConflict, "two-factor login is on already; turn it off first to enrol another authenticator")
+	}
+	secret, url, err := auth.NewTOTP("kefu", a.Email)
+	if err != nil {
+		return err
+	}
+	codes, hashes := auth.NewRecoveryCodes(recoveryCodes)
+	a.TOTPPending, a.RecoveryHashes = secret, hashes
+	if err := s.opts.Store.UpdateAgent(ctx, a); err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"secret": secret, "otpauth_url": url, "recovery_codes": codes})
+}
+
+// handleConfirmTOTP turns two-factor login on, once a code made with the
+// enrolled secret proves the authenticator has it.
+func (s *Server) handleConfirmTOTP(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	a, err := s.opts.Store.Agent(ctx, agentOf(c).ID)
+	if err != nil {
+		return err
+	}
+	if err := s.checkCodeLimit(c, a); err != nil {
+		return err
+	}
+	var req codeRequest
+	if err := parseBody(c, &req); err != nil {
+		return err
+	}
+	if a.TOTPPending == "" {
+		return chat.Errorf(chat.CodeConflict, "no enrolment to confirm; start one with POST /api/v1/me/totp")
+	}
+	if !auth.CheckTOTP(a.TOTPPending, strings.TrimSpace(req.Code), s.opts.Now()) {
+		return chat.Invalid("wrong code; enter the 6 digits the authenticator shows now")
+	}
+	a.TOTPSecret, a.TOTPPending = a.TOTPPending, ""
+	if err := s.opts.Store.UpdateAgent(ctx, a); err != nil {
+		return err
+	}
+	s.log.Info("two-factor login turned on", "agent", a.ID)
+	return c.JSON(fiber.Map{"two_factor": true})
+}
+
+// handleDeleteTOTP turns two-factor login off, given a code from the
+// authenticator or a recovery code.
+func (s *Server) handleDeleteTOTP(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	a, err := s.opts.Store.Agent(ctx, agentOf(c).ID)
+	if err != nil {
+		return err
+	}
+	if err := s.checkCodeLimit(c, a); err != nil {
+		return err
+	}
+	var req codeRequest
+	if err := parseBody(c, &req); err != nil {
+		return err
+	}
+	if !a.TwoFactor() {
+		return c.JSON(fiber.Map{"two_factor": false})
+	}
+	_, recovery := auth.UseRecoveryCode(a.RecoveryHashes, req.Code)
+	if !recovery && !auth.CheckTOTP(a.TOTPSecret, strings.TrimSpace(req.Code), s.opts.Now()) {
+		return chat.Invalid("wrong code: enter the authenticator's code or a recovery code")
+	}
+	a.TOTPSecret, a.TOTPPending, a.RecoveryHashes = "", "", nil
+	if err := s.opts.Store.UpdateAgent(ctx, a); err != nil {
+		return err
+	}
+	s.log.Info("two-factor login turned off", "agent", a.ID)
+	return c.JSON(fiber.Map{"two_factor": false})
+}
