@@ -17,14 +17,20 @@ type codeRequest struct {
 	Code string `json:"code"`
 }
 
-// checkCodeLimit applies the per-account login limit to a two-factor code
-// check, so that a stolen access token is no faster way to guess one.
-func (s *Server) checkCodeLimit(c *fiber.Ctx, a *chat.Agent) error {
+// agentAndCode reads the acting agent afresh and the code of the request,
+// under the per-account login limit, so that a stolen access token is no
+// faster way to guess a code.
+func (s *Server) agentAndCode(c *fiber.Ctx) (*chat.Agent, codeRequest, error) {
+	var req codeRequest
+	a, err := s.opts.Store.Agent(c.UserContext(), agentOf(c).ID)
+	if err != nil {
+		return nil, req, err
+	}
 	if !s.limits.account.allow(strings.ToLower(strings.TrimSpace(a.Email)), s.opts.Now()) {
 		s.log.Warn("two-factor code checks for one account limited", "agent", a.ID, "ip", s.clientIP(c))
-		return rateLimited(time.Minute, "too many code attempts for this account; wait a minute")
+		return nil, req, rateLimited(time.Minute, "too many code attempts for this account; wait a minute")
 	}
-	return nil
+	return a, req, parseBody(c, &req)
 }
 
 // handleStartTOTP begins two-factor enrolment: a new secret, which a code
@@ -54,15 +60,8 @@ func (s *Server) handleStartTOTP(c *fiber.Ctx) error {
 // enrolled secret proves the authenticator has it.
 func (s *Server) handleConfirmTOTP(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	a, err := s.opts.Store.Agent(ctx, agentOf(c).ID)
+	a, req, err := s.agentAndCode(c)
 	if err != nil {
-		return err
-	}
-	if err := s.checkCodeLimit(c, a); err != nil {
-		return err
-	}
-	var req codeRequest
-	if err := parseBody(c, &req); err != nil {
 		return err
 	}
 	if a.TOTPPending == "" {
@@ -83,15 +82,8 @@ func (s *Server) handleConfirmTOTP(c *fiber.Ctx) error {
 // authenticator or a recovery code.
 func (s *Server) handleDeleteTOTP(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	a, err := s.opts.Store.Agent(ctx, agentOf(c).ID)
+	a, req, err := s.agentAndCode(c)
 	if err != nil {
-		return err
-	}
-	if err := s.checkCodeLimit(c, a); err != nil {
-		return err
-	}
-	var req codeRequest
-	if err := parseBody(c, &req); err != nil {
 		return err
 	}
 	if !a.TwoFactor() {
