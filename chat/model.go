@@ -69,20 +69,26 @@ const (
 
 // Agent is a person who answers visitors from the inbox.
 type Agent struct {
-	ID           string    `json:"id"`
-	Email        string    `json:"email"`
-	Name         string    `json:"name"`
-	PasswordHash string    `json:"-"`
-	Role         Role      `json:"role"`
-	Sites        []string  `json:"sites"`
-	TOTPSecret   string    `json:"-"`
+	ID           string   `json:"id"`
+	Email        string   `json:"email"`
+	Name         string   `json:"name"`
+	PasswordHash string   `json:"-"`
+	Role         Role     `json:"role"`
+	Sites        []string `json:"sites"`
+	TOTPSecret   string   `json:"-"`
 	// TOTPPending is a two-factor secret being enrolled, until a code made
 	// with it confirms it and it becomes TOTPSecret.
 	TOTPPending string `json:"-"`
 	// RecoveryHashes are the hashes of the recovery codes not used yet,
 	// each good for one login without the authenticator.
-	RecoveryHashes []string  `json:"-"`
-	CreatedAt      time.Time `json:"created_at"`
+	RecoveryHashes []string `json:"-"`
+	// Disabled agents can neither log in nor act; their logins are ended.
+	Disabled bool `json:"disabled,omitempty"`
+	// InviteHash is the hash of the one-time link that sets the password
+	// of an invited agent, good until InviteExpires; empty once used.
+	InviteHash    string    `json:"-"`
+	InviteExpires time.Time `json:"-"`
+	CreatedAt     time.Time `json:"created_at"`
 }
 
 // TwoFactor reports whether the agent logs in with a second factor.

@@ -25,6 +25,8 @@ type SiteStore interface {
 type AgentStore interface {
 	Agent(ctx context.Context, id string) (*Agent, error)
 	AgentByEmail(ctx context.Context, email string) (*Agent, error)
+	// AgentByInvite finds the agent whose invite link has the hash.
+	AgentByInvite(ctx context.Context, hash string) (*Agent, error)
 	// CreateAgent fails with CodeConflict when the email is taken.
 	CreateAgent(ctx context.Context, a *Agent) error
 	UpdateAgent(ctx context.Context, a *Agent) error

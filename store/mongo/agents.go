@@ -24,7 +24,12 @@ type agentDoc struct {
 	TOTPSecret   string    `bson:"totp_secret,omitempty"`
 	TOTPPending  string    `bson:"totp_pending,omitempty"`
 	Recovery     []string  `bson:"recovery,omitempty"`
-	CreatedAt    time.Time `bson:"created_at"`
+	Disabled     bool      `bson:"disabled,omitempty"`
+	// InviteKey is "invite/" and the invite link's hash while one is open,
+	// else the agent's id: an index on it finds an agent by invite.
+	InviteKey     string    `bson:"invite_key"`
+	InviteExpires time.Time `bson:"invite_expires,omitempty"`
+	CreatedAt     time.Time `bson:"created_at"`
 }
 
 func emailKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
@@ -38,15 +43,49 @@ func newAgentDoc(a *chat.Agent) agentDoc {
 		ID: a.ID, Email: a.Email, EmailKey: emailKey(a.Email), Name: a.Name,
 		PasswordHash: a.PasswordHash, Role: a.Role, Sites: sites,
 		TOTPSecret: a.TOTPSecret, TOTPPending: a.TOTPPending, Recovery: a.RecoveryHashes, CreatedAt: a.CreatedAt,
+		Disabled: a.Disabled, InviteKey: inviteKey(a), InviteExpires: a.InviteExpires,
 	}
+}
+
+// inviteHash is the hash of an open invite in key, or "".
+func inviteHash(key string) string {
+	h, _ := strings.CutPrefix(key, "invite/")
+	if h == key {
+		return ""
+	}
+	return h
+}
+
+// inviteKey is what agentDoc.InviteKey holds for a: "invite/" and the
+// hash of an open invite, else the agent's id (which has no '/').
+func inviteKey(a *chat.Agent) string {
+	if a.InviteHash != "" {
+		return "invite/" + a.InviteHash
+	}
+	return a.ID
 }
 
 func (d *agentDoc) agent() *chat.Agent {
 	return &chat.Agent{
 		ID: d.ID, Email: d.Email, Name: d.Name, PasswordHash: d.PasswordHash,
 		Role: d.Role, Sites: d.Sites, TOTPSecret: d.TOTPSecret, TOTPPending: d.TOTPPending,
-		RecoveryHashes: d.Recovery, CreatedAt: d.CreatedAt,
+		RecoveryHashes: d.Recovery, CreatedAt: d.CreatedAt, Disabled: d.Disabled, InviteExpires: d.InviteExpires,
+		InviteHash: inviteHash(d.InviteKey),
 	}
+}
+
+// AgentByInvite returns the agent whose invite link has hash.
+func (s *Store) AgentByInvite(ctx context.Context, hash string) (*chat.Agent, error) {
+	if hash == "" {
+		return nil, chat.NotFound("invite")
+	}
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	var d agentDoc
+	if err := s.agents.FindOne(ctx, bson.D{{Key: "invite_key", Value: "invite/" + hash}}).Decode(&d); err != nil {
+		return nil, mapErr(err, "find agent by invite", "invite")
+	}
+	return d.agent(), nil
 }
 
 // Agent returns the agent with id.
@@ -106,6 +145,9 @@ func (s *Store) UpdateAgent(ctx context.Context, a *chat.Agent) error {
 		{Key: "totp_secret", Value: d.TOTPSecret},
 		{Key: "totp_pending", Value: d.TOTPPending},
 		{Key: "recovery", Value: d.Recovery},
+		{Key: "disabled", Value: d.Disabled},
+		{Key: "invite_key", Value: d.InviteKey},
+		{Key: "invite_expires", Value: d.InviteExpires},
 	}}})
 	if err != nil {
 		return mapErr(err, "update agent", "agent")

@@ -40,6 +40,7 @@ func indexSpecs() []indexSpec {
 	return []indexSpec{
 		{coll: collAgents, keys: keys("email_key"), unique: true},
 		{coll: collAgents, keys: keys("sites", "name")},
+		{coll: collAgents, keys: keys("invite_key")},
 		{coll: collFAQ, keys: keys("site", "order", "_id")},
 		{coll: collVisitors, keys: keys("user_key"), unique: true},
 		{coll: collVisitors, keys: keys("site", "_id")},

@@ -7,7 +7,7 @@ import (
 	"github.com/kefu/kefu/chat"
 )
 
-const agentColumns = `id, email, name, password_hash, role, sites, totp_secret, created_at, totp_pending, recovery`
+const agentColumns = `id, email, name, password_hash, role, sites, totp_secret, created_at, totp_pending, recovery, disabled, invite_hash, invite_expires`
 
 // emailKey is the form of an email that the unique index holds, so that
 // Ann@x.com and ann@x.com are one agent.
@@ -17,12 +17,13 @@ func scanAgent(r rowScanner) (chat.Agent, error) {
 	var (
 		a               chat.Agent
 		sites, recovery string
-		created         int64
+		created, invite int64
 	)
-	if err := r.Scan(&a.ID, &a.Email, &a.Name, &a.PasswordHash, &a.Role, &sites, &a.TOTPSecret, &created, &a.TOTPPending, &recovery); err != nil {
+	if err := r.Scan(&a.ID, &a.Email, &a.Name, &a.PasswordHash, &a.Role, &sites, &a.TOTPSecret, &created, &a.TOTPPending, &recovery,
+		&a.Disabled, &a.InviteHash, &invite); err != nil {
 		return a, err
 	}
-	a.CreatedAt = fromMillis(created)
+	a.CreatedAt, a.InviteExpires = fromMillis(created), fromMillis(invite)
 	if err := fromJSON(recovery, &a.RecoveryHashes); err != nil {
 		return a, err
 	}
@@ -52,6 +53,20 @@ func (s *Store) AgentByEmail(ctx context.Context, email string) (*chat.Agent, er
 	return &a, nil
 }
 
+// AgentByInvite returns the agent whose invite link has hash.
+func (s *Store) AgentByInvite(ctx context.Context, hash string) (*chat.Agent, error) {
+	if hash == "" {
+		return nil, chat.NotFound("invite")
+	}
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	a, err := scanAgent(s.queryRow(ctx, `SELECT `+agentColumns+` FROM agents WHERE invite_hash = ?`, hash))
+	if err != nil {
+		return nil, mapErr(err, "find agent by invite", "invite")
+	}
+	return &a, nil
+}
+
 // CreateAgent stores a new agent, giving it an id if it has none. It fails
 // with chat.CodeConflict when the id or the email is taken.
 func (s *Store) CreateAgent(ctx context.Context, a *chat.Agent) error {
@@ -72,9 +87,10 @@ func (s *Store) CreateAgent(ctx context.Context, a *chat.Agent) error {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
 	_, err = s.w.ExecContext(ctx, `INSERT INTO agents
-		(id, email, email_key, name, password_hash, role, sites, totp_secret, created_at, totp_pending, recovery)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		a.ID, a.Email, emailKey(a.Email), a.Name, a.PasswordHash, a.Role, sites, a.TOTPSecret, millis(a.CreatedAt), a.TOTPPending, recovery)
+		(id, email, email_key, name, password_hash, role, sites, totp_secret, created_at, totp_pending, recovery, disabled, invite_hash, invite_expires)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.ID, a.Email, emailKey(a.Email), a.Name, a.PasswordHash, a.Role, sites, a.TOTPSecret, millis(a.CreatedAt), a.TOTPPending, recovery,
+		bit(a.Disabled), a.InviteHash, millis(a.InviteExpires))
 	return mapErr(err, "insert agent", "agent")
 }
 
@@ -95,9 +111,11 @@ func (s *Store) UpdateAgent(ctx context.Context, a *chat.Agent) error {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
 	res, err := s.w.ExecContext(ctx, `UPDATE agents
-		SET email = ?, email_key = ?, name = ?, password_hash = ?, role = ?, sites = ?, totp_secret = ?, totp_pending = ?, recovery = ?
+		SET email = ?, email_key = ?, name = ?, password_hash = ?, role = ?, sites = ?, totp_secret = ?, totp_pending = ?, recovery = ?,
+			disabled = ?, invite_hash = ?, invite_expires = ?
 		WHERE id = ?`,
-		a.Email, emailKey(a.Email), a.Name, a.PasswordHash, a.Role, sites, a.TOTPSecret, a.TOTPPending, recovery, a.ID)
+		a.Email, emailKey(a.Email), a.Name, a.PasswordHash, a.Role, sites, a.TOTPSecret, a.TOTPPending, recovery,
+		bit(a.Disabled), a.InviteHash, millis(a.InviteExpires), a.ID)
 	return updated(res, err, "update agent", "agent")
 }
 

@@ -178,6 +178,13 @@ ALTER TABLE visitors ADD COLUMN profile_verified INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE agents ADD COLUMN totp_pending TEXT NOT NULL DEFAULT '';
 ALTER TABLE agents ADD COLUMN recovery TEXT NOT NULL DEFAULT 'null';
 `,
+	// 5: disabled agents, and invitations by a one-time link.
+	`
+ALTER TABLE agents ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE agents ADD COLUMN invite_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE agents ADD COLUMN invite_expires INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX agents_invite ON agents (invite_hash) WHERE invite_hash <> '';
+`,
 }
 
 // migrate brings the database's schema to the newest version, in one

@@ -135,6 +135,24 @@ func testAgents(t *testing.T, b Backend) {
 		t.Errorf("after update: %+v", got)
 	}
 
+	// An invited agent is found by the invite's hash until it is used; a
+	// disabled agent stays disabled.
+	cat := &chat.Agent{Email: "cat@example.com", Name: "Cat", Role: chat.RoleAgent, Sites: []string{"acme"},
+		InviteHash: "inv-hash", InviteExpires: now().Add(time.Hour), CreatedAt: now()}
+	must(t, s.CreateAgent(ctx, cat))
+	got, err = s.AgentByInvite(ctx, "inv-hash")
+	must(t, err)
+	if got.ID != cat.ID || !got.InviteExpires.Equal(cat.InviteExpires) {
+		t.Errorf("AgentByInvite = %+v, want Cat with the expiry", got)
+	}
+	cat.InviteHash, cat.PasswordHash, cat.Disabled = "", "set", true
+	must(t, s.UpdateAgent(ctx, cat))
+	wantCode(t, func() error { _, err := s.AgentByInvite(ctx, "inv-hash"); return err }(), chat.CodeNotFound)
+	wantCode(t, func() error { _, err := s.AgentByInvite(ctx, ""); return err }(), chat.CodeNotFound)
+	if got, err = s.Agent(ctx, cat.ID); err != nil || !got.Disabled || got.InviteHash != "" {
+		t.Errorf("after the invite was used: %+v, %v", got, err)
+	}
+
 	tests := []struct {
 		name string
 		err  error
