@@ -47,7 +47,7 @@ func (s *Server) handleLogin(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	if !auth.CheckPassword(a.PasswordHash, req.Password) {
+	if !auth.CheckPassword(a.PasswordHash, req.Password) || a.Disabled {
 		return bad
 	}
 	if a.TwoFactor() {

@@ -34,6 +34,9 @@ func (s *Server) agentAuth(c *fiber.Ctx) error {
 		}
 		return err
 	}
+	if a.Disabled {
+		return chat.Errorf(chat.CodeUnauthorized, "this account is disabled")
+	}
 	c.Locals(localAgent, a)
 	return c.Next()
 }

@@ -34,9 +34,17 @@ func TestRolesOnEveryRoute(t *testing.T) {
 		faqs[site] = f.ID
 	}
 	faqBody := `{"lang":"en","category":"c","question":"How?","answer":"So."}`
-	routes := func(site, conv, faq string) []roleRoute {
+	agentB, err := e.store.AgentByEmail(ctx, "b@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	agentBID := agentB.ID
+	routes := func(site, conv, faq, agent string) []roleRoute {
 		return []roleRoute{
 			{"GET", "/api/v1/me", "", chat.RoleAgent},
+			{"GET", "/api/v1/agents", "", chat.RoleAgent},
+			{"POST", "/api/v1/agents", `{"email":"bad","name":"X","role":"agent"}`, chat.RoleOwner},
+			{"PATCH", "/api/v1/agents/" + agent, `{"name":"Renamed"}`, chat.RoleOwner},
 			{"GET", "/api/v1/sites", "", chat.RoleAgent},
 			{"GET", "/api/v1/sites/" + site, "", chat.RoleAgent},
 			{"PATCH", "/api/v1/sites/" + site, `{"name":"Renamed"}`, chat.RoleAdmin},
@@ -64,12 +72,13 @@ func TestRolesOnEveryRoute(t *testing.T) {
 
 	// Every agent route of the server is in the table.
 	listed := map[string]bool{}
-	for _, r := range routes(":key", ":id", ":id") {
+	for _, r := range routes(":key", ":id", ":id", ":id") {
 		listed[r.method+" "+r.path] = true
 	}
 	for _, r := range e.srv.App().GetRoutes(true) {
 		p := r.Path
-		if !strings.HasPrefix(p, "/api/v1/") || strings.HasPrefix(p, "/api/v1/widget/") || strings.HasPrefix(p, "/api/v1/auth/") || r.Method == "HEAD" {
+		if !strings.HasPrefix(p, "/api/v1/") || strings.HasPrefix(p, "/api/v1/widget/") || strings.HasPrefix(p, "/api/v1/auth/") ||
+			strings.HasPrefix(p, "/api/v1/invites/") || r.Method == "HEAD" { // public: the widget's, logins, invites
 			continue
 		}
 		if !listed[r.Method+" "+p] {
@@ -92,7 +101,7 @@ func TestRolesOnEveryRoute(t *testing.T) {
 	}
 	for _, role := range []chat.Role{chat.RoleAgent, chat.RoleAdmin, chat.RoleOwner} {
 		_, token := e.mustAgentWithRole(ctx, e.store, string(role)+"@example.com", "site-a", role)
-		for _, r := range routes("site-a", convA, faqs["site-a"]) {
+		for _, r := range routes("site-a", convA, faqs["site-a"], e.agentAID) {
 			st := do(token, r.method, r.path, r.body)
 			if want := role.AtLeast(r.min); want && (st == http.StatusForbidden || st == http.StatusUnauthorized) {
 				t.Errorf("%s: %s %s = %d, want it allowed", role, r.method, r.path, st)
@@ -102,9 +111,9 @@ func TestRolesOnEveryRoute(t *testing.T) {
 		}
 		// Site-b's resources, named by id or by ?site=, do not exist for
 		// any role of site-a.
-		for _, r := range routes("site-b", convB, faqs["site-b"]) {
+		for _, r := range routes("site-b", convB, faqs["site-b"], agentBID) {
 			path := r.path
-			if !strings.Contains(path, convB) && !strings.Contains(path, faqs["site-b"]) && !strings.Contains(path, "site-b") {
+			if !strings.Contains(path, convB) && !strings.Contains(path, faqs["site-b"]) && !strings.Contains(path, "site-b") && !strings.Contains(path, agentBID) {
 				if strings.HasPrefix(path, "/api/v1/me") || path == "/api/v1/sites" {
 					continue // the agent's own account, and their own sites, have no site to name
 				}

@@ -46,11 +46,15 @@ func (s *Server) routes() {
 	api.Post("/auth/login", s.sameSiteOnly, limitBody(authBodyLimit), s.handleLogin)
 	api.Post("/auth/refresh", s.sameSiteOnly, limitBody(authBodyLimit), s.handleRefresh)
 	api.Post("/auth/logout", s.sameSiteOnly, limitBody(authBodyLimit), s.handleLogout)
+	api.Post("/invites/:token", limitBody(authBodyLimit), s.handleAcceptInvite)
 	// The one large body: a FAQ file, up to the server's BodyLimit.
 	api.Post("/faq/import", s.agentAuth, s.handleImportFAQ)
 
 	ag := api.Group("", s.agentAuth, limitBody(agentBodyLimit))
 	ag.Get("/me", s.handleMe)
+	ag.Get("/agents", s.handleListAgents)
+	ag.Post("/agents", s.handleInviteAgent)
+	ag.Patch("/agents/:id", s.handlePatchAgent)
 	ag.Get("/sites", s.handleListSites)
 	ag.Get("/sites/:key", s.handleGetSite)
 	ag.Patch("/sites/:key", s.handlePatchSite)

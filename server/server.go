@@ -81,8 +81,10 @@ type Server struct {
 	faq *chat.FAQAdmin
 	// siteAdmin holds the use cases of a site's settings.
 	siteAdmin *chat.SiteAdmin
-	sites     siteCache
-	draining  atomic.Bool
+	// agentAdmin holds the use cases of a site's agents.
+	agentAdmin *chat.AgentAdmin
+	sites      siteCache
+	draining   atomic.Bool
 
 	lnMu sync.Mutex
 	ln   net.Listener // what Serve serves on, for Shutdown to close
@@ -128,6 +130,7 @@ func New(opts Options) (*Server, error) {
 	s.replies = newReplyTimes(opts.Now)
 	s.faq = chat.NewFAQAdmin(opts.Store, opts.Bus, opts.Now, opts.Logger)
 	s.siteAdmin = chat.NewSiteAdmin(opts.Store, opts.Now)
+	s.agentAdmin = chat.NewAgentAdmin(opts.Store, auth.HashPassword, opts.Now)
 	s.faq = chat.NewFAQAdmin(opts.Store, opts.Bus, opts.Now, opts.Logger)
 	s.siteAdmin = chat.NewSiteAdmin(opts.Store, opts.Now)
 	cfg := fiber.Config{

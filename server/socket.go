@@ -148,8 +148,8 @@ func (s *Server) authenticate(c *conn, headerToken string) error {
 		return fail(closeOriginDenied, chat.Errorf(chat.CodeForbidden, "the inbox socket accepts only kefu's own origin"))
 	}
 	agent, err := s.opts.Store.Agent(ctx, ac.AgentID)
-	if err != nil {
-		return fail(closeAuthFailed, chat.Errorf(chat.CodeUnauthorized, "agent not found"))
+	if err != nil || agent.Disabled {
+		return fail(closeAuthFailed, chat.Errorf(chat.CodeUnauthorized, "agent not found or disabled"))
 	}
 	c.role, c.sites, c.agent = roleAgent, agent.Sites, agent
 	ready := encode(outFrame{Type: "ready", Role: roleAgent, AgentID: agent.ID, Sites: agent.Sites})
