@@ -194,8 +194,8 @@ func TestInbox(t *testing.T) {
 // form asks for the code only once the password is right.
 //
 // Form logins count against kefu's login rate limit, a burst of 5 per IP
-// that every test of the process shares: this test uses 2, TestInbox 1
-// and the harness 1.
+// that every test of the process shares: this test uses 2, TestInbox 1,
+// TestInviteAnAgent 1 and the harness 1. That is all of it.
 func TestInboxTwoFactor(t *testing.T) {
 	e := setup(t)
 	t.Cleanup(func() { e.waitAgentsOnline(t, false) })

@@ -63,10 +63,11 @@ type inviteRequest struct {
 }
 
 // handleAcceptInvite sets an invited agent's password, once. It is public:
-// the token is the proof, and the login limit per address applies.
+// the token, 256 random bits, is the proof; the request limit per address
+// applies.
 func (s *Server) handleAcceptInvite(c *fiber.Ctx) error {
-	if !s.limits.login.allow(s.clientIP(c), s.opts.Now()) {
-		return rateLimited(time.Minute, "too many attempts; wait a minute")
+	if !s.limits.ip.allow(s.clientIP(c), s.opts.Now()) {
+		return rateLimited(time.Second, "too many requests; slow down")
 	}
 	var req inviteRequest
 	if err := parseBody(c, &req); err != nil {

@@ -46,6 +46,10 @@ async function call(method, path, body, bearer) {
   return data;
 }
 
+// acceptInvite sets an invited agent's password with the link's token.
+export const acceptInvite = (inviteToken, password) =>
+  call('POST', '/api/v1/invites/' + encodeURIComponent(inviteToken), { password });
+
 function keep(data) {
   token = data.access_token;
   expires = Date.now() + data.expires_in * 1000;

@@ -1,7 +1,7 @@
 // The agents' inbox: login, the live socket, and the three sections.
 // See docs/inbox.md for what agents see, docs/api.md and docs/protocol.md
 // for what it calls.
-import { accessToken, api, login, logout, onSessionEnd, refresh } from './api.js';
+import { acceptInvite, accessToken, api, login, logout, onSessionEnd, refresh } from './api.js';
 import { $, h, select, tablist } from './dom.js';
 import { createList } from './list.js';
 import { loadFAQ, loadFeedback } from './pages.js';
@@ -152,6 +152,7 @@ function screen(name) {
   document.body.dataset.view = name;
   $('loading').hidden = name !== 'loading';
   $('login').hidden = name !== 'login';
+  $('invite').hidden = name !== 'invite';
   $('app').hidden = name !== 'app';
 }
 
@@ -231,8 +232,36 @@ $('logout').addEventListener('click', async () => {
   showLogin('You are logged out.');
 });
 
-// A reload keeps the agent logged in: the refresh cookie gives a new token.
-refresh().then(
-  () => start().catch((err) => showLogin('Could not open the inbox: ' + err.message)),
-  () => showLogin(),
-);
+// An invite link, /inbox#invite/TOKEN, sets the new agent's password,
+// then leads to the login.
+const invite = /^#invite\/([0-9a-f]{16,128})$/.exec(location.hash);
+
+$('invite-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const password = e.currentTarget.elements.password.value;
+  const errEl = $('invite-error');
+  if (password.length < 8) {
+    errEl.textContent = 'Use at least 8 characters.';
+    return;
+  }
+  try {
+    const { email } = await acceptInvite(invite[1], password);
+    history.replaceState(null, '', location.pathname);
+    showLogin('Your password is set. Log in to start.');
+    $('login-form').elements.email.value = email;
+    $('login-form').elements.password.focus();
+  } catch (err) {
+    errEl.textContent = err.status === 404 ? 'This invite link is used or expired. Ask an owner for a new one.' : err.message;
+  }
+});
+
+if (invite) {
+  screen('invite');
+  $('invite-form').elements.password.focus();
+} else {
+  // A reload keeps the agent logged in: the refresh cookie gives a new token.
+  refresh().then(
+    () => start().catch((err) => showLogin('Could not open the inbox: ' + err.message)),
+    () => showLogin(),
+  );
+}
