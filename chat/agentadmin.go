@@ -3,6 +3,7 @@ package chat
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/json"
 	"encoding/hex"
 	"slices"
 	"strings"
@@ -25,6 +26,7 @@ type AgentAdmin struct {
 		AgentStore
 		TokenStore
 	}
+	bus Bus
 	now func() time.Time
 	// hashPassword makes the stored form of a password (auth.HashPassword).
 	hashPassword func(string) (string, error)
@@ -34,11 +36,11 @@ type AgentAdmin struct {
 func NewAgentAdmin(store interface {
 	AgentStore
 	TokenStore
-}, hashPassword func(string) (string, error), now func() time.Time) *AgentAdmin {
+}, bus Bus, hashPassword func(string) (string, error), now func() time.Time) *AgentAdmin {
 	if now == nil {
 		now = time.Now
 	}
-	return &AgentAdmin{store: store, now: now, hashPassword: hashPassword}
+	return &AgentAdmin{store: store, bus: bus, now: now, hashPassword: hashPassword}
 }
 
 // InviteInput is who to invite, and to which sites in which role.
@@ -191,6 +193,15 @@ func (s *AgentAdmin) Update(ctx context.Context, a Actor, id string, p AgentPatc
 		if err := s.store.RevokeAgent(ctx, ag.ID); err != nil {
 			return nil, err
 		}
+	}
+	// Every node closes the agent's sockets: they come back with the new
+	// role and sites, or, disabled, not at all.
+	data, err := json.Marshal(Event{Type: EventAgent, AgentID: ag.ID})
+	if err == nil {
+		err = s.bus.Publish(ctx, AgentsSubject, data)
+	}
+	if err != nil {
+		return ag, Wrap(CodeUnavailable, err, "the change is saved, but open sockets were not told; they end within the access token's life")
 	}
 	return ag, nil
 }

@@ -12,7 +12,15 @@ const (
 	EventRead         EventType = "read"
 	EventPresence     EventType = "presence"
 	EventFAQ          EventType = "faq"
+	// EventAgent says an agent's account changed (role, sites, disabled):
+	// every node closes that agent's sockets, which reconnect with what
+	// the agent may do now, or not at all.
+	EventAgent EventType = "agent"
 )
+
+// AgentsSubject is the bus subject of EventAgent, for every node.
+const AgentsSubject = "kefu.agents"
+
 
 // Event is something that happened on a site, fanned out to every node so
 // that each can tell its own sockets. VisitorID routes it to that visitor's
@@ -38,4 +46,6 @@ type Event struct {
 	// without an entry asks for the site's whole FAQ to be reindexed.
 	FAQ     *FAQ `json:"faq,omitempty"`
 	Deleted bool `json:"deleted,omitempty"`
+	// AgentID is the agent of an EventAgent.
+	AgentID string `json:"agent_id,omitempty"`
 }

@@ -35,4 +35,22 @@ func TestInviteAnAgent(t *testing.T) {
 	if got := eval[string](t, in.ctx, `document.getElementById('me').textContent`); got != "新同事" {
 		t.Errorf("the inbox names the agent %q, want 新同事", got)
 	}
+
+	// Disabled by an owner, the open inbox loses its socket and its session.
+	var me struct {
+		Agents []struct {
+			ID    string `json:"id"`
+			Email string `json:"email"`
+		} `json:"agents"`
+	}
+	e.agent(t, "GET", "/api/v1/agents?site=demo", nil, &me)
+	id := ""
+	for _, a := range me.Agents {
+		if a.Email == email {
+			id = a.ID
+		}
+	}
+	e.agent(t, "PATCH", "/api/v1/agents/"+id, map[string]any{"disabled": true}, nil)
+	waitJS(t, in.ctx, "the inbox of the disabled agent asks to log in again", `!document.getElementById('login').hidden && document.getElementById('app').hidden`,
+		`document.body.innerText`)
 }

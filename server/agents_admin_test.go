@@ -1,11 +1,15 @@
 package server_test
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kefu/kefu/chat"
+	"github.com/kefu/kefu/client"
 )
 
 // An owner invites an agent, who sets a password through the link, once,
@@ -66,8 +70,15 @@ func TestInviteAndManageAgents(t *testing.T) {
 		t.Errorf("the admin now reads feedback: %v", err)
 	}
 	wantStatus(t, c.Do(ctx, "PATCH", "/api/v1/agents/"+ownerID, owner, map[string]any{"disabled": true}, nil), http.StatusForbidden)
+	ws := e.mustAgentSocket(ctx, agentToken)
 	if err := c.Do(ctx, "PATCH", "/api/v1/agents/"+invited.Agent.ID, owner, map[string]any{"disabled": true}, nil); err != nil {
 		t.Fatal(err)
+	}
+	closed, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	var ce *client.CloseError
+	if err := ws.Closed(closed); !errors.As(err, &ce) || ce.Code != 4001 {
+		t.Errorf("the disabled agent's open socket: %v, want closed with 4001 at once", err)
 	}
 	wantStatus(t, c.Do(ctx, "GET", "/api/v1/me", agentToken, nil, nil), http.StatusUnauthorized)
 	if _, err := c.Login(ctx, "new@example.com", "a-good-password", ""); err == nil {

@@ -55,11 +55,18 @@ func (h *hub) start() error {
 		unsub()
 		return err
 	}
+	unsubAgents, err := h.s.opts.Bus.Subscribe(chat.AgentsSubject, h.onAgentChange)
+	if err != nil {
+		unsub()
+		unsubFAQ()
+		return err
+	}
 	h.wg.Add(1)
 	go func() {
 		defer h.wg.Done()
 		defer unsub()
 		defer unsubFAQ()
+		defer unsubAgents()
 		t := time.NewTicker(presenceHeartbeat)
 		defer t.Stop()
 		for {
@@ -148,6 +155,23 @@ func (h *hub) unregister(c *conn) {
 		if len(sc.conns) == 0 {
 			sc.unsubscribe()
 			delete(h.sites, site)
+		}
+	}
+}
+
+// onAgentChange closes this node's sockets of an agent whose account
+// changed: they reconnect with a fresh token, which a disabled agent
+// cannot get.
+func (h *hub) onAgentChange(data []byte) {
+	var e chat.Event
+	if json.Unmarshal(data, &e) != nil || e.AgentID == "" {
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for c := range h.all {
+		if c.agent != nil && c.agent.ID == e.AgentID {
+			c.close(closeAuthFailed, "your account changed; log in again")
 		}
 	}
 }

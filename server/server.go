@@ -130,7 +130,7 @@ func New(opts Options) (*Server, error) {
 	s.replies = newReplyTimes(opts.Now)
 	s.faq = chat.NewFAQAdmin(opts.Store, opts.Bus, opts.Now, opts.Logger)
 	s.siteAdmin = chat.NewSiteAdmin(opts.Store, opts.Now)
-	s.agentAdmin = chat.NewAgentAdmin(opts.Store, auth.HashPassword, opts.Now)
+	s.agentAdmin = chat.NewAgentAdmin(opts.Store, opts.Bus, auth.HashPassword, opts.Now)
 	s.faq = chat.NewFAQAdmin(opts.Store, opts.Bus, opts.Now, opts.Logger)
 	s.siteAdmin = chat.NewSiteAdmin(opts.Store, opts.Now)
 	cfg := fiber.Config{
