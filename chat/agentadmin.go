@@ -3,8 +3,8 @@ package chat
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/json"
 	"encoding/hex"
+	"encoding/json"
 	"slices"
 	"strings"
 	"time"

@@ -21,7 +21,6 @@ const (
 // AgentsSubject is the bus subject of EventAgent, for every node.
 const AgentsSubject = "kefu.agents"
 
-
 // Event is something that happened on a site, fanned out to every node so
 // that each can tell its own sockets. VisitorID routes it to that visitor's
 // sockets; agents of the site get every event.
