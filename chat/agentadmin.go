@@ -103,13 +103,38 @@ func (s *AgentAdmin) Invite(ctx context.Context, a Actor, in InviteInput) (*Agen
 	now := s.now().UTC()
 	ag := &Agent{ID: NewID(), Email: email, Name: name, Role: in.Role, Sites: sites,
 		InviteHash: inviteHash(token), InviteExpires: now.Add(InviteTTL), CreatedAt: now}
-	if err := s.store.CreateAgent(ctx, ag); err != nil {
-		if IsCode(err, CodeConflict) {
-			return nil, "", Errorf(CodeConflict, "an agent with the email %s exists already", email)
+	err = s.store.CreateAgent(ctx, ag)
+	if !IsCode(err, CodeConflict) {
+		if err != nil {
+			return nil, "", err
 		}
+		return ag, token, nil
+	}
+	// Invited before and no password set yet (the link expired, or got
+	// lost): a new link replaces the old one, if this owner owns every
+	// site the agent works on.
+	old, err := s.store.AgentByEmail(ctx, email)
+	if err != nil {
 		return nil, "", err
 	}
-	return ag, token, nil
+	if old.PasswordHash != "" || old.Disabled || !ownsAll(a.Agent, old.Sites) {
+		return nil, "", Errorf(CodeConflict, "an agent with the email %s exists already", email)
+	}
+	old.InviteHash, old.InviteExpires = inviteHash(token), now.Add(InviteTTL)
+	if err := s.store.UpdateAgent(ctx, old); err != nil {
+		return nil, "", err
+	}
+	return old, token, nil
+}
+
+// ownsAll reports whether owner works on every one of sites.
+func ownsAll(owner *Agent, sites []string) bool {
+	for _, s := range sites {
+		if !owner.CanAccess(s) {
+			return false
+		}
+	}
+	return true
 }
 
 // ownSites checks that every site of sites is one the acting owner works
@@ -130,10 +155,12 @@ func (s *AgentAdmin) ownSites(a Actor, sites []string) ([]string, error) {
 	return out, nil
 }
 
-// Update applies p to agent id, who must work on the actor's site. An
-// owner cannot change their own role or disable themselves: another owner
-// must, so that a site is never left without one by mistake. Disabling
-// ends every login of the agent.
+// Update applies p to agent id, who must work on the actor's site. A role
+// is the agent's on all their sites, so the name, the role and disabling
+// may be changed only by an owner of every site the agent works on; the
+// sites of the owner's among the agent's, by any owner of them. Owners
+// cannot change their own role or disable themselves: another owner must.
+// Disabling ends every login of the agent.
 func (s *AgentAdmin) Update(ctx context.Context, a Actor, id string, p AgentPatch) (*Agent, error) {
 	if !ValidKey(id) {
 		return nil, NotFound("agent")
@@ -149,6 +176,9 @@ func (s *AgentAdmin) Update(ctx context.Context, a Actor, id string, p AgentPatc
 		return nil, err
 	}
 	self := ag.ID == a.Agent.ID
+	if (p.Name != nil || p.Role != nil || p.Disabled != nil) && !ownsAll(a.Agent, ag.Sites) {
+		return nil, Errorf(CodeForbidden, "this agent also works on sites you are not on; an owner of all their sites can change their name, role or access")
+	}
 	if p.Name != nil {
 		name := strings.TrimSpace(*p.Name)
 		if name == "" || utf8.RuneCountInString(name) > maxAgentName {
@@ -215,6 +245,9 @@ func (s *AgentAdmin) AcceptInvite(ctx context.Context, token, password string) (
 	ag, err := s.store.AgentByInvite(ctx, inviteHash(token))
 	if err != nil {
 		return nil, err
+	}
+	if ag.Disabled {
+		return nil, NotFound("invite")
 	}
 	if s.now().After(ag.InviteExpires) {
 		return nil, Errorf(CodeNotFound, "this invite has expired; ask an owner for a new one")

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -8,6 +9,13 @@ import (
 
 	"github.com/kefu/kefu/chat"
 )
+
+// seenBy is ag as viewer may see it: only the sites viewer works on, so
+// that no agent learns the keys of other sites of the install.
+func seenBy(ag chat.Agent, viewer *chat.Agent) chat.Agent {
+	ag.Sites = slices.DeleteFunc(slices.Clone(ag.Sites), func(s string) bool { return !viewer.CanAccess(s) })
+	return ag
+}
 
 func (s *Server) handleListAgents(c *fiber.Ctx) error {
 	a, err := agentActor(c)
@@ -18,10 +26,11 @@ func (s *Server) handleListAgents(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if list == nil {
-		list = []chat.Agent{}
+	out := make([]chat.Agent, len(list))
+	for i := range list {
+		out[i] = seenBy(list[i], a.Agent)
 	}
-	return c.JSON(fiber.Map{"agents": list})
+	return c.JSON(fiber.Map{"agents": out})
 }
 
 // handleInviteAgent creates an agent and answers with the link that sets
@@ -39,7 +48,7 @@ func (s *Server) handleInviteAgent(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"agent": ag, "invite_url": s.origin + "/inbox#invite/" + token})
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"agent": seenBy(*ag, a.Agent), "invite_url": s.origin + "/inbox#invite/" + token})
 }
 
 func (s *Server) handlePatchAgent(c *fiber.Ctx) error {
@@ -55,7 +64,7 @@ func (s *Server) handlePatchAgent(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"agent": ag})
+	return c.JSON(fiber.Map{"agent": seenBy(*ag, a.Agent)})
 }
 
 type inviteRequest struct {

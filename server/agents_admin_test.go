@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -34,7 +35,6 @@ func TestInviteAndManageAgents(t *testing.T) {
 	if !ok || len(token) < 32 || invited.Agent.Role != chat.RoleAgent || invited.Agent.Sites[0] != "site-a" {
 		t.Fatalf("invite = %+v", invited)
 	}
-	wantStatus(t, c.Do(ctx, "POST", "/api/v1/agents", owner, in, nil), http.StatusConflict)
 	wantStatus(t, c.Do(ctx, "POST", "/api/v1/agents", owner, map[string]any{"email": "x@example.com", "name": "X", "role": "agent", "sites": []string{"site-b"}}, nil), http.StatusNotFound)
 	if _, err := c.Login(ctx, "new@example.com", "", ""); err == nil {
 		t.Fatal("an invited agent logs in without a password")
@@ -49,6 +49,7 @@ func TestInviteAndManageAgents(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantStatus(t, accept(token, "another-password"), http.StatusNotFound) // once
+	wantStatus(t, c.Do(ctx, "POST", "/api/v1/agents", owner, in, nil), http.StatusConflict)
 	agentToken, err := c.Login(ctx, "new@example.com", "a-good-password", "")
 	if err != nil {
 		t.Fatalf("the invited agent's login: %v", err)
@@ -84,10 +85,76 @@ func TestInviteAndManageAgents(t *testing.T) {
 	if _, err := c.Login(ctx, "new@example.com", "a-good-password", ""); err == nil {
 		t.Error("a disabled agent logs in")
 	}
+	// A role is the agent's on all their sites: an owner of site-a alone
+	// cannot promote, rename or disable an agent who also works on site-b,
+	// nor learn that site's key; they can take site-a away from them.
+	both := &chat.Agent{Email: "both@example.com", Name: "Both", Role: chat.RoleAgent, Sites: []string{"site-a", "site-b"}, CreatedAt: time.Now()}
+	if err := e.store.CreateAgent(ctx, both); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []map[string]any{{"role": "owner"}, {"disabled": true}, {"name": "Renamed"}} {
+		wantStatus(t, c.Do(ctx, "PATCH", "/api/v1/agents/"+both.ID, owner, p, nil), http.StatusForbidden)
+	}
+	if err := c.Do(ctx, "GET", "/api/v1/agents", owner, nil, &list); err != nil {
+		t.Fatal(err)
+	}
+	for _, ag := range list.Agents {
+		if ag.ID == both.ID && (len(ag.Sites) != 1 || ag.Sites[0] != "site-a") {
+			t.Errorf("site-a's owner sees Both's sites as %v, want [site-a]", ag.Sites)
+		}
+	}
+	if err := c.Do(ctx, "PATCH", "/api/v1/agents/"+both.ID, owner, map[string]any{"sites": []string{}}, nil); err != nil {
+		t.Fatalf("take site-a away: %v", err)
+	}
+	if stored, err := e.store.Agent(ctx, both.ID); err != nil || len(stored.Sites) != 1 || stored.Sites[0] != "site-b" || stored.Role != chat.RoleAgent {
+		t.Errorf("after site-a's owner took site-a away: %+v, %v; want site-b kept, role agent", stored, err)
+	}
+
 	// Another site's agent is not found for site-a's owner.
 	bAgent, err := e.store.AgentByEmail(ctx, "b@example.com")
 	if err != nil {
 		t.Fatal(err)
 	}
 	wantStatus(t, c.Do(ctx, "PATCH", "/api/v1/agents/"+bAgent.ID, owner, map[string]any{"name": "Hijacked"}, nil), http.StatusNotFound)
+}
+
+// An invite works for 7 days; after that, inviting the same email again
+// gives a new link, which works, and the old one does not.
+func TestInviteExpiresAndIsReissued(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Now()
+	e := startEnv(t, func(o *serverOptions) {
+		o.Now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+		o.Limits.LoginPerAccount, o.Limits.LoginPerMinute = 100, 100
+	})
+	ctx := ctxT(t)
+	c := e.client()
+	_, owner := e.mustAgentWithRole(ctx, e.store, "owner@example.com", "site-a", chat.RoleOwner)
+	invite := func() string {
+		var out struct {
+			InviteURL string `json:"invite_url"`
+		}
+		if err := c.Do(ctx, "POST", "/api/v1/agents", owner, map[string]any{"email": "late@example.com", "name": "Late", "role": "agent"}, &out); err != nil {
+			t.Fatal(err)
+		}
+		return strings.TrimPrefix(out.InviteURL, e.url+"/inbox#invite/")
+	}
+	accept := func(token string) error {
+		return c.Do(ctx, "POST", "/api/v1/invites/"+token, "", map[string]string{"password": "late-password"}, nil)
+	}
+	first := invite()
+	mu.Lock()
+	now = now.Add(chat.InviteTTL + time.Hour)
+	mu.Unlock()
+	wantStatus(t, accept(first), http.StatusNotFound)
+	second := invite()
+	if second == first {
+		t.Fatal("the new invite has the old link")
+	}
+	wantStatus(t, accept(first), http.StatusNotFound)
+	if err := accept(second); err != nil {
+		t.Fatalf("the new link: %v", err)
+	}
+	// With a password set, the email is taken for good.
+	wantStatus(t, c.Do(ctx, "POST", "/api/v1/agents", owner, map[string]any{"email": "late@example.com", "name": "Late", "role": "agent"}, nil), http.StatusConflict)
 }

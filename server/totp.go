@@ -14,7 +14,17 @@ import (
 const recoveryCodes = 10
 
 type codeRequest struct {
-	Code string `json:"code"`
+	Code     string `json:"code"`
+	Password string `json:"current_password"`
+}
+
+// checkPassword refuses a request whose current password is wrong: turning
+// two-factor login on or off needs more than a stolen access token.
+func checkPassword(a *chat.Agent, req codeRequest) error {
+	if len(req.Password) > 200 || !auth.CheckPassword(a.PasswordHash, req.Password) {
+		return chat.Invalid("the current password is wrong")
+	}
+	return nil
 }
 
 // agentAndCode reads the acting agent afresh and the code of the request,
@@ -33,12 +43,16 @@ func (s *Server) agentAndCode(c *fiber.Ctx) (*chat.Agent, codeRequest, error) {
 	return a, req, parseBody(c, &req)
 }
 
-// handleStartTOTP begins two-factor enrolment: a new secret, which a code
-// must confirm before it counts, and ten recovery codes, shown this once.
+// handleStartTOTP begins two-factor enrolment, given the current
+// password: a new secret, which a code must confirm before it counts, and
+// ten recovery codes, shown this once.
 func (s *Server) handleStartTOTP(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	a, err := s.opts.Store.Agent(ctx, agentOf(c).ID)
+	a, req, err := s.agentAndCode(c)
 	if err != nil {
+		return err
+	}
+	if err := checkPassword(a, req); err != nil {
 		return err
 	}
 	if a.TwoFactor() {
@@ -78,12 +92,15 @@ func (s *Server) handleConfirmTOTP(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"two_factor": true})
 }
 
-// handleDeleteTOTP turns two-factor login off, given a code from the
-// authenticator or a recovery code.
+// handleDeleteTOTP turns two-factor login off, given the current password
+// and a code from the authenticator or a recovery code.
 func (s *Server) handleDeleteTOTP(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	a, req, err := s.agentAndCode(c)
 	if err != nil {
+		return err
+	}
+	if err := checkPassword(a, req); err != nil {
 		return err
 	}
 	if !a.TwoFactor() {

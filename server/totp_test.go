@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -20,7 +21,9 @@ func TestTwoFactorEnrolment(t *testing.T) {
 		OTPAuthURL    string   `json:"otpauth_url"`
 		RecoveryCodes []string `json:"recovery_codes"`
 	}
-	if err := c.Do(ctx, "POST", "/api/v1/me/totp", e.agentA, nil, &enrol); err != nil {
+	wantStatus(t, c.Do(ctx, "POST", "/api/v1/me/totp", e.agentA, map[string]string{"current_password": "wrong-password"}, nil), http.StatusBadRequest)
+	pw := map[string]string{"current_password": "password-site-a"}
+	if err := c.Do(ctx, "POST", "/api/v1/me/totp", e.agentA, pw, &enrol); err != nil {
 		t.Fatal(err)
 	}
 	if enrol.Secret == "" || len(enrol.RecoveryCodes) != 10 || enrol.OTPAuthURL == "" {
@@ -35,7 +38,7 @@ func TestTwoFactorEnrolment(t *testing.T) {
 	if err := c.Do(ctx, "POST", "/api/v1/me/totp/confirm", e.agentA, map[string]string{"code": code}, nil); err != nil {
 		t.Fatal(err)
 	}
-	wantStatus(t, c.Do(ctx, "POST", "/api/v1/me/totp", e.agentA, nil, nil), http.StatusConflict)
+	wantStatus(t, c.Do(ctx, "POST", "/api/v1/me/totp", e.agentA, pw, nil), http.StatusConflict)
 
 	login := func(code string) error {
 		_, err := c.Login(ctx, "a@example.com", "password-site-a", code)
@@ -47,19 +50,20 @@ func TestTwoFactorEnrolment(t *testing.T) {
 	if err := login(code); err != nil {
 		t.Errorf("a login with the authenticator's code: %v", err)
 	}
-	upper := enrol.RecoveryCodes[0]
-	if err := login(upper); err != nil {
-		t.Errorf("a login with a recovery code: %v", err)
+	typed := strings.ToUpper(strings.Replace(enrol.RecoveryCodes[0], "-", " ", 1))
+	if err := login(typed); err != nil {
+		t.Errorf("a login with a recovery code typed %q: %v", typed, err)
 	}
-	if err := login(upper); err == nil {
+	if err := login(enrol.RecoveryCodes[0]); err == nil {
 		t.Error("a recovery code worked twice")
 	}
 	token, err := c.Login(ctx, "a@example.com", "password-site-a", enrol.RecoveryCodes[1])
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantStatus(t, c.Do(ctx, "DELETE", "/api/v1/me/totp", token, map[string]string{"code": "not-a-code"}, nil), http.StatusBadRequest)
-	if err := c.Do(ctx, "DELETE", "/api/v1/me/totp", token, map[string]string{"code": enrol.RecoveryCodes[2]}, nil); err != nil {
+	wantStatus(t, c.Do(ctx, "DELETE", "/api/v1/me/totp", token, map[string]string{"code": "not-a-code", "current_password": "password-site-a"}, nil), http.StatusBadRequest)
+	wantStatus(t, c.Do(ctx, "DELETE", "/api/v1/me/totp", token, map[string]string{"code": enrol.RecoveryCodes[2]}, nil), http.StatusBadRequest)
+	if err := c.Do(ctx, "DELETE", "/api/v1/me/totp", token, map[string]string{"code": enrol.RecoveryCodes[2], "current_password": "password-site-a"}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := login(""); err != nil {

@@ -79,7 +79,7 @@ func runAdmin(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv f
 		return fmt.Errorf("admin: %s: %w", email, err)
 	}
 	if cmd == "disable-2fa" {
-		a.TOTPSecret = ""
+		a.TOTPSecret, a.TOTPPending, a.RecoveryHashes = "", "", nil
 		if err := db.UpdateAgent(ctx, a); err != nil {
 			return fmt.Errorf("admin: %w", err)
 		}
@@ -98,7 +98,9 @@ func runAdmin(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv f
 	if err != nil {
 		return fmt.Errorf("admin: %w", err)
 	}
-	a.PasswordHash = hash
+	// A reset also closes an open invite, whose link would set the password
+	// again.
+	a.PasswordHash, a.InviteHash = hash, ""
 	if err := db.UpdateAgent(ctx, a); err != nil {
 		return fmt.Errorf("admin: %w", err)
 	}

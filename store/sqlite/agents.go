@@ -60,7 +60,8 @@ func (s *Store) AgentByInvite(ctx context.Context, hash string) (*chat.Agent, er
 	}
 	ctx, cancel := s.op(ctx)
 	defer cancel()
-	a, err := scanAgent(s.queryRow(ctx, `SELECT `+agentColumns+` FROM agents WHERE invite_hash = ?`, hash))
+	// The second term lets SQLite use the partial index of open invites.
+	a, err := scanAgent(s.queryRow(ctx, `SELECT `+agentColumns+` FROM agents WHERE invite_hash = ? AND invite_hash <> ''`, hash))
 	if err != nil {
 		return nil, mapErr(err, "find agent by invite", "invite")
 	}

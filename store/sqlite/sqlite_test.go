@@ -202,6 +202,7 @@ func TestQueriesUseIndexes(t *testing.T) {
 		{"faq", q(`SELECT id FROM faq WHERE site = ? ORDER BY ord, id LIMIT 500`, "acme")},
 		{"faq page", q(`SELECT id FROM faq WHERE site = ? AND (ord, id) > (?, ?) ORDER BY ord, id LIMIT 500`, "acme", 3, "x")},
 		{"sites page", q(`SELECT key FROM sites WHERE key > ? ORDER BY key LIMIT 500`, "x")},
+		{"agent by invite", q(`SELECT id FROM agents WHERE invite_hash = ? AND invite_hash <> ''`, "h")},
 		{"feedback", q(`SELECT id FROM feedback WHERE site = ? ORDER BY created_at DESC, id DESC LIMIT 50`, "acme")},
 		{"token family", q(`DELETE FROM refresh_tokens WHERE family = ?`, "f")},
 		{"visitor by user id", q(`SELECT id FROM visitors WHERE site = ? AND user_id = ? AND user_id <> ''`, "acme", "u1")},
