@@ -37,14 +37,23 @@ func NewRecoveryCodes(n int) (codes, hashes []string) {
 	return codes, hashes
 }
 
+// RecoveryHash returns the stored form of a recovery code as typed,
+// whatever its case, spaces and dashes, or "" for what cannot be one.
+func RecoveryHash(code string) string {
+	code = strings.ToLower(strings.NewReplacer("-", "", " ", "").Replace(code))
+	if len(code) != 10 {
+		return ""
+	}
+	return hashRecoveryCode(code)
+}
+
 // UseRecoveryCode reports whether code is one of hashes, whatever its case,
 // spaces and dashes, and returns the hashes without it: a code works once.
 func UseRecoveryCode(hashes []string, code string) (rest []string, ok bool) {
-	code = strings.ToLower(strings.NewReplacer("-", "", " ", "").Replace(code))
-	if len(code) != 10 {
+	h := RecoveryHash(code)
+	if h == "" {
 		return hashes, false
 	}
-	h := hashRecoveryCode(code)
 	for i, x := range hashes {
 		if x == h {
 			return append(append([]string(nil), hashes[:i]...), hashes[i+1:]...), true

@@ -27,6 +27,10 @@ type AgentStore interface {
 	AgentByEmail(ctx context.Context, email string) (*Agent, error)
 	// AgentByInvite finds the agent whose invite link has the hash.
 	AgentByInvite(ctx context.Context, hash string) (*Agent, error)
+	// UseRecoveryCode removes hash from the agent's recovery codes, in one
+	// atomic step that touches nothing else: of two uses of one code, one
+	// succeeds and the other fails with CodeNotFound.
+	UseRecoveryCode(ctx context.Context, agentID, hash string) error
 	// CreateAgent fails with CodeConflict when the email is taken.
 	CreateAgent(ctx context.Context, a *Agent) error
 	UpdateAgent(ctx context.Context, a *Agent) error

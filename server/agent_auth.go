@@ -61,16 +61,20 @@ func (s *Server) handleLogin(c *fiber.Ctx) error {
 			return chat.Errorf(chat.CodeUnauthorized, "two-factor code required")
 		}
 		if !auth.CheckTOTP(a.TOTPSecret, strings.TrimSpace(req.TOTP), s.opts.Now()) {
-			// A recovery code stands in for the authenticator, once.
-			rest, ok := auth.UseRecoveryCode(a.RecoveryHashes, req.TOTP)
-			if !ok {
+			// A recovery code stands in for the authenticator, once: the
+			// store spends it atomically, touching nothing else.
+			h := auth.RecoveryHash(req.TOTP)
+			err := chat.NotFound("recovery code")
+			if h != "" {
+				err = s.opts.Store.UseRecoveryCode(c.UserContext(), a.ID, h)
+			}
+			if chat.IsCode(err, chat.CodeNotFound) {
 				return chat.Errorf(chat.CodeUnauthorized, "wrong two-factor code")
 			}
-			a.RecoveryHashes = rest
-			if err := s.opts.Store.UpdateAgent(c.UserContext(), a); err != nil {
+			if err != nil {
 				return err
 			}
-			s.log.Warn("logged in with a recovery code", "agent", a.ID, "codes_left", len(rest))
+			s.log.Warn("logged in with a recovery code", "agent", a.ID, "codes_left", len(a.RecoveryHashes)-1)
 		}
 	}
 	return s.issueAgentTokens(c, a.ID, chat.NewID())

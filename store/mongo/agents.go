@@ -74,6 +74,22 @@ func (d *agentDoc) agent() *chat.Agent {
 	}
 }
 
+// UseRecoveryCode removes hash from the agent's recovery codes in one
+// update, conditional on its being there.
+func (s *Store) UseRecoveryCode(ctx context.Context, agentID, hash string) error {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	res, err := s.agents.UpdateOne(ctx, bson.D{{Key: "_id", Value: agentID}, {Key: "recovery", Value: hash}},
+		bson.D{{Key: "$pull", Value: bson.D{{Key: "recovery", Value: hash}}}})
+	if err != nil {
+		return mapErr(err, "use recovery code", "recovery code")
+	}
+	if res.ModifiedCount == 0 {
+		return chat.NotFound("recovery code")
+	}
+	return nil
+}
+
 // AgentByInvite returns the agent whose invite link has hash.
 func (s *Store) AgentByInvite(ctx context.Context, hash string) (*chat.Agent, error) {
 	if hash == "" {

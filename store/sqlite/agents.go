@@ -68,6 +68,17 @@ func (s *Store) AgentByInvite(ctx context.Context, hash string) (*chat.Agent, er
 	return &a, nil
 }
 
+// UseRecoveryCode removes hash from the agent's recovery codes in one
+// statement, so two uses of one code cannot both succeed.
+func (s *Store) UseRecoveryCode(ctx context.Context, agentID, hash string) error {
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	res, err := s.w.ExecContext(ctx, `UPDATE agents
+		SET recovery = (SELECT json_group_array(value) FROM json_each(agents.recovery) WHERE value <> ?)
+		WHERE id = ? AND EXISTS (SELECT 1 FROM json_each(agents.recovery) WHERE value = ?)`, hash, agentID, hash)
+	return updated(res, err, "use recovery code", "recovery code")
+}
+
 // CreateAgent stores a new agent, giving it an id if it has none. It fails
 // with chat.CodeConflict when the id or the email is taken.
 func (s *Store) CreateAgent(ctx context.Context, a *chat.Agent) error {

@@ -486,3 +486,41 @@ func testResultsDoNotAliasArguments(t *testing.T, b Backend) {
 			site.Key, visitor.Site, visitor.ID, conv.Site, conv.ID, msg.Site, msg.ConversationID, msg.ClientID, faq.Site, faq.ID)
 	}
 }
+
+// A recovery code is spent once, even by two uses at the same moment,
+// and spending it touches nothing else of the agent.
+func testUseRecoveryCode(t *testing.T, b Backend) {
+	s := b.Open(t)
+	ctx := ctxT(t)
+	a := &chat.Agent{Email: "rc@example.com", Name: "RC", Role: chat.RoleAgent, Sites: []string{"acme"},
+		RecoveryHashes: []string{"h1", "h2", "h3"}, CreatedAt: now()}
+	must(t, s.CreateAgent(ctx, a))
+	must(t, s.UseRecoveryCode(ctx, a.ID, "h2"))
+	wantCode(t, s.UseRecoveryCode(ctx, a.ID, "h2"), chat.CodeNotFound)
+	wantCode(t, s.UseRecoveryCode(ctx, a.ID, "nope"), chat.CodeNotFound)
+	wantCode(t, s.UseRecoveryCode(ctx, "no-agent", "h1"), chat.CodeNotFound)
+	got, err := s.Agent(ctx, a.ID)
+	must(t, err)
+	if !slices.Equal(got.RecoveryHashes, []string{"h1", "h3"}) || got.Name != "RC" {
+		t.Errorf("after spending h2: %+v", got)
+	}
+	needsAtomicUpdates(t, b)
+	const n = 10
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { errs[i] = s.UseRecoveryCode(ctx, a.ID, "h1") })
+	}
+	wg.Wait()
+	ok := 0
+	for _, err := range errs {
+		if err == nil {
+			ok++
+		} else if !chat.IsCode(err, chat.CodeNotFound) {
+			t.Errorf("UseRecoveryCode: %v", err)
+		}
+	}
+	if ok != 1 {
+		t.Errorf("%d of %d concurrent uses of one code succeeded, want 1", ok, n)
+	}
+}

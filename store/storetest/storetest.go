@@ -44,6 +44,7 @@ func Run(t *testing.T, b Backend) {
 		{"SiteKeys", testSiteKeys},
 		{"ResultsDoNotAliasArguments", testResultsDoNotAliasArguments},
 		{"Agents", testAgents},
+		{"UseRecoveryCode", testUseRecoveryCode},
 		{"Visitors", testVisitors},
 		{"RefreshTokens", testRefreshTokens},
 		{"MarkRotatedOnceUnderConcurrency", testMarkRotatedOnce},
