@@ -1,11 +1,14 @@
 package server
 
 import (
+	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/contrib/websocket"
 
+	"github.com/kefu/kefu/auth"
 	"github.com/kefu/kefu/chat"
 )
 
@@ -40,6 +43,10 @@ type conn struct {
 	visitorID string
 	actorSite string // a visitor's site
 	agent     *chat.Agent
+	// login is an agent socket's access token, once authenticated: the
+	// socket ends when the token expires or its login ends (checkLogin).
+	// The write loop reads it while authentication may still run.
+	login atomic.Pointer[auth.AgentClaims]
 
 	send      chan []byte
 	done      chan struct{}
@@ -89,6 +96,9 @@ func (c *conn) writeLoop(finished chan<- struct{}) {
 				_ = c.ws.Close()
 				return
 			}
+			if l := c.login.Load(); l != nil {
+				go c.checkLogin(*l) // a database read: not in the write loop
+			}
 		case <-c.done:
 			// Flush what is queued (an ack may be waiting), then close.
 			deadline := time.Now().Add(time.Second)
@@ -107,5 +117,21 @@ func (c *conn) writeLoop(finished chan<- struct{}) {
 			_ = c.ws.Close()
 			return
 		}
+	}
+}
+
+// checkLogin closes an agent socket whose access token expired, or whose
+// login ended (logout, a replayed refresh token, a password change, a
+// disabled account): the inbox then reconnects with a fresh token, which
+// an ended login cannot get. It runs once per ping.
+func (c *conn) checkLogin(login auth.AgentClaims) {
+	if c.s.opts.Now().After(login.ExpiresAt) {
+		c.close(closeAuthFailed, "token expired; get a new one")
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := c.s.sessionLive(ctx, login); chat.IsCode(err, chat.CodeUnauthorized) {
+		c.close(closeAuthFailed, "this login has ended; log in again")
 	}
 }

@@ -152,6 +152,7 @@ func (s *Server) authenticate(c *conn, headerToken string) error {
 		return fail(closeAuthFailed, chat.Errorf(chat.CodeUnauthorized, "agent not found or disabled"))
 	}
 	c.role, c.sites, c.agent = roleAgent, agent.Sites, agent
+	c.login.Store(&ac)
 	ready := encode(outFrame{Type: "ready", Role: roleAgent, AgentID: agent.ID, Sites: agent.Sites})
 	if err := s.hub.register(c, ready); err != nil {
 		return fail(closeGoingAway, chat.Wrap(chat.CodeUnavailable, err, "bus unavailable"))
