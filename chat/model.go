@@ -89,6 +89,9 @@ type Agent struct {
 	InviteHash    string    `json:"-"`
 	InviteExpires time.Time `json:"-"`
 	CreatedAt     time.Time `json:"created_at"`
+	// Version changes with every UpdateAgent, which refuses a copy read
+	// before another change: two writers cannot undo each other.
+	Version int64 `json:"-"`
 }
 
 // TwoFactor reports whether the agent logs in with a second factor.

@@ -33,6 +33,9 @@ type AgentStore interface {
 	UseRecoveryCode(ctx context.Context, agentID, hash string) error
 	// CreateAgent fails with CodeConflict when the email is taken.
 	CreateAgent(ctx context.Context, a *Agent) error
+	// UpdateAgent stores a, read with Version: it fails with CodeConflict
+	// when the agent changed since (and when the new email is taken), and
+	// on success advances a.Version.
 	UpdateAgent(ctx context.Context, a *Agent) error
 	// ListAgents returns up to limit of the agents who work on site, by
 	// name and then id, starting after the agent after (nil: from the

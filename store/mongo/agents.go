@@ -30,6 +30,9 @@ type agentDoc struct {
 	InviteKey     string    `bson:"invite_key"`
 	InviteExpires time.Time `bson:"invite_expires,omitempty"`
 	CreatedAt     time.Time `bson:"created_at"`
+	// Version advances with every update; documents written before it
+	// existed lack it, which counts as 0.
+	Version int64 `bson:"version,omitempty"`
 }
 
 func emailKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
@@ -43,7 +46,7 @@ func newAgentDoc(a *chat.Agent) agentDoc {
 		ID: a.ID, Email: a.Email, EmailKey: emailKey(a.Email), Name: a.Name,
 		PasswordHash: a.PasswordHash, Role: a.Role, Sites: sites,
 		TOTPSecret: a.TOTPSecret, TOTPPending: a.TOTPPending, Recovery: a.RecoveryHashes, CreatedAt: a.CreatedAt,
-		Disabled: a.Disabled, InviteKey: inviteKey(a), InviteExpires: a.InviteExpires,
+		Disabled: a.Disabled, InviteKey: inviteKey(a), InviteExpires: a.InviteExpires, Version: a.Version,
 	}
 }
 
@@ -69,7 +72,7 @@ func (d *agentDoc) agent() *chat.Agent {
 	return &chat.Agent{
 		ID: d.ID, Email: d.Email, Name: d.Name, PasswordHash: d.PasswordHash,
 		Role: d.Role, Sites: d.Sites, TOTPSecret: d.TOTPSecret, TOTPPending: d.TOTPPending,
-		RecoveryHashes: d.Recovery, CreatedAt: d.CreatedAt, Disabled: d.Disabled, InviteExpires: d.InviteExpires,
+		RecoveryHashes: d.Recovery, CreatedAt: d.CreatedAt, Disabled: d.Disabled, InviteExpires: d.InviteExpires, Version: d.Version,
 		InviteHash: inviteHash(d.InviteKey),
 	}
 }
@@ -151,7 +154,13 @@ func (s *Store) UpdateAgent(ctx context.Context, a *chat.Agent) error {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
 	d := newAgentDoc(a)
-	res, err := s.agents.UpdateOne(ctx, byID(a.ID), bson.D{{Key: "$set", Value: bson.D{
+	filter := bson.D{{Key: "_id", Value: a.ID}, {Key: "version", Value: a.Version}}
+	if a.Version == 0 {
+		filter = bson.D{{Key: "_id", Value: a.ID}, {Key: "$or", Value: bson.A{
+			bson.D{{Key: "version", Value: int64(0)}}, bson.D{{Key: "version", Value: bson.D{{Key: "$exists", Value: false}}}},
+		}}}
+	}
+	res, err := s.agents.UpdateOne(ctx, filter, bson.D{{Key: "$set", Value: bson.D{
 		{Key: "email", Value: d.Email},
 		{Key: "email_key", Value: d.EmailKey},
 		{Key: "name", Value: d.Name},
@@ -164,13 +173,18 @@ func (s *Store) UpdateAgent(ctx context.Context, a *chat.Agent) error {
 		{Key: "disabled", Value: d.Disabled},
 		{Key: "invite_key", Value: d.InviteKey},
 		{Key: "invite_expires", Value: d.InviteExpires},
+		{Key: "version", Value: a.Version + 1},
 	}}})
 	if err != nil {
 		return mapErr(err, "update agent", "agent")
 	}
 	if res.MatchedCount == 0 {
+		if _, gone := s.Agent(ctx, a.ID); gone == nil {
+			return chat.Errorf(chat.CodeConflict, "the agent was changed meanwhile; read it again")
+		}
 		return chat.NotFound("agent")
 	}
+	a.Version++
 	return nil
 }
 

@@ -7,7 +7,7 @@ import (
 	"github.com/kefu/kefu/chat"
 )
 
-const agentColumns = `id, email, name, password_hash, role, sites, totp_secret, created_at, totp_pending, recovery, disabled, invite_hash, invite_expires`
+const agentColumns = `id, email, name, password_hash, role, sites, totp_secret, created_at, totp_pending, recovery, disabled, invite_hash, invite_expires, version`
 
 // emailKey is the form of an email that the unique index holds, so that
 // Ann@x.com and ann@x.com are one agent.
@@ -20,7 +20,7 @@ func scanAgent(r rowScanner) (chat.Agent, error) {
 		created, invite int64
 	)
 	if err := r.Scan(&a.ID, &a.Email, &a.Name, &a.PasswordHash, &a.Role, &sites, &a.TOTPSecret, &created, &a.TOTPPending, &recovery,
-		&a.Disabled, &a.InviteHash, &invite); err != nil {
+		&a.Disabled, &a.InviteHash, &invite, &a.Version); err != nil {
 		return a, err
 	}
 	a.CreatedAt, a.InviteExpires = fromMillis(created), fromMillis(invite)
@@ -99,8 +99,8 @@ func (s *Store) CreateAgent(ctx context.Context, a *chat.Agent) error {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
 	_, err = s.w.ExecContext(ctx, `INSERT INTO agents
-		(id, email, email_key, name, password_hash, role, sites, totp_secret, created_at, totp_pending, recovery, disabled, invite_hash, invite_expires)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		(id, email, email_key, name, password_hash, role, sites, totp_secret, created_at, totp_pending, recovery, disabled, invite_hash, invite_expires, version)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
 		a.ID, a.Email, emailKey(a.Email), a.Name, a.PasswordHash, a.Role, sites, a.TOTPSecret, millis(a.CreatedAt), a.TOTPPending, recovery,
 		bit(a.Disabled), a.InviteHash, millis(a.InviteExpires))
 	return mapErr(err, "insert agent", "agent")
@@ -124,11 +124,19 @@ func (s *Store) UpdateAgent(ctx context.Context, a *chat.Agent) error {
 	defer cancel()
 	res, err := s.w.ExecContext(ctx, `UPDATE agents
 		SET email = ?, email_key = ?, name = ?, password_hash = ?, role = ?, sites = ?, totp_secret = ?, totp_pending = ?, recovery = ?,
-			disabled = ?, invite_hash = ?, invite_expires = ?
-		WHERE id = ?`,
+			disabled = ?, invite_hash = ?, invite_expires = ?, version = version + 1
+		WHERE id = ? AND version = ?`,
 		a.Email, emailKey(a.Email), a.Name, a.PasswordHash, a.Role, sites, a.TOTPSecret, a.TOTPPending, recovery,
-		bit(a.Disabled), a.InviteHash, millis(a.InviteExpires), a.ID)
-	return updated(res, err, "update agent", "agent")
+		bit(a.Disabled), a.InviteHash, millis(a.InviteExpires), a.ID, a.Version)
+	if err = updated(res, err, "update agent", "agent"); chat.IsCode(err, chat.CodeNotFound) {
+		if _, gone := s.Agent(ctx, a.ID); gone == nil {
+			return chat.Errorf(chat.CodeConflict, "the agent was changed meanwhile; read it again")
+		}
+	}
+	if err == nil {
+		a.Version++
+	}
+	return err
 }
 
 // ListAgents returns up to limit of the agents who work on site, by name

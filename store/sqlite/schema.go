@@ -185,6 +185,11 @@ ALTER TABLE agents ADD COLUMN invite_hash TEXT NOT NULL DEFAULT '';
 ALTER TABLE agents ADD COLUMN invite_expires INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX agents_invite ON agents (invite_hash) WHERE invite_hash <> '';
 `,
+	// 6: a version that each agent update advances, so that an update
+	// made from a stale copy is refused rather than undoing another.
+	`
+ALTER TABLE agents ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+`,
 }
 
 // migrate brings the database's schema to the newest version, in one

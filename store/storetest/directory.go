@@ -126,9 +126,14 @@ func testAgents(t *testing.T, b Backend) {
 		t.Errorf("ListAgents(acme) = %+v, want Ann only", list)
 	}
 
+	// A copy read before a change cannot undo it.
+	stale, err := s.Agent(ctx, ann.ID)
+	must(t, err)
 	ann.Name = "Ann Lee"
 	ann.Sites = []string{"acme"}
 	must(t, s.UpdateAgent(ctx, ann))
+	stale.Disabled = true
+	wantCode(t, s.UpdateAgent(ctx, stale), chat.CodeConflict)
 	got, err = s.Agent(ctx, ann.ID)
 	must(t, err)
 	if got.Name != "Ann Lee" || !slices.Equal(got.Sites, []string{"acme"}) {
