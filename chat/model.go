@@ -12,6 +12,9 @@ type Site struct {
 	Widget         WidgetSettings `json:"widget"`
 	CreatedAt      time.Time      `json:"created_at"`
 	UpdatedAt      time.Time      `json:"updated_at"`
+	// Version changes with every UpdateSite, which refuses a copy read
+	// before another change: a patch cannot undo a secret rotation.
+	Version int64 `json:"-"`
 }
 
 // WidgetSettings is how a site's widget looks and greets visitors.

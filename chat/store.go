@@ -15,6 +15,8 @@ type SiteStore interface {
 	Site(ctx context.Context, key string) (*Site, error)
 	// CreateSite fails with CodeConflict when the key is taken.
 	CreateSite(ctx context.Context, s *Site) error
+	// UpdateSite stores s, read with Version: it fails with CodeConflict
+	// when the site changed since, and on success advances s.Version.
 	UpdateSite(ctx context.Context, s *Site) error
 	// SiteKeys returns up to limit site keys that sort after afterKey, in
 	// order: a page of all of them (EachSiteKey reads them all).

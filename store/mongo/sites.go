@@ -18,6 +18,8 @@ type siteDoc struct {
 	Widget         widgetDoc `bson:"widget"`
 	CreatedAt      time.Time `bson:"created_at"`
 	UpdatedAt      time.Time `bson:"updated_at"`
+	// Version advances with every update; a missing one counts as 0.
+	Version int64 `bson:"version,omitempty"`
 }
 
 type widgetDoc struct {
@@ -65,6 +67,7 @@ func newSiteDoc(s *chat.Site) siteDoc {
 		},
 		CreatedAt: s.CreatedAt,
 		UpdatedAt: s.UpdatedAt,
+		Version:   s.Version,
 	}
 	// Conversions, not field copies: they stop compiling if the domain
 	// types change shape.
@@ -95,6 +98,7 @@ func (d *siteDoc) site() *chat.Site {
 		},
 		CreatedAt: d.CreatedAt,
 		UpdatedAt: d.UpdatedAt,
+		Version:   d.Version,
 	}
 	for _, t := range w.Topics {
 		s.Widget.Topics = append(s.Widget.Topics, chat.Topic(t))
@@ -158,18 +162,29 @@ func (s *Store) UpdateSite(ctx context.Context, site *chat.Site) error {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
 	d := newSiteDoc(site)
-	res, err := s.sites.UpdateOne(ctx, byID(site.Key), bson.D{{Key: "$set", Value: bson.D{
+	filter := bson.D{{Key: "_id", Value: site.Key}, {Key: "version", Value: site.Version}}
+	if site.Version == 0 {
+		filter = bson.D{{Key: "_id", Value: site.Key}, {Key: "$or", Value: bson.A{
+			bson.D{{Key: "version", Value: int64(0)}}, bson.D{{Key: "version", Value: bson.D{{Key: "$exists", Value: false}}}},
+		}}}
+	}
+	res, err := s.sites.UpdateOne(ctx, filter, bson.D{{Key: "$set", Value: bson.D{
 		{Key: "name", Value: d.Name},
 		{Key: "allowed_origins", Value: d.AllowedOrigins},
 		{Key: "identity_secret", Value: d.IdentitySecret},
 		{Key: "widget", Value: d.Widget},
 		{Key: "updated_at", Value: d.UpdatedAt},
+		{Key: "version", Value: site.Version + 1},
 	}}})
 	if err != nil {
 		return mapErr(err, "update site", "site")
 	}
 	if res.MatchedCount == 0 {
+		if _, gone := s.Site(ctx, site.Key); gone == nil {
+			return chat.Errorf(chat.CodeConflict, "the site was changed meanwhile; read it again")
+		}
 		return chat.NotFound("site")
 	}
+	site.Version++
 	return nil
 }

@@ -190,6 +190,11 @@ CREATE INDEX agents_invite ON agents (invite_hash) WHERE invite_hash <> '';
 	`
 ALTER TABLE agents ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
 `,
+	// 7: the same for sites, so that a settings patch cannot undo a secret
+	// rotation.
+	`
+ALTER TABLE sites ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+`,
 }
 
 // migrate brings the database's schema to the newest version, in one

@@ -81,11 +81,12 @@ func (s *Store) Site(ctx context.Context, key string) (*chat.Site, error) {
 		origins, widget string
 		created, upd    int64
 	)
+	var version int64
 	// The key is read back rather than taken from the argument, which may
 	// alias a buffer that the caller reuses (Fiber's request strings do).
-	err := s.queryRow(ctx, `SELECT key, name, allowed_origins, identity_secret, widget, created_at, updated_at
+	err := s.queryRow(ctx, `SELECT key, name, allowed_origins, identity_secret, widget, created_at, updated_at, version
 		FROM sites WHERE key = ?`, key).
-		Scan(&site.Key, &site.Name, &origins, &site.IdentitySecret, &widget, &created, &upd)
+		Scan(&site.Key, &site.Name, &origins, &site.IdentitySecret, &widget, &created, &upd, &version)
 	if err != nil {
 		return nil, mapErr(err, "find site", "site")
 	}
@@ -97,7 +98,7 @@ func (s *Store) Site(ctx context.Context, key string) (*chat.Site, error) {
 		return nil, err
 	}
 	site.Widget = w.settings()
-	site.CreatedAt, site.UpdatedAt = fromMillis(created), fromMillis(upd)
+	site.CreatedAt, site.UpdatedAt, site.Version = fromMillis(created), fromMillis(upd), version
 	return &site, nil
 }
 
@@ -129,10 +130,18 @@ func (s *Store) UpdateSite(ctx context.Context, site *chat.Site) error {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
 	res, err := s.w.ExecContext(ctx, `UPDATE sites
-		SET name = ?, allowed_origins = ?, identity_secret = ?, widget = ?, updated_at = ?
-		WHERE key = ?`,
-		site.Name, origins, site.IdentitySecret, widget, millis(site.UpdatedAt), site.Key)
-	return updated(res, err, "update site", "site")
+		SET name = ?, allowed_origins = ?, identity_secret = ?, widget = ?, updated_at = ?, version = version + 1
+		WHERE key = ? AND version = ?`,
+		site.Name, origins, site.IdentitySecret, widget, millis(site.UpdatedAt), site.Key, site.Version)
+	if err = updated(res, err, "update site", "site"); chat.IsCode(err, chat.CodeNotFound) {
+		if _, gone := s.Site(ctx, site.Key); gone == nil {
+			return chat.Errorf(chat.CodeConflict, "the site was changed meanwhile; read it again")
+		}
+	}
+	if err == nil {
+		site.Version++
+	}
+	return err
 }
 
 // SiteKeys returns up to limit site keys that sort after afterKey, in

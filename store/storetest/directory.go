@@ -45,6 +45,10 @@ func testSites(t *testing.T, b Backend) {
 	updated.Widget.Color = "#ff0000"
 	updated.CreatedAt = time.Time{} // ignored by UpdateSite
 	must(t, s.UpdateSite(ctx, &updated))
+	// A copy read before that change cannot undo it.
+	stale := *site
+	stale.IdentitySecret = "old-secret"
+	wantCode(t, s.UpdateSite(ctx, &stale), chat.CodeConflict)
 	got, err = s.Site(ctx, "acme")
 	must(t, err)
 	if got.Name != "Acme Inc" || got.Widget.Color != "#ff0000" || !got.CreatedAt.Equal(site.CreatedAt) {
