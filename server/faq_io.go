@@ -28,7 +28,8 @@ func faqFormat(c *fiber.Ctx) (faqfile.Format, error) {
 // handleImportFAQ imports a JSON or CSV file of FAQ entries into the
 // agent's site: all of it, or, if any row is bad, none of it, with every bad
 // row named by line. Entries with an id replace the entry of that id and
-// keep its counts; entries without one are added.
+// keep its counts; entries without one update the entry with the same
+// question in the same language, or are added (chat.FAQAdmin.Import).
 func (s *Server) handleImportFAQ(c *fiber.Ctx) error {
 	a, err := agentActor(c)
 	if err != nil {

@@ -69,3 +69,39 @@ func TestFAQTopsBuildOnceAndKeepLittle(t *testing.T) {
 		t.Errorf("after a change, %d pages read in all, want 4", n)
 	}
 }
+
+// countingConversations counts the listings a real store is asked for.
+type countingConversations struct {
+	chat.ConversationStore
+	lists atomic.Int64
+}
+
+func (c *countingConversations) ListConversations(ctx context.Context, f chat.ConversationFilter) ([]chat.Conversation, error) {
+	c.lists.Add(1)
+	return c.ConversationStore.ListConversations(ctx, f)
+}
+
+// The usual reply time, in the widget's config of every page view, is
+// read from the database once for many visitors who ask at once.
+func TestReplyTimesReadOnce(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, sqlite.Config{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	store := &countingConversations{ConversationStore: st}
+	r := newReplyTimes(time.Now)
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Go(func() {
+			if _, err := r.minutes(ctx, store, "acme"); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if n := store.lists.Load(); n != 1 {
+		t.Errorf("20 page views at once read the conversations %d times, want 1", n)
+	}
+}

@@ -24,7 +24,11 @@ const (
 // the site's replySample conversations with the latest activity, which
 // the widget shows as "usually replies in N min".
 type replyTimes struct {
-	now   func() time.Time
+	now func() time.Time
+	// build lets one request at a time read a site's conversations: the
+	// widget's config, which carries the figure, is fetched on every page
+	// view of the site, and the others wait and take what it found.
+	build sync.Mutex
 	mu    sync.Mutex
 	sites map[string]replyTime
 }
@@ -38,18 +42,34 @@ func newReplyTimes(now func() time.Time) *replyTimes {
 	return &replyTimes{now: now, sites: map[string]replyTime{}}
 }
 
-// minutes returns the site's usual time to a first reply in whole minutes,
-// rounded up, or 0 when too few chats were answered to say.
-func (r *replyTimes) minutes(ctx context.Context, st chat.ConversationStore, site string) (int, error) {
+// cached returns a site's figure while it is fresh.
+func (r *replyTimes) cached(site string) (replyTime, bool) {
 	r.mu.Lock()
+	defer r.mu.Unlock()
 	rt, ok := r.sites[site]
-	r.mu.Unlock()
-	if ok && r.now().Sub(rt.at) < replyTTL {
+	return rt, ok && r.now().Sub(rt.at) < replyTTL
+}
+
+// minutes returns the site's usual time to a first reply in whole minutes,
+// rounded up, or 0 when too few chats were answered to say. A failed read
+// keeps the last figure for another replyTTL, so that a failing database is
+// not asked again on every page view.
+func (r *replyTimes) minutes(ctx context.Context, st chat.ConversationStore, site string) (int, error) {
+	if rt, fresh := r.cached(site); fresh {
+		return rt.minutes, nil
+	}
+	r.build.Lock()
+	defer r.build.Unlock()
+	if rt, fresh := r.cached(site); fresh { // read while this one waited
 		return rt.minutes, nil
 	}
 	list, err := st.ListConversations(ctx, chat.ConversationFilter{Site: site, Limit: replySample})
 	if err != nil {
-		return 0, err
+		r.mu.Lock()
+		last := r.sites[site]
+		r.sites[site] = replyTime{at: r.now(), minutes: last.minutes}
+		r.mu.Unlock()
+		return last.minutes, err
 	}
 	var waits []time.Duration
 	for _, c := range list {
@@ -57,7 +77,7 @@ func (r *replyTimes) minutes(ctx context.Context, st chat.ConversationStore, sit
 			waits = append(waits, c.FirstReplyAt.Sub(c.CreatedAt))
 		}
 	}
-	rt = replyTime{at: r.now()}
+	rt := replyTime{at: r.now()}
 	if len(waits) >= replyMinSample {
 		slices.Sort(waits)
 		median := waits[len(waits)/2]
