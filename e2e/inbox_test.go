@@ -37,6 +37,9 @@ func TestInbox(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#login-form input[name=password]`), adminPassword+"\n"),
 	)
 	in.waitLive()
+	// The browser speaks zh-CN, and so does the inbox.
+	waitJS(t, in.ctx, "the inbox is in Chinese", `document.documentElement.lang === 'zh-CN' && document.querySelector('.views [data-view=conversations]').textContent === '会话'`,
+		`document.querySelector('header.top').innerText`)
 
 	// A visitor starts a conversation after the inbox loaded its list.
 	v := e.newGoVisitor(t, "deposit")
@@ -51,7 +54,7 @@ func TestInbox(t *testing.T) {
 	in.waitInboxMessage("visitor", first, "sent")
 	info := `document.getElementById('info').innerText`
 	waitJS(t, in.ctx, "the visitor's details show: topic, identity and attributes",
-		info+`.includes('deposit') && `+info+`.includes('Not verified') && `+info+`.includes('<b>pro</b>') && `+info+`.includes('A1024')`, info)
+		info+`.includes('deposit') && `+info+`.includes('未验证') && `+info+`.includes('<b>pro</b>') && `+info+`.includes('A1024')`, info)
 	waitJS(t, in.ctx, "opening it marks it read", `!`+row+`.querySelector('.dot')`)
 	e.waitConversation(t, v.conv.ID, "the agents' read mark is stored", func(c client.Conversation) bool { return c.AgentReadSeq == 1 })
 
@@ -59,7 +62,7 @@ func TestInbox(t *testing.T) {
 	if err := v.ws.Send(client.Frame{Type: "typing", ConversationID: v.conv.ID, Typing: true}); err != nil {
 		t.Fatal(err)
 	}
-	waitJS(t, in.ctx, "the visitor's typing shows", `document.getElementById('typing').textContent.endsWith('is typing…')`)
+	waitJS(t, in.ctx, "the visitor's typing shows", `document.getElementById('typing').textContent.endsWith('正在输入…')`)
 
 	reply := "您好，我来帮您查一下。"
 	do(t, in.ctx, "type a reply and press Enter", chromedp.SendKeys(chromedp.CSS(`#reply`), reply+"\n"))
@@ -111,7 +114,7 @@ func TestInbox(t *testing.T) {
 	in.screenshot("inbox")
 
 	do(t, in.ctx, "assign it to me", chromedp.Click(chromedp.CSS(`#assign`)))
-	waitJS(t, in.ctx, "the inbox shows it assigned", `document.getElementById('th-assignee').textContent === 'Assigned to you' && document.getElementById('assign').hidden`)
+	waitJS(t, in.ctx, "the inbox shows it assigned", `document.getElementById('th-assignee').textContent === '已分配给你' && document.getElementById('assign').hidden`)
 	var me struct {
 		Agent chat.Agent `json:"agent"`
 	}
@@ -125,7 +128,7 @@ func TestInbox(t *testing.T) {
 		t.Errorf("the visitor got status %q for %s, want resolved for %s", f.Status, f.ConversationID, v.conv.ID)
 	}
 	waitJS(t, in.ctx, "the inbox shows it resolved, out of the open list",
-		`document.getElementById('th-status').textContent === 'Resolved' && !`+row+` && !document.getElementById('reopen').hidden`)
+		`document.getElementById('th-status').textContent === '已解决' && !`+row+` && !document.getElementById('reopen').hidden`)
 
 	// A reload keeps the agent logged in (the refresh cookie) and reopens
 	// the conversation from the address.
@@ -133,7 +136,7 @@ func TestInbox(t *testing.T) {
 	in.waitLive()
 	in.waitInboxMessage("visitor", first, "sent")
 	in.waitInboxMessage("agent", reply, "sent")
-	waitJS(t, in.ctx, "the reopened conversation is resolved", `document.getElementById('th-status').textContent === 'Resolved'`)
+	waitJS(t, in.ctx, "the reopened conversation is resolved", `document.getElementById('th-status').textContent === '已解决'`)
 
 	// A message left while nobody was online is marked as such, with the
 	// email to answer.
@@ -154,7 +157,7 @@ func TestInbox(t *testing.T) {
 	hv.send("verified hello")
 	do(t, in.ctx, "open the verified visitor's conversation", chromedp.Click(chromedp.CSS(`#convs button[data-id="`+hv.conv.ID+`"]`)))
 	waitJS(t, in.ctx, "the user id shows verified, the page's name not",
-		info+`.includes('User id user-7 verified by the site') && `+info+`.includes('页面说的名字 (not verified)')`, info)
+		info+`.includes('用户 ID user-7 已由网站验证') && `+info+`.includes('页面说的名字 （未验证）')`, info)
 
 	// More entries than one page: unpublished, so no visitor sees them.
 	extra := make([]chat.FAQ, 120)
@@ -180,8 +183,17 @@ func TestInbox(t *testing.T) {
 	waitJS(t, in.ctx, "the feedback tab loads", `!document.getElementById('view-feedback').hidden && (document.querySelector('#feedback tr') || document.getElementById('feedback-empty').textContent === 'No feedback yet.')`,
 		`document.getElementById('view-feedback').innerText`)
 
+	// The agent switches the inbox to English: the page redraws in it,
+	// still logged in, and keeps the choice.
+	do(t, in.ctx, "choose English", chromedp.SetValue(chromedp.CSS(`#lang`), "en"))
+	run(t, in.ctx, `document.getElementById('lang').dispatchEvent(new Event('change'))`)
+	waitJS(t, in.ctx, "the inbox shows in English after the switch",
+		`!document.getElementById('app').hidden && document.documentElement.lang === 'en' && document.querySelector('.views [data-view=conversations]').textContent === 'Conversations' && document.getElementById('lang').value === 'en'`,
+		`document.querySelector('header.top').innerText`)
+	in.waitLive()
+
 	do(t, in.ctx, "log out", chromedp.Click(chromedp.CSS(`#logout`)))
-	waitJS(t, in.ctx, "the login form shows", `!document.getElementById('login').hidden`)
+	waitJS(t, in.ctx, "the login form shows, in English", `!document.getElementById('login').hidden && document.getElementById('login-error').textContent === 'You are logged out.'`)
 	in.reload()
 	waitJS(t, in.ctx, "after logging out, a reload asks to log in", `!document.getElementById('login').hidden && document.getElementById('app').hidden`)
 

@@ -2,6 +2,7 @@
 // chosen status, newest first.
 import { api } from './api.js';
 import { $, h, select, tablist, timeEl } from './dom.js';
+import { t } from './i18n.js';
 import { displayName, merge, q, state, unread } from './state.js';
 
 export function createList({ onOpen }) {
@@ -11,9 +12,9 @@ export function createList({ onOpen }) {
   let cursor = '';
   let loading = 0;
 
-  tablist(tabs, (t) => {
-    select(tabs, t);
-    state.status = t.dataset.status;
+  tablist(tabs, (tab) => {
+    select(tabs, tab);
+    state.status = tab.dataset.status;
     load();
   });
   select(tabs, tabs.querySelector('[aria-selected=true]'));
@@ -46,7 +47,7 @@ export function createList({ onOpen }) {
     } catch (err) {
       if (n === loading && err.status !== 401) {
         const empty = $('convs-empty');
-        empty.textContent = 'Could not load the conversations: ' + err.message;
+        empty.textContent = t('list.error', { error: err.message });
         empty.hidden = false;
       }
       return;
@@ -64,8 +65,8 @@ export function createList({ onOpen }) {
   function row(c) {
     const m = c.last_message;
     let who = '';
-    if (m && m.private) who = 'Note: ';
-    else if (m && m.author.type === 'agent') who = (m.author.name || 'Agent') + ': ';
+    if (m && m.private) who = t('list.note') + ': ';
+    else if (m && m.author.type === 'agent') who = (m.author.name || t('who.agent')) + ': ';
     const offline = c.kind === 'offline';
     return h(
       'li',
@@ -81,18 +82,18 @@ export function createList({ onOpen }) {
         h(
           'span.l1',
           null,
-          unread(c) && h('span.dot', { title: 'Unread' }, h('span.sr', null, 'Unread. ')),
+          unread(c) && h('span.dot', { title: t('list.unread') }, h('span.sr', null, t('list.unread') + '. ')),
           h('span.name', null, displayName(c)),
           timeEl(c.updated_at),
         ),
         h(
           'span.l2',
           null,
-          offline && h('span.badge.off', null, 'Offline message'),
+          offline && h('span.badge.off', null, t('list.offline')),
           offline && c.email && h('span.email', null, c.email),
           c.topic && h('span.badge.topic', null, c.topic),
         ),
-        h('span.preview', null, m ? who + m.text : 'No messages yet'),
+        h('span.preview', null, m ? who + m.text : t('list.nomessages')),
       ),
     );
   }
@@ -104,7 +105,7 @@ export function createList({ onOpen }) {
       .sort((a, b) => (Date.parse(b.updated_at) || 0) - (Date.parse(a.updated_at) || 0) || b.id.localeCompare(a.id));
     ul.replaceChildren(...list.map(row));
     const empty = $('convs-empty');
-    empty.textContent = 'No conversations here.';
+    empty.textContent = t('list.empty');
     empty.hidden = list.length > 0;
     more.hidden = !cursor;
     if (focused) {
@@ -112,7 +113,7 @@ export function createList({ onOpen }) {
       if (again) again.focus();
     }
     const n = [...state.convs.values()].filter((c) => c.status !== 'resolved' && unread(c)).length;
-    document.title = (n ? `(${n}) ` : '') + 'kefu inbox';
+    document.title = (n ? `(${n}) ` : '') + t('login.title');
   }
 
   // step opens the conversation before (-1) or after (1) the open one.

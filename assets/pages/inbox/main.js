@@ -3,13 +3,14 @@
 // for what it calls.
 import { acceptInvite, accessToken, api, login, logout, onSessionEnd, refresh } from './api.js';
 import { $, h, select, tablist } from './dom.js';
+import { lang, languages, setLang, t, translate } from './i18n.js';
 import { createList } from './list.js';
 import { loadFAQ, loadFeedback } from './pages.js';
 import { socket } from './socket.js';
 import { merge, q, state } from './state.js';
 import { createThread } from './thread.js';
 
-const CONN = { connecting: 'Connecting…', online: 'Live', reconnecting: 'Reconnecting…', closed: 'Disconnected: reload the page' };
+translate(document);
 
 const sock = socket({
   token: (fresh) =>
@@ -21,7 +22,7 @@ const sock = socket({
   onState(s) {
     const el = $('conn');
     el.dataset.state = s;
-    el.textContent = CONN[s];
+    el.textContent = t('conn.' + s);
     document.body.dataset.conn = s;
   },
 });
@@ -187,7 +188,7 @@ function reset() {
 function ended() {
   if (!state.me) return;
   reset();
-  showLogin('Your session has ended. Please log in again.');
+  showLogin(t('login.ended'));
 }
 onSessionEnd(ended);
 
@@ -207,7 +208,7 @@ $('login-form').addEventListener('submit', async (e) => {
   const errEl = $('login-error');
   const button = form.querySelector('button[type=submit]');
   if (!el.email.value.trim() || !el.password.value) {
-    errEl.textContent = 'Enter your email and password.';
+    errEl.textContent = t('login.missing');
     return;
   }
   button.disabled = true;
@@ -219,8 +220,8 @@ $('login-form').addEventListener('submit', async (e) => {
     if (err.message === 'two-factor code required') {
       $('totp-field').hidden = false;
       el.totp.focus();
-      errEl.textContent = 'Enter the code from your authenticator app.';
-    } else errEl.textContent = err.message || 'Login failed.';
+      errEl.textContent = t('login.codeneeded');
+    } else errEl.textContent = err.message || t('login.failed');
   } finally {
     button.disabled = false;
   }
@@ -229,7 +230,7 @@ $('login-form').addEventListener('submit', async (e) => {
 $('logout').addEventListener('click', async () => {
   reset();
   await logout();
-  showLogin('You are logged out.');
+  showLogin(t('login.loggedout'));
 });
 
 // An invite link, /inbox#invite/TOKEN, sets the new agent's password,
@@ -241,17 +242,17 @@ $('invite-form').addEventListener('submit', async (e) => {
   const password = e.currentTarget.elements.password.value;
   const errEl = $('invite-error');
   if (password.length < 8) {
-    errEl.textContent = 'Use at least 8 characters.';
+    errEl.textContent = t('invite.short');
     return;
   }
   try {
     const { email } = await acceptInvite(invite[1], password);
     history.replaceState(null, '', location.pathname);
-    showLogin('Your password is set. Log in to start.');
+    showLogin(t('invite.done'));
     $('login-form').elements.email.value = email;
     $('login-form').elements.password.focus();
   } catch (err) {
-    errEl.textContent = err.status === 404 ? 'This invite link is used or expired. Ask an owner for a new one.' : err.message;
+    errEl.textContent = err.status === 404 ? t('invite.expired') : err.message;
   }
 });
 
@@ -261,7 +262,11 @@ if (invite) {
 } else {
   // A reload keeps the agent logged in: the refresh cookie gives a new token.
   refresh().then(
-    () => start().catch((err) => showLogin('Could not open the inbox: ' + err.message)),
+    () => start().catch((err) => showLogin(t('login.error.open', { error: err.message }))),
     () => showLogin(),
   );
 }
+
+// The language menu: the choice is kept in this browser.
+$('lang').replaceChildren(...Object.entries(languages).map(([v, name]) => h('option', { value: v, selected: v === lang }, name)));
+$('lang').addEventListener('change', (e) => setLang(e.target.value));

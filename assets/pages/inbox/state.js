@@ -12,10 +12,12 @@ export const state = {
 // q appends the chosen site to an API path.
 export const q = (path) => path + (path.includes('?') ? '&' : '?') + 'site=' + encodeURIComponent(state.site);
 
+import { t } from './i18n.js';
+
 // displayName is how the inbox names a conversation's visitor.
 export function displayName(c) {
   const v = c.visitor || {};
-  return v.name || v.email || c.email || 'Visitor ' + (c.visitor_id || c.id).slice(-6);
+  return v.name || v.email || c.email || t('who.visitor') + ' ' + (c.visitor_id || c.id).slice(-6);
 }
 
 // unread tells that the visitor wrote last and no agent has read it.

@@ -6,9 +6,9 @@
 // by REST with the same client_id, which the server stores only once.
 import { api } from './api.js';
 import { $, h, safeURL, timeEl } from './dom.js';
+import { t } from './i18n.js';
 import { displayName, merge, q, state } from './state.js';
 
-const STATUS = { open: 'Open', pending: 'Pending', resolved: 'Resolved' };
 const ACK_WAIT = 8e3;
 const TYPING_EVERY = 4e3; // resend typing:true at most this often
 const TYPING_IDLE = 5e3; // typing:false after this long without a key
@@ -66,7 +66,7 @@ export function createThread({ sock, onMessage, changed }) {
       } catch (err) {
         if (g !== gen) return;
         if (err.status === 404 || err.status === 400) close();
-        else problem.textContent = 'Could not load the conversation: ' + err.message;
+        else problem.textContent = t('thread.error.load', { error: err.message });
         return;
       }
       changed();
@@ -95,7 +95,7 @@ export function createThread({ sock, onMessage, changed }) {
     try {
       data = await api('GET', q(`/api/v1/conversations/${encodeURIComponent(state.openId)}/messages?limit=200&after_seq=${after}`));
     } catch (err) {
-      if (g === gen) problem.textContent = 'Could not load the messages: ' + err.message;
+      if (g === gen) problem.textContent = t('thread.error.messages', { error: err.message });
       return -1;
     }
     if (g !== gen) return -1;
@@ -122,11 +122,11 @@ export function createThread({ sock, onMessage, changed }) {
     filling = true;
     try {
       for (;;) {
-        const t = top();
-        if (!newer && !(msgs.size && Math.max(...msgs.keys()) > t)) break;
-        const n = await fetchMessages(g, t);
+        const last = top();
+        if (!newer && !(msgs.size && Math.max(...msgs.keys()) > last)) break;
+        const n = await fetchMessages(g, last);
         // No progress means the rest is not there (or not reachable now).
-        if (n < 0 || g !== gen || top() === t) break;
+        if (n < 0 || g !== gen || top() === last) break;
         newer = n === 200;
       }
     } finally {
@@ -187,19 +187,19 @@ export function createThread({ sock, onMessage, changed }) {
   }
 
   function bubble(m, p) {
-    const t = m.author.type;
+    const kind = m.author.type;
     const c = conv();
-    const name = t === 'visitor' ? (c ? displayName(c) : 'Visitor') : t === 'agent' ? m.author.name || 'Agent' : 'kefu';
-    const cls = 'li.m.' + ({ visitor: 'v', agent: 'a' }[t] || 's') + (m.private ? '.note' : '');
+    const name = kind === 'visitor' ? (c ? displayName(c) : t('who.visitor')) : kind === 'agent' ? m.author.name || t('who.agent') : 'kefu';
+    const cls = 'li.m.' + ({ visitor: 'v', agent: 'a' }[kind] || 's') + (m.private ? '.note' : '');
     let stamp;
     if (!p) stamp = timeEl(m.created_at);
     else if (p.state === 'failed')
-      stamp = h('button.retry', { type: 'button', title: p.error || '', onclick: () => deliver(p) }, 'Not sent. Retry');
-    else stamp = h('span.sending', null, 'Sending…');
+      stamp = h('button.retry', { type: 'button', title: p.error || '', onclick: () => deliver(p) }, t('msg.retry'));
+    else stamp = h('span.sending', null, t('msg.sending'));
     return h(
       cls,
       { 'data-seq': p ? null : String(m.seq), 'data-state': p ? p.state : 'sent' },
-      h('div.meta', null, h('span.who', null, name), m.private && h('span.tag', null, 'Internal note'), stamp),
+      h('div.meta', null, h('span.who', null, name), m.private && h('span.tag', null, t('composer.private')), stamp),
       h('div.bb', null, m.text),
     );
   }
@@ -215,7 +215,7 @@ export function createThread({ sock, onMessage, changed }) {
     const text = reply.value.trim();
     if (!text || !state.openId) return;
     if ([...text].length > 4000) {
-      problem.textContent = 'A message is at most 4000 characters.';
+      problem.textContent = t('msg.toolong');
       return;
     }
     const rnd = crypto.getRandomValues(new Uint32Array(2));
@@ -294,7 +294,7 @@ export function createThread({ sock, onMessage, changed }) {
   function showTheirTyping(on) {
     clearTimeout(theirTyping);
     const c = conv();
-    typingNote.textContent = on && c ? displayName(c) + ' is typing…' : '';
+    typingNote.textContent = on && c ? t('thread.typing', { name: displayName(c) }) : '';
     if (on) theirTyping = setTimeout(() => showTheirTyping(false), THEIR_TYPING);
   }
 
@@ -320,10 +320,10 @@ export function createThread({ sock, onMessage, changed }) {
     if (!c) return;
     $('th-name').textContent = displayName(c);
     const st = $('th-status');
-    st.textContent = STATUS[c.status] || c.status;
+    st.textContent = t('status.' + c.status);
     st.dataset.status = c.status;
     const mine = !!c.assignee_id && c.assignee_id === state.me.id;
-    $('th-assignee').textContent = !c.assignee_id ? 'Unassigned' : mine ? 'Assigned to you' : 'Assigned to another agent';
+    $('th-assignee').textContent = t(!c.assignee_id ? 'thread.unassigned' : mine ? 'thread.mine' : 'thread.theirs');
     $('assign').hidden = mine;
     $('resolve').hidden = c.status === 'resolved';
     $('reopen').hidden = c.status !== 'resolved';
@@ -337,26 +337,26 @@ export function createThread({ sock, onMessage, changed }) {
     // Only what the site signed is marked verified: a hash proves the user
     // id, and the name and email beside it are the page's word.
     const said = (val, signed) =>
-      !val ? '—' : signed ? [val, h('span.ok', null, ' ✓ signed by the site')] : [val, h('small.unverified', null, ' (not verified)')];
+      !val ? '—' : signed ? [val, h('span.ok', null, ' ' + t('info.signed'))] : [val, h('small.unverified', null, ' ' + t('info.unsigned'))];
     const rows = [
-      ['Name', said(v.name, v.profile_verified)],
+      [t('info.name'), said(v.name, v.profile_verified)],
       // An email typed in the offline form is the visitor's word, whatever
       // the site signed.
-      ['Email', email ? said(h('a', { href: 'mailto:' + email }, email), v.profile_verified && email === v.email) : '—'],
-      ['Identity', v.verified ? h('span.ok', null, '✓ User id ' + v.user_id + ' verified by the site') : 'Not verified'],
-      c.kind === 'offline' && ['Kind', 'Offline message: reply by email'],
-      c.topic && ['Topic', c.topic],
-      ['Language', c.lang || '—'],
-      ['Page', link(c.page_url)],
-      c.referrer && ['Referrer', link(c.referrer)],
-      ['Browser', c.user_agent || '—'],
-      ['Started', timeEl(c.created_at)],
-      c.rating && ['Rating', '★'.repeat(c.rating) + '☆'.repeat(5 - c.rating) + (c.rating_comment ? ' ' + c.rating_comment : '')],
-      ['Visitor ID', h('code', null, c.visitor_id)],
+      [t('info.email'), email ? said(h('a', { href: 'mailto:' + email }, email), v.profile_verified && email === v.email) : '—'],
+      [t('info.identity'), v.verified ? h('span.ok', null, t('info.verified', { id: v.user_id })) : t('info.notverified')],
+      c.kind === 'offline' && [t('info.kind'), t('info.offline')],
+      c.topic && [t('info.topic'), c.topic],
+      [t('info.lang'), c.lang || '—'],
+      [t('info.page'), link(c.page_url)],
+      c.referrer && [t('info.referrer'), link(c.referrer)],
+      [t('info.browser'), c.user_agent || '—'],
+      [t('info.started'), timeEl(c.created_at)],
+      c.rating && [t('info.rating'), '★'.repeat(c.rating) + '☆'.repeat(5 - c.rating) + (c.rating_comment ? ' ' + c.rating_comment : '')],
+      [t('info.visitorid'), h('code', null, c.visitor_id)],
     ].filter(Boolean);
     const dl = (pairs) => h('dl', null, pairs.map(([k, val]) => [h('dt', null, k), h('dd', null, val)]));
     const attrs = Object.entries(v.attributes || {}).sort(([a], [b]) => a.localeCompare(b));
-    const extra = attrs.length ? [h('h4', null, 'Attributes'), dl(attrs)] : [];
+    const extra = attrs.length ? [h('h4', null, t('info.attributes')), dl(attrs)] : [];
     $('info').replaceChildren(dl(rows), ...extra);
   }
 
@@ -370,7 +370,7 @@ export function createThread({ sock, onMessage, changed }) {
       changed();
       if (id === state.openId) show();
     } catch (err) {
-      if (id === state.openId) problem.textContent = 'Could not update the conversation: ' + err.message;
+      if (id === state.openId) problem.textContent = t('thread.error.update', { error: err.message });
     } finally {
       btn.disabled = false;
     }
@@ -400,7 +400,7 @@ export function createThread({ sock, onMessage, changed }) {
   });
   priv.addEventListener('change', () => {
     section.classList.toggle('noting', priv.checked);
-    reply.placeholder = priv.checked ? 'Internal note: only agents see it.' : 'Reply to the visitor. Enter sends, Shift+Enter adds a line.';
+    reply.placeholder = t(priv.checked ? 'composer.placeholder.private' : 'composer.placeholder');
     if (priv.checked) stopTyping();
   });
 
