@@ -50,10 +50,15 @@ type env struct {
 	strict     context.Context
 	strictOnce sync.Once
 	strictErr  error
-	chrome     string
-	log        *syncBuffer
-	dataDir    string
-	closers    []func()
+	// owner is a browser context whose inbox is logged in as the
+	// first-run owner, once for the whole run: see ownerTab.
+	owner     context.Context
+	ownerOnce sync.Once
+	ownerErr  error
+	chrome    string
+	log       *syncBuffer
+	dataDir   string
+	closers   []func()
 }
 
 var suite struct {
