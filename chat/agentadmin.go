@@ -226,12 +226,8 @@ func (s *AgentAdmin) Update(ctx context.Context, a Actor, id string, p AgentPatc
 	}
 	// Every node closes the agent's sockets: they come back with the new
 	// role and sites, or, disabled, not at all.
-	data, err := json.Marshal(Event{Type: EventAgent, AgentID: ag.ID})
-	if err == nil {
-		err = s.bus.Publish(ctx, AgentsSubject, data)
-	}
-	if err != nil {
-		return ag, Wrap(CodeUnavailable, err, "the change is saved, but open sockets were not told; they end within the access token's life")
+	if err := announceAgent(ctx, s.bus, ag.ID); err != nil {
+		return ag, err
 	}
 	return ag, nil
 }
@@ -261,4 +257,17 @@ func (s *AgentAdmin) AcceptInvite(ctx context.Context, token, password string) (
 		return nil, err
 	}
 	return ag, nil
+}
+
+// announceAgent tells every node that the agent changed: each closes the
+// agent's sockets, which come back with the agent as stored now.
+func announceAgent(ctx context.Context, bus Bus, id string) error {
+	data, err := json.Marshal(Event{Type: EventAgent, AgentID: id})
+	if err == nil {
+		err = bus.Publish(ctx, AgentsSubject, data)
+	}
+	if err != nil {
+		return Wrap(CodeUnavailable, err, "the change is saved, but open sockets were not told; they end within the access token's life")
+	}
+	return nil
 }

@@ -16,17 +16,26 @@ import (
 // SiteAdmin holds the use cases of a site's settings: every agent of the
 // site reads them; admins and owners change them and rotate the identity
 // secret, which only they may read.
+//
+// Owners also create sites (sitecreate.go).
 type SiteAdmin struct {
-	store SiteStore
-	now   func() time.Time
+	store interface {
+		SiteStore
+		AgentStore
+	}
+	bus Bus
+	now func() time.Time
 }
 
 // NewSiteAdmin returns a SiteAdmin. now may be nil for time.Now.
-func NewSiteAdmin(store SiteStore, now func() time.Time) *SiteAdmin {
+func NewSiteAdmin(store interface {
+	SiteStore
+	AgentStore
+}, bus Bus, now func() time.Time) *SiteAdmin {
 	if now == nil {
 		now = time.Now
 	}
-	return &SiteAdmin{store: store, now: now}
+	return &SiteAdmin{store: store, bus: bus, now: now}
 }
 
 // SitePatch is a partial change of a site's settings: nil fields stay.

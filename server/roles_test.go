@@ -46,6 +46,7 @@ func TestRolesOnEveryRoute(t *testing.T) {
 			{"POST", "/api/v1/agents", `{"email":"bad","name":"X","role":"agent"}`, chat.RoleOwner},
 			{"PATCH", "/api/v1/agents/" + agent, `{"name":"Renamed"}`, chat.RoleOwner},
 			{"GET", "/api/v1/sites", "", chat.RoleAgent},
+			{"POST", "/api/v1/sites", `{"name":""}`, chat.RoleOwner},
 			{"GET", "/api/v1/sites/" + site, "", chat.RoleAgent},
 			{"PATCH", "/api/v1/sites/" + site, `{"name":"Renamed"}`, chat.RoleAdmin},
 			{"POST", "/api/v1/sites/" + site + "/identity-secret", "", chat.RoleAdmin},

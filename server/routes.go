@@ -56,6 +56,7 @@ func (s *Server) routes() {
 	ag.Post("/agents", s.handleInviteAgent)
 	ag.Patch("/agents/:id", s.handlePatchAgent)
 	ag.Get("/sites", s.handleListSites)
+	ag.Post("/sites", s.handleCreateSite)
 	ag.Get("/sites/:key", s.handleGetSite)
 	ag.Patch("/sites/:key", s.handlePatchSite)
 	ag.Post("/sites/:key/identity-secret", s.handleRotateSecret)

@@ -129,7 +129,7 @@ func New(opts Options) (*Server, error) {
 	s.faqTops = newFAQTops(opts.Now)
 	s.replies = newReplyTimes(opts.Now)
 	s.faq = chat.NewFAQAdmin(opts.Store, opts.Bus, opts.Now, opts.Logger)
-	s.siteAdmin = chat.NewSiteAdmin(opts.Store, opts.Now)
+	s.siteAdmin = chat.NewSiteAdmin(opts.Store, opts.Bus, opts.Now)
 	s.agentAdmin = chat.NewAgentAdmin(opts.Store, opts.Bus, auth.HashPassword, opts.Now)
 	cfg := fiber.Config{
 		ErrorHandler:          s.handleError,

@@ -63,6 +63,22 @@ func (s *Server) handleGetSite(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"site": s.viewSite(site)})
 }
 
+// handleCreateSite creates a site of the owner's.
+func (s *Server) handleCreateSite(c *fiber.Ctx) error {
+	var in chat.NewSiteInput
+	if err := parseBody(c, &in); err != nil {
+		return err
+	}
+	site, err := s.siteAdmin.Create(c.UserContext(), chat.Actor{Agent: agentOf(c)}, in)
+	if err != nil && site == nil {
+		return err
+	}
+	if err != nil {
+		s.log.Warn("create site", "site", site.Key, "err", err)
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"site": s.viewSite(site)})
+}
+
 func (s *Server) handlePatchSite(c *fiber.Ctx) error {
 	a, err := siteActor(c)
 	if err != nil {

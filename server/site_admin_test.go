@@ -106,3 +106,71 @@ func TestSiteSettings(t *testing.T) {
 		t.Errorf("the new secret's hash: %v", err)
 	}
 }
+
+// An owner creates a site: it starts with a new site's settings, joins
+// the owner's sites at once, and can be set up like any other. A taken or
+// malformed key is refused, and only owners create sites.
+func TestCreateSite(t *testing.T) {
+	e := startEnv(t, func(o *serverOptions) { o.Limits.LoginPerAccount, o.Limits.LoginPerMinute = 100, 100 })
+	ctx := ctxT(t)
+	c := e.client()
+	_, owner := e.mustAgentWithRole(ctx, e.store, "owner@example.com", "site-a", chat.RoleOwner)
+	_, admin := e.mustAgentWithRole(ctx, e.store, "admin@example.com", "site-a", chat.RoleAdmin)
+	type view struct {
+		Key            string              `json:"key"`
+		Name           string              `json:"name"`
+		IdentitySecret string              `json:"identity_secret"`
+		Snippet        string              `json:"snippet"`
+		Widget         chat.WidgetSettings `json:"widget"`
+	}
+	var got struct {
+		Site view `json:"site"`
+	}
+	if err := c.Do(ctx, "POST", "/api/v1/sites", owner, map[string]string{"key": "shop-2", "name": " 第二家店 "}, &got); err != nil {
+		t.Fatal(err)
+	}
+	s := got.Site
+	if s.Key != "shop-2" || s.Name != "第二家店" || s.Widget.DefaultLang != "" || len(s.IdentitySecret) != 64 || !strings.Contains(s.Snippet, `data-site="shop-2"`) {
+		t.Errorf("the new site: %+v; want key shop-2, the trimmed name, the browser's language, a secret and its snippet", s)
+	}
+	var list struct {
+		Sites []view `json:"sites"`
+	}
+	if err := c.Do(ctx, "GET", "/api/v1/sites", owner, nil, &list); err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Sites) != 2 || list.Sites[1].Key != "shop-2" {
+		t.Errorf("the owner's sites after creating one: %+v", list.Sites)
+	}
+	if err := c.Do(ctx, "PATCH", "/api/v1/sites/shop-2", owner, map[string]string{"color": "#00aa55"}, nil); err != nil {
+		t.Errorf("set up the new site: %v", err)
+	}
+	if err := c.Do(ctx, "GET", "/api/v1/widget/shop-2/config", "", nil, nil); err != nil {
+		t.Errorf("the new site's widget config: %v", err)
+	}
+
+	// Without a key, one is made up.
+	if err := c.Do(ctx, "POST", "/api/v1/sites", owner, map[string]string{"name": "Third"}, &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Site.Key) != 10 {
+		t.Errorf("a made-up key: %q", got.Site.Key)
+	}
+
+	for _, tt := range []struct {
+		token string
+		body  map[string]string
+		want  int
+	}{
+		{owner, map[string]string{"key": "shop-2", "name": "Again"}, http.StatusConflict},
+		{owner, map[string]string{"key": "Shop 2", "name": "Spaces"}, http.StatusBadRequest},
+		{owner, map[string]string{"key": "../x", "name": "Path"}, http.StatusBadRequest},
+		{owner, map[string]string{"key": "ok-key"}, http.StatusBadRequest},
+		{admin, map[string]string{"key": "by-admin", "name": "Admin's"}, http.StatusForbidden},
+	} {
+		wantStatus(t, c.Do(ctx, "POST", "/api/v1/sites", tt.token, tt.body, nil), tt.want)
+	}
+	if _, err := e.store.Site(ctx, "by-admin"); !chat.IsCode(err, chat.CodeNotFound) {
+		t.Errorf("an admin's refused site exists: %v", err)
+	}
+}
