@@ -10,6 +10,15 @@ import (
 	"github.com/kefu/kefu/client"
 )
 
+// siteJSON is a site as the API shows it.
+type siteJSON struct {
+	Key            string              `json:"key"`
+	Name           string              `json:"name"`
+	IdentitySecret string              `json:"identity_secret"`
+	Snippet        string              `json:"snippet"`
+	Widget         chat.WidgetSettings `json:"widget"`
+}
+
 // An owner changes the site's settings through the API: the widget's
 // config shows them at once, a bad patch changes nothing, allowed origins
 // refuse other pages, and a rotated secret refuses the old hash. An agent
@@ -19,14 +28,8 @@ func TestSiteSettings(t *testing.T) {
 	ctx := ctxT(t)
 	c := e.client()
 	_, owner := e.mustAgentWithRole(ctx, e.store, "owner@example.com", "site-a", chat.RoleOwner)
-	type view struct {
-		Name           string              `json:"name"`
-		IdentitySecret string              `json:"identity_secret"`
-		Snippet        string              `json:"snippet"`
-		Widget         chat.WidgetSettings `json:"widget"`
-	}
 	var got struct {
-		Site view `json:"site"`
+		Site siteJSON `json:"site"`
 	}
 	if err := c.Do(ctx, "GET", "/api/v1/sites/site-a", e.agentA, nil, &got); err != nil {
 		t.Fatal(err)
@@ -116,15 +119,8 @@ func TestCreateSite(t *testing.T) {
 	c := e.client()
 	_, owner := e.mustAgentWithRole(ctx, e.store, "owner@example.com", "site-a", chat.RoleOwner)
 	_, admin := e.mustAgentWithRole(ctx, e.store, "admin@example.com", "site-a", chat.RoleAdmin)
-	type view struct {
-		Key            string              `json:"key"`
-		Name           string              `json:"name"`
-		IdentitySecret string              `json:"identity_secret"`
-		Snippet        string              `json:"snippet"`
-		Widget         chat.WidgetSettings `json:"widget"`
-	}
 	var got struct {
-		Site view `json:"site"`
+		Site siteJSON `json:"site"`
 	}
 	if err := c.Do(ctx, "POST", "/api/v1/sites", owner, map[string]string{"key": "shop-2", "name": " 第二家店 "}, &got); err != nil {
 		t.Fatal(err)
@@ -134,7 +130,7 @@ func TestCreateSite(t *testing.T) {
 		t.Errorf("the new site: %+v; want key shop-2, the trimmed name, the browser's language, a secret and its snippet", s)
 	}
 	var list struct {
-		Sites []view `json:"sites"`
+		Sites []siteJSON `json:"sites"`
 	}
 	if err := c.Do(ctx, "GET", "/api/v1/sites", owner, nil, &list); err != nil {
 		t.Fatal(err)
