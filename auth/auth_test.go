@@ -142,3 +142,46 @@ func TestRecoveryCodes(t *testing.T) {
 		t.Error("UseRecoveryCode changed the hashes it was given")
 	}
 }
+
+// The QR code of an otpauth URL is square, has a light border of four
+// modules and the three finder squares a scanner looks for, and differs
+// for another secret.
+func TestQR(t *testing.T) {
+	_, url, err := NewTOTP("kefu", "王芳@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := QR(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := len(rows)
+	if (n-8-17)%4 != 0 || n < 8+21 {
+		t.Fatalf("%d rows: not the size of a QR code with its border", n)
+	}
+	for i, r := range rows {
+		if len(r) != n || strings.Trim(r, "01") != "" {
+			t.Fatalf("row %d is %q; want %d modules of 0 and 1", i, r, n)
+		}
+	}
+	finder := []string{"1111111", "1000001", "1011101", "1011101", "1011101", "1000001", "1111111"}
+	for i, want := range finder {
+		if got := rows[4+i][4:11]; got != want {
+			t.Errorf("top-left finder row %d = %s, want %s", i, got, want)
+		}
+		if got := rows[4+i][n-11 : n-4]; got != want {
+			t.Errorf("top-right finder row %d = %s, want %s", i, got, want)
+		}
+		if got := rows[n-11+i][4:11]; got != want {
+			t.Errorf("bottom-left finder row %d = %s, want %s", i, got, want)
+		}
+	}
+	if strings.Contains(rows[0]+rows[3]+rows[n-1], "1") {
+		t.Error("the border is not light")
+	}
+	_, other, _ := NewTOTP("kefu", "王芳@example.com")
+	rows2, _ := QR(other)
+	if strings.Join(rows, "") == strings.Join(rows2, "") {
+		t.Error("two secrets give the same QR code")
+	}
+}

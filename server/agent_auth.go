@@ -207,5 +207,6 @@ func (s *Server) handleLogout(c *fiber.Ctx) error {
 }
 
 func (s *Server) handleMe(c *fiber.Ctx) error {
-	return c.JSON(fiber.Map{"agent": agentOf(c)})
+	a := agentOf(c)
+	return c.JSON(fiber.Map{"agent": a, "two_factor": a.TwoFactor()})
 }

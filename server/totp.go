@@ -67,7 +67,11 @@ func (s *Server) handleStartTOTP(c *fiber.Ctx) error {
 	if err := s.opts.Store.UpdateAgent(ctx, a); err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"secret": secret, "otpauth_url": url, "recovery_codes": codes})
+	qr, err := auth.QR(url)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"secret": secret, "otpauth_url": url, "qr": qr, "recovery_codes": codes})
 }
 
 // handleConfirmTOTP turns two-factor login on, once a code made with the

@@ -19,15 +19,29 @@ func TestTwoFactorEnrolment(t *testing.T) {
 	var enrol struct {
 		Secret        string   `json:"secret"`
 		OTPAuthURL    string   `json:"otpauth_url"`
+		QR            []string `json:"qr"`
 		RecoveryCodes []string `json:"recovery_codes"`
+	}
+	var me struct {
+		TwoFactor bool `json:"two_factor"`
+	}
+	twoFactor := func(token string) bool {
+		t.Helper()
+		if err := c.Do(ctx, "GET", "/api/v1/me", token, nil, &me); err != nil {
+			t.Fatal(err)
+		}
+		return me.TwoFactor
 	}
 	wantStatus(t, c.Do(ctx, "POST", "/api/v1/me/totp", e.agentA, map[string]string{"current_password": "wrong-password"}, nil), http.StatusBadRequest)
 	pw := map[string]string{"current_password": "password-site-a"}
 	if err := c.Do(ctx, "POST", "/api/v1/me/totp", e.agentA, pw, &enrol); err != nil {
 		t.Fatal(err)
 	}
-	if enrol.Secret == "" || len(enrol.RecoveryCodes) != 10 || enrol.OTPAuthURL == "" {
+	if enrol.Secret == "" || len(enrol.RecoveryCodes) != 10 || enrol.OTPAuthURL == "" || len(enrol.QR) < 29 || len(enrol.QR[0]) != len(enrol.QR) {
 		t.Fatalf("enrolment = %+v", enrol)
+	}
+	if twoFactor(e.agentA) {
+		t.Error("/me says two-factor login is on before the confirmation")
 	}
 	// Not on until confirmed.
 	if _, err := c.Login(ctx, "a@example.com", "password-site-a", ""); err != nil {
@@ -39,6 +53,9 @@ func TestTwoFactorEnrolment(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantStatus(t, c.Do(ctx, "POST", "/api/v1/me/totp", e.agentA, pw, nil), http.StatusConflict)
+	if !twoFactor(e.agentA) {
+		t.Error("/me says two-factor login is off after the confirmation")
+	}
 
 	login := func(code string) error {
 		_, err := c.Login(ctx, "a@example.com", "password-site-a", code)

@@ -1,0 +1,173 @@
+// The site settings page, for admins and owners (docs/inbox.md): how the
+// widget looks and greets, its topics, languages, hours and allowed
+// origins, the snippet to paste and the identity secret. It edits the
+// chosen site with PATCH /api/v1/sites/{key}.
+import { api } from './api.js';
+import { $, h } from './dom.js';
+import { LANGS, copyButton, field, langName, status } from './form.js';
+import { t } from './i18n.js';
+import { identity } from './identity.js';
+import { state } from './state.js';
+
+const DAYS = [1, 2, 3, 4, 5, 6, 0]; // Monday first
+const dayName = (d) => new Intl.DateTimeFormat(document.documentElement.lang, { weekday: 'short' }).format(new Date(2024, 0, 7 + d));
+const hhmm = (min) => String(Math.floor(min / 60)).padStart(2, '0') + ':' + String(min % 60).padStart(2, '0');
+const minutes = (v) => {
+  const [hh, mm] = v.split(':').map(Number);
+  return hh * 60 + mm;
+};
+
+// loadSettings shows the chosen site's settings.
+export async function loadSettings() {
+  const root = $('settings');
+  root.replaceChildren(h('p.empty', null, t('loading')));
+  let site;
+  try {
+    site = (await api('GET', '/api/v1/sites/' + encodeURIComponent(state.site))).site;
+  } catch (err) {
+    root.replaceChildren(h('p.err', null, t('settings.error.load', { error: err.message })));
+    return;
+  }
+  root.replaceChildren(widgetForm(site), install(site), identity(site));
+}
+
+function widgetForm(site) {
+  const w = site.widget;
+  const name = h('input', { name: 'name', value: site.name, maxLength: 100, required: true });
+  const color = h('input', { name: 'color', type: 'color', value: w.color || '#1f6feb' });
+  const position = h('select', { name: 'position' }, ['right', 'left'].map((p) => h('option', { value: p, selected: w.position === p }, t('settings.position.' + p))));
+  const offline = h('select', { name: 'offline' }, ['chat', 'form'].map((o) => h('option', { value: o, selected: (w.offline || 'chat') === o }, t('settings.offline.' + o))));
+
+  // Languages: the ones offered (none ticked: all of them), and the
+  // default, or the visitor's browser.
+  const offered = new Set(w.languages || []);
+  const boxes = LANGS.map((l) => h('label.check', null, h('input', { type: 'checkbox', value: l, checked: offered.has(l) }), ' ' + langName(l)));
+  const chosen = () => boxes.map((b) => b.firstChild).filter((c) => c.checked).map((c) => c.value);
+  const defaultLang = h('select', { name: 'default_lang' }, h('option', { value: '' }, t('settings.lang.browser')),
+    LANGS.map((l) => h('option', { value: l, selected: w.default_lang === l }, langName(l))));
+
+  // Greetings and topic labels are written in the languages offered, or
+  // in zh-CN and en; any already written stay editable.
+  const greeting = w.greeting || {};
+  const textLangs = () => {
+    const ls = new Set(chosen().length ? chosen() : ['zh-CN', 'en']);
+    for (const l of Object.keys(greeting)) ls.add(l);
+    return LANGS.filter((l) => ls.has(l));
+  };
+  const greetBox = h('div.langs');
+  const topicsBox = h('div.topics-edit');
+  let topics = (w.topics || []).map((tp) => ({ id: tp.id, labels: { ...tp.labels } }));
+  const drawTexts = () => {
+    const read = readGreeting();
+    Object.assign(greeting, read);
+    greetBox.replaceChildren(
+      ...textLangs().map((l) =>
+        field(langName(l), h('textarea', { rows: 2, maxLength: 500, 'data-lang': l, value: greeting[l] || '' })),
+      ),
+    );
+    drawTopics();
+  };
+  const readGreeting = () => Object.fromEntries([...greetBox.querySelectorAll('textarea')].map((a) => [a.dataset.lang, a.value.trim()]));
+  const drawTopics = () => {
+    const ls = textLangs();
+    topicsBox.replaceChildren(
+      ...topics.map((tp, i) =>
+        h(
+          'fieldset.topic',
+          { 'data-i': String(i) },
+          h('legend', null, t('settings.topic', { n: i + 1 })),
+          field(t('settings.topic.id'), h('input', { value: tp.id, maxLength: 32, pattern: '[A-Za-z0-9_-]+', oninput: (e) => (tp.id = e.target.value.trim()) })),
+          ls.map((l) => field(langName(l), h('input', { value: tp.labels[l] || '', maxLength: 40, 'data-lang': l, oninput: (e) => (tp.labels[l] = e.target.value) }))),
+          h('button.remove', { type: 'button', onclick: () => ((topics = topics.filter((x) => x !== tp)), drawTopics()) }, t('settings.topic.remove')),
+        ),
+      ),
+      h('button.add', { type: 'button', disabled: topics.length >= 12, onclick: () => (topics.push({ id: '', labels: {} }), drawTopics()) }, t('settings.topic.add')),
+    );
+  };
+  for (const b of boxes) b.firstChild.addEventListener('change', drawTexts);
+
+  // Business hours: no spans means always open.
+  const bh = w.business_hours || {};
+  const zones = (Intl.supportedValuesOf && Intl.supportedValuesOf('timeZone')) || [];
+  const tz = h('input', { name: 'timezone', value: bh.timezone || '', list: 'tz-list', placeholder: 'Asia/Shanghai' });
+  const spansBox = h('div.spans');
+  let spans = (bh.days || []).map((d) => ({ ...d }));
+  const drawSpans = () =>
+    spansBox.replaceChildren(
+      ...spans.map((sp) =>
+        h(
+          'div.span',
+          null,
+          h('select', { 'aria-label': t('settings.hours.day'), onchange: (e) => (sp.weekday = Number(e.target.value)) }, DAYS.map((d) => h('option', { value: d, selected: sp.weekday === d }, dayName(d)))),
+          h('input', { type: 'time', value: hhmm(sp.from_min), 'aria-label': t('settings.hours.from'), onchange: (e) => (sp.from_min = minutes(e.target.value)) }),
+          '–',
+          h('input', { type: 'time', value: hhmm(Math.min(sp.until_min, 1439)), 'aria-label': t('settings.hours.until'), onchange: (e) => (sp.until_min = minutes(e.target.value)) }),
+          h('button.remove', { type: 'button', onclick: () => ((spans = spans.filter((x) => x !== sp)), drawSpans()) }, t('settings.hours.remove')),
+        ),
+      ),
+      h('button.add', { type: 'button', onclick: () => (spans.push({ weekday: 1, from_min: 540, until_min: 1080 }), drawSpans()) }, t('settings.hours.add')),
+    );
+
+  const origins = h('textarea', { name: 'allowed_origins', rows: 3, value: (site.allowed_origins || []).join('\n'), placeholder: 'https://www.example.com' });
+  const saved = status();
+  const form = h(
+    'form.settings',
+    {
+      id: 'settings-form',
+      onsubmit: async (e) => {
+        e.preventDefault();
+        saved.busy();
+        const body = {
+          name: name.value,
+          color: color.value,
+          position: position.value,
+          offline: offline.value,
+          languages: chosen(),
+          default_lang: defaultLang.value,
+          greeting: Object.fromEntries(Object.entries({ ...greeting, ...readGreeting() }).filter(([, v]) => v)),
+          topics: topics.map((tp) => ({ id: tp.id, labels: Object.fromEntries(Object.entries(tp.labels).filter(([, v]) => v.trim())) })),
+          business_hours: spans.length ? { timezone: tz.value.trim(), days: spans } : { timezone: tz.value.trim() },
+          allowed_origins: origins.value.split(/\s+/).filter(Boolean),
+        };
+        try {
+          await api('PATCH', '/api/v1/sites/' + encodeURIComponent(state.site), body);
+          saved.ok();
+        } catch (err) {
+          saved.fail(err);
+        }
+      },
+    },
+    h('h3', null, t('settings.widget')),
+    field(t('settings.name'), name, t('settings.name.hint')),
+    h('div.row2', null, field(t('settings.color'), color), field(t('settings.position'), position)),
+    field(t('settings.offline'), offline, t('settings.offline.hint')),
+    h('h3', null, t('settings.languages')),
+    h('fieldset.checks', null, h('legend', null, t('settings.languages.offered')), boxes),
+    field(t('settings.lang.default'), defaultLang),
+    h('h3', null, t('settings.greeting')),
+    greetBox,
+    h('h3', null, t('settings.topics')),
+    topicsBox,
+    h('h3', null, t('settings.hours')),
+    field(t('settings.hours.tz'), tz, t('settings.hours.hint')),
+    h('datalist', { id: 'tz-list' }, zones.map((z) => h('option', { value: z }))),
+    spansBox,
+    h('h3', null, t('settings.origins')),
+    field(t('settings.origins.list'), origins, t('settings.origins.hint')),
+    h('div.save', null, h('button.pri', { type: 'submit' }, t('form.save')), saved.el),
+  );
+  drawTexts();
+  drawSpans();
+  return form;
+}
+
+function install(site) {
+  return h(
+    'section.install',
+    null,
+    h('h3', null, t('settings.install')),
+    h('p', null, t('settings.install.hint')),
+    h('pre.snippet', null, h('code', { id: 'snippet' }, site.snippet)),
+    copyButton(() => site.snippet),
+  );
+}
