@@ -142,7 +142,7 @@ func (m *Main) Run(ctx context.Context) error {
 		PublicURL: m.Config.PublicURL,
 		Logger:    m.Logger,
 		Registry:  prometheus.NewRegistry(),
-		Limits:    server.Limits{VisitorPer10s: cfg.RateVisitor, IPPer10s: cfg.RateIP, SitePer10s: cfg.RateSite},
+		Limits:    server.Limits{VisitorPer10s: cfg.RateVisitor, IPPer10s: cfg.RateIP, SitePer10s: cfg.RateSite, LoginPerMinute: cfg.RateLogin},
 
 		TrustedProxies: cfg.TrustedProxies,
 		MetricsToken:   cfg.MetricsToken,

@@ -78,6 +78,9 @@ type Config struct {
 	// RateIP is how many frames and widget requests one client IP may send
 	// per 10 seconds.
 	RateIP int
+	// RateLogin is how many login attempts one client IP may make per
+	// minute.
+	RateLogin int
 	// RateSite is how many frames all of one site's sockets may send
 	// together per 10 seconds.
 	RateSite int
@@ -101,6 +104,7 @@ func Default() Config {
 		Demo:             true,
 		RateVisitor:      20,
 		RateIP:           120,
+		RateLogin:        10,
 		KeepVisitorsDays: 30,
 	}
 }

@@ -89,6 +89,9 @@ func (c Config) Validate() error {
 	if c.RateSite < 0 {
 		v.add("KEFU_RATE_SITE", fmt.Sprintf("must be 0 (no budget) or more, got %d", c.RateSite))
 	}
+	if c.RateLogin < 1 {
+		v.add("KEFU_RATE_LOGIN", fmt.Sprintf("must be at least 1, got %d", c.RateLogin))
+	}
 	if c.RateIP < 1 {
 		v.add("KEFU_RATE_IP", fmt.Sprintf("must be at least 1, got %d", c.RateIP))
 	}
