@@ -1,7 +1,10 @@
 package assets
 
 import (
+	"slices"
+
 	"errors"
+	"github.com/kefu/kefu/chat"
 	"io/fs"
 	"regexp"
 	"strings"
@@ -149,5 +152,24 @@ func TestInboxStrings(t *testing.T) {
 		} else if _, ok := en[k]; !ok {
 			t.Errorf("%s uses %s, which strings.js lacks", where, k)
 		}
+	}
+}
+
+// The inbox's list of languages is kefu's.
+func TestInboxLanguages(t *testing.T) {
+	b, err := fs.ReadFile(New(false), "inbox/form.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`export const LANGS = \[([^\]]*)\];`).FindSubmatch(b)
+	if m == nil {
+		t.Fatal("form.js has no LANGS list")
+	}
+	var got []string
+	for _, q := range regexp.MustCompile(`'([^']+)'`).FindAllSubmatch(m[1], -1) {
+		got = append(got, string(q[1]))
+	}
+	if want := chat.Languages(); !slices.Equal(got, want) {
+		t.Errorf("form.js LANGS = %v, want chat.Languages() = %v", got, want)
 	}
 }

@@ -9,21 +9,33 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// An owner invites an agent through the API; the agent opens the link,
-// sets a password in the inbox's page, and logs in with it.
+// An owner invites an agent on the agents page; the agent opens the link,
+// sets a password in the inbox's page, and logs in with it. The agent's
+// inbox has no settings page, and opening it says so. The owner disables
+// the agent on the agents page, and the agent's open inbox loses its
+// socket and its session.
 func TestInviteAnAgent(t *testing.T) {
 	e := setup(t)
-	t.Cleanup(func() { e.waitAgentsOnline(t, false) })
+	owner := e.ownerTab(t, "/inbox#agents")
 	email := fmt.Sprintf("invited-%d@example.com", time.Now().UnixNano())
-	var out struct {
-		InviteURL string `json:"invite_url"`
+	waitJS(t, owner.ctx, "the agents page lists the owner", `document.querySelector('#agents-list tr[data-agent=`+jsString(adminEmail)+`]')`,
+		`document.getElementById('view-agents').innerText`)
+	do(t, owner.ctx, "invite an agent",
+		chromedp.SendKeys(chromedp.CSS(`#invite-agent input[name=email]`), email),
+		chromedp.SendKeys(chromedp.CSS(`#invite-agent input[name=name]`), "新同事"),
+		chromedp.Click(chromedp.CSS(`#invite-agent button[type=submit]`)),
+	)
+	row := `document.querySelector('#agents-list tr[data-agent=` + jsString(email) + `]')`
+	waitJS(t, owner.ctx, "the invite link shows, and the agent is listed", `document.getElementById('invite-url') && `+row,
+		`document.getElementById('view-agents').innerText`)
+	owner.screenshot("agents")
+	link := eval[string](t, owner.ctx, `document.getElementById('invite-url').textContent`)
+	if !strings.HasPrefix(link, e.kefuURL+"/inbox#invite/") {
+		t.Fatalf("the invite link is %q", link)
 	}
-	e.agent(t, "POST", "/api/v1/agents", map[string]any{"email": email, "name": "新同事", "role": "agent"}, &out)
-	if !strings.HasPrefix(out.InviteURL, e.kefuURL+"/inbox#invite/") {
-		t.Fatalf("invite_url = %q", out.InviteURL)
-	}
+
 	in := e.newVisitor(t)
-	do(t, in.ctx, "open the invite link", chromedp.Navigate(out.InviteURL))
+	do(t, in.ctx, "open the invite link", chromedp.Navigate(link))
 	waitJS(t, in.ctx, "the page asks for a password", `!document.getElementById('invite').hidden && document.activeElement === document.querySelector('#invite-form input[name=password]')`,
 		`document.body.innerText`)
 	do(t, in.ctx, "set a password", chromedp.SendKeys(chromedp.CSS(`#invite-form input[name=password]`), "invited-password\n"))
@@ -35,22 +47,20 @@ func TestInviteAnAgent(t *testing.T) {
 	if got := eval[string](t, in.ctx, `document.getElementById('me').textContent`); got != "新同事" {
 		t.Errorf("the inbox names the agent %q, want 新同事", got)
 	}
+	// An agent has no settings, agents or feedback tab, and the page
+	// itself refuses.
+	if hidden := eval[bool](t, in.ctx, `['settings', 'agents', 'feedback'].every((v) => document.querySelector('.views [data-view=' + v + ']').hidden)`); !hidden {
+		t.Error("an agent sees a tab for admins")
+	}
+	do(t, in.ctx, "open the settings page by its address", chromedp.Navigate(e.kefuURL+"/inbox#settings"), chromedp.Reload())
+	in.waitLive()
+	waitJS(t, in.ctx, "the settings page refuses the agent", `!document.getElementById('view-settings').hidden && document.getElementById('denied') && !document.getElementById('settings-form')`,
+		`document.getElementById('view-settings').innerText`)
 
-	// Disabled by an owner, the open inbox loses its socket and its session.
-	var me struct {
-		Agents []struct {
-			ID    string `json:"id"`
-			Email string `json:"email"`
-		} `json:"agents"`
-	}
-	e.agent(t, "GET", "/api/v1/agents?site=demo", nil, &me)
-	id := ""
-	for _, a := range me.Agents {
-		if a.Email == email {
-			id = a.ID
-		}
-	}
-	e.agent(t, "PATCH", "/api/v1/agents/"+id, map[string]any{"disabled": true}, nil)
+	// Disabled by the owner, the open inbox loses its socket and session.
+	run(t, owner.ctx, `window.confirm = () => true`)
+	do(t, owner.ctx, "disable the agent", chromedp.Click(chromedp.CSS(`#agents-list tr[data-agent=`+jsString(email)+`] button.danger`)))
+	waitJS(t, owner.ctx, "the row shows the agent disabled", row+`.dataset.disabled === 'true'`)
 	waitJS(t, in.ctx, "the inbox of the disabled agent asks to log in again", `!document.getElementById('login').hidden && document.getElementById('app').hidden`,
 		`document.body.innerText`)
 }

@@ -149,6 +149,8 @@ func (e *env) startKefu() error {
 	cfg, err := config.Load([]string{
 		"-addr", "127.0.0.1:0", "-data-dir", dir, "-log-level", "warn",
 		"-admin-email", adminEmail, "-admin-password", adminPassword,
+		// Every browser test logs in from 127.0.0.1.
+		"-rate-login", "120",
 	}, func(string) string { return "" }, io.Discard)
 	if err != nil {
 		return fmt.Errorf("e2e: config: %w", err)

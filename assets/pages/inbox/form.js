@@ -51,3 +51,17 @@ export const copyButton = (text) =>
     },
     t('form.copy'),
   );
+
+// onSubmit is a form's submit handler: it shows progress in msg, calls
+// fn(elements, form), and shows the error if fn throws. fn says msg.ok
+// itself, or moves on to what follows.
+export const onSubmit = (msg, fn) => async (e) => {
+  e.preventDefault();
+  const form = e.currentTarget;
+  msg.busy();
+  try {
+    await fn(form.elements, form);
+  } catch (err) {
+    msg.fail(err);
+  }
+};

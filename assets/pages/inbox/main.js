@@ -5,7 +5,10 @@ import { acceptInvite, accessToken, api, login, logout, onSessionEnd, refresh } 
 import { $, h, select, tablist } from './dom.js';
 import { lang, languages, setLang, t, translate } from './i18n.js';
 import { createList } from './list.js';
+import { loadAccount } from './account.js';
+import { loadAgents } from './agents.js';
 import { loadFAQ, loadFeedback } from './pages.js';
+import { loadSettings, newSite } from './settings.js';
 import { socket } from './socket.js';
 import { merge, q, state } from './state.js';
 import { createThread } from './thread.js';
@@ -124,11 +127,27 @@ async function fetchConversation(id) {
 const views = document.querySelector('.views');
 tablist(views, (t) => show(t.dataset.view));
 
+// Pages for admins and owners only; the server refuses the rest to agents.
+const ADMIN_VIEWS = ['feedback', 'agents', 'settings'];
+const LOADERS = { feedback: loadFeedback, faq: loadFAQ, agents: loadAgents, settings: showSettings, account: loadAccount };
+
 function show(view) {
   select(views, views.querySelector(`[data-view="${view}"]`));
-  for (const v of ['conversations', 'feedback', 'faq']) $('view-' + v).hidden = v !== view;
-  if (view === 'feedback') loadFeedback();
-  if (view === 'faq') loadFAQ();
+  for (const v of ['conversations', ...Object.keys(LOADERS)]) $('view-' + v).hidden = v !== view;
+  if (view !== 'conversations') history.replaceState(null, '', '#' + view);
+  else if (!state.openId) history.replaceState(null, '', location.pathname);
+  if (ADMIN_VIEWS.includes(view) && state.me.role === 'agent') {
+    $(view).replaceChildren(h('p.err', { id: 'denied' }, t('denied')));
+    return;
+  }
+  if (LOADERS[view]) LOADERS[view]();
+}
+
+function showSettings() {
+  loadSettings();
+  // Owners create sites; the new one is chosen at once.
+  if (state.me.role === 'owner') $('new-site').replaceChildren(newSite((key) => sites(key)));
+  else $('new-site').replaceChildren();
 }
 
 // Alt+Up and Alt+Down open the previous and next conversation.
@@ -138,14 +157,32 @@ addEventListener('keydown', (e) => {
   list.step(e.key === 'ArrowUp' ? -1 : 1);
 });
 
-$('site').addEventListener('change', (e) => {
-  state.site = e.target.value;
+$('site').addEventListener('change', (e) => choose(e.target.value));
+
+// sites reads the agent's sites again, after one was created, and
+// chooses key.
+async function sites(key) {
+  const { agent } = await api('GET', '/api/v1/me');
+  state.me = agent;
+  fillSites();
+  choose(key);
+}
+
+function fillSites() {
+  const pick = $('site');
+  pick.replaceChildren(...state.me.sites.map((s) => h('option', { value: s, selected: s === state.site }, s)));
+  pick.closest('label').hidden = state.me.sites.length < 2;
+}
+
+function choose(site) {
+  state.site = site;
+  $('site').value = site;
   state.convs.clear();
   missing.clear();
   thread.close();
   list.load();
   show(views.querySelector('[aria-selected=true]').dataset.view);
-});
+}
 
 // ---- session
 
@@ -158,21 +195,21 @@ function screen(name) {
 }
 
 async function start() {
-  const { agent } = await api('GET', '/api/v1/me');
+  const me = await api('GET', '/api/v1/me');
+  const agent = me.agent;
   state.me = agent;
+  state.twoFactor = me.two_factor;
   state.site = agent.sites[0] || '';
-  const pick = $('site');
-  pick.replaceChildren(...agent.sites.map((s) => h('option', { value: s }, s)));
-  pick.closest('label').hidden = agent.sites.length < 2;
+  fillSites();
   $('me').textContent = agent.name || agent.email;
   $('me').title = agent.email;
-  // Feedback is for admins and owners; the server refuses it to agents.
-  document.querySelector('.views [data-view=feedback]').hidden = agent.role === 'agent';
+  for (const v of ADMIN_VIEWS) document.querySelector(`.views [data-view=${v}]`).hidden = agent.role === 'agent';
   screen('app');
-  show('conversations');
+  const page = location.hash.slice(1);
+  const m = /^c\/([A-Za-z0-9_-]{1,64})$/.exec(page);
+  show(page in LOADERS ? page : 'conversations');
   list.load();
   sock.start();
-  const m = /^#c\/([A-Za-z0-9_-]{1,64})$/.exec(location.hash);
   if (m) thread.open(m[1]);
   else $('nothing').hidden = false;
 }

@@ -4,7 +4,7 @@
 // chosen site with PATCH /api/v1/sites/{key}.
 import { api } from './api.js';
 import { $, h } from './dom.js';
-import { LANGS, copyButton, field, langName, status } from './form.js';
+import { LANGS, copyButton, field, langName, onSubmit, status } from './form.js';
 import { t } from './i18n.js';
 import { identity } from './identity.js';
 import { state } from './state.js';
@@ -89,7 +89,8 @@ function widgetForm(site) {
   // Business hours: no spans means always open.
   const bh = w.business_hours || {};
   const zones = (Intl.supportedValuesOf && Intl.supportedValuesOf('timeZone')) || [];
-  const tz = h('input', { name: 'timezone', value: bh.timezone || '', list: 'tz-list', placeholder: 'Asia/Shanghai' });
+  const tz = h('input', { name: 'timezone', value: bh.timezone || '', placeholder: 'Asia/Shanghai' });
+  tz.setAttribute('list', 'tz-list'); // a read-only property: only the attribute sets it
   const spansBox = h('div.spans');
   let spans = (bh.days || []).map((d) => ({ ...d }));
   const drawSpans = () =>
@@ -169,5 +170,33 @@ function install(site) {
     h('p', null, t('settings.install.hint')),
     h('pre.snippet', null, h('code', { id: 'snippet' }, site.snippet)),
     copyButton(() => site.snippet),
+  );
+}
+
+// newSite is the owners' form that creates a site; created(key) follows.
+export function newSite(created) {
+  const msg = status();
+  return h(
+    'details.new-site',
+    null,
+    h('summary', null, t('sites.new')),
+    h(
+      'form',
+      {
+        id: 'new-site-form',
+        onsubmit: onSubmit(msg, async (el) => {
+          const res = await api('POST', '/api/v1/sites', { name: el.name.value.trim(), key: el.key.value.trim() });
+          msg.ok(t('sites.created', { key: res.site.key }));
+          await created(res.site.key);
+        }),
+      },
+      h(
+        'div.row2',
+        null,
+        field(t('settings.name'), h('input', { name: 'name', required: true, maxLength: 100 })),
+        field(t('sites.key'), h('input', { name: 'key', pattern: '[a-z0-9][a-z0-9-]{1,31}', maxLength: 32 }), t('sites.key.hint')),
+      ),
+      h('div.save', null, h('button.pri', { type: 'submit' }, t('sites.create')), msg.el),
+    ),
   );
 }
