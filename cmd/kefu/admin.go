@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -20,28 +21,39 @@ const adminUsage = `Usage:
                                             end every login they have
   kefu admin disable-2fa EMAIL [flags]      turn off the agent's two-factor
                                             login, for a lost authenticator
+  kefu admin create-agent EMAIL [-name NAME] [-role owner|admin|agent]
+                          [-site KEY]... [flags]
+                                            add an agent who logs in with a
+                                            password; an owner by default,
+                                            of every site
 
 They work on the database directly, so they help when nobody can log in.
 They find it as the server does: KEFU_DATA_DIR for the embedded one (stop
 kefu first: the data dir is locked while it runs), or KEFU_MONGODB_URI and
 KEFU_MONGODB_DATABASE (kefu may keep running).
 
-reset-password reads the new password from standard input when that is not
-a terminal (echo … | kefu admin reset-password ann@example.com); otherwise
-it makes one and prints it.
+reset-password and create-agent read the password from standard input when
+that is not a terminal (echo … | kefu admin reset-password ann@example.com);
+otherwise they make one and print it.
+
+create-agent makes an owner of every site unless -role says otherwise; an
+admin or agent needs at least one -site (repeat it for more sites).
 `
 
-// runAdmin runs kefu admin reset-password or disable-2fa.
+// adminCommands are the commands of kefu admin.
+var adminCommands = []string{"reset-password", "disable-2fa", "create-agent"}
+
+// runAdmin runs a kefu admin command.
 func runAdmin(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
 	if len(args) == 0 || isHelp(args[0]) {
 		fmt.Fprint(stderr, adminUsage)
 		if len(args) == 0 {
-			return errors.New("admin needs a command: reset-password or disable-2fa")
+			return errors.New("admin needs a command: " + strings.Join(adminCommands, ", "))
 		}
 		return nil
 	}
 	cmd := args[0]
-	if cmd != "reset-password" && cmd != "disable-2fa" {
+	if !slices.Contains(adminCommands, cmd) {
 		return fmt.Errorf("admin: unknown command %q (kefu admin -h for help)", cmd)
 	}
 	if len(args) < 2 || strings.HasPrefix(args[1], "-") {
@@ -52,7 +64,15 @@ func runAdmin(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv f
 		return fmt.Errorf("admin %s needs the agent's email: kefu admin %s EMAIL", cmd, cmd)
 	}
 	email := args[1]
-	cfg, err := config.Load(args[2:], getenv, stderr)
+	rest := args[2:]
+	var nw newAgent
+	if cmd == "create-agent" {
+		var err error
+		if nw, rest, err = parseNewAgent(rest); err != nil {
+			return err
+		}
+	}
+	cfg, err := config.Load(rest, getenv, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(stderr, adminUsage)
 		return nil
@@ -74,6 +94,9 @@ func runAdmin(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv f
 		return fmt.Errorf("admin: open database: %w", err)
 	}
 	defer db.Close(context.WithoutCancel(ctx))
+	if cmd == "create-agent" {
+		return createAgent(ctx, db, email, nw, readPassword(stdin), stdout, stderr)
+	}
 	a, err := db.AgentByEmail(ctx, email)
 	if err != nil {
 		return fmt.Errorf("admin: %s: %w", email, err)
@@ -86,14 +109,7 @@ func runAdmin(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv f
 		fmt.Fprintf(stdout, "two-factor login is off for %s; they log in with their password alone\n", a.Email)
 		return nil
 	}
-	password, made := "", false
-	if stdin != nil && !isTerminal(stdin) {
-		line, _ := bufio.NewReader(io.LimitReader(stdin, 1024)).ReadString('\n')
-		password = strings.TrimRight(line, "\r\n")
-	}
-	if password == "" {
-		password, made = auth.RandomPassword(), true
-	}
+	password, made := orMade(readPassword(stdin))
 	hash, err := auth.HashPassword(password)
 	if err != nil {
 		return fmt.Errorf("admin: %w", err)
@@ -112,4 +128,23 @@ func runAdmin(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv f
 	}
 	fmt.Fprintf(stderr, "password of %s reset; every login of theirs has ended\n", a.Email)
 	return nil
+}
+
+// readPassword reads a password from the first line of stdin when it is
+// not a terminal; "" otherwise.
+func readPassword(stdin io.Reader) string {
+	if stdin == nil || isTerminal(stdin) {
+		return ""
+	}
+	line, _ := bufio.NewReader(io.LimitReader(stdin, 1024)).ReadString('\n')
+	return strings.TrimRight(line, "\r\n")
+}
+
+// orMade returns password, or a new random one when it is empty, and
+// whether it made one.
+func orMade(password string) (string, bool) {
+	if password == "" {
+		return auth.RandomPassword(), true
+	}
+	return password, false
 }

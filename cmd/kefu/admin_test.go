@@ -104,3 +104,66 @@ func TestAdminResetPasswordOnAStoppedInstall(t *testing.T) {
 		t.Errorf("-h: %v %q", err, errs.String())
 	}
 }
+
+// kefu admin create-agent on a stopped install: an owner of every site by
+// default, with a printed password; an agent of a named site with a typed
+// one. Both log in; a taken email, an unknown site, an agent without a
+// site and an unknown role are refused.
+func TestAdminCreateAgentOnAStoppedInstall(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	m := startKefu(t, dir, "first-run-password")
+	if err := m.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	noEnv := func(string) string { return "" }
+	var out, errs bytes.Buffer
+	if err := runAdmin([]string{"create-agent", "Boss@Example.com", "-name", "老板", "-data-dir", dir}, strings.NewReader(""), &out, &errs, noEnv); err != nil {
+		t.Fatalf("create-agent: %v\n%s", err, errs.String())
+	}
+	made := regexp.MustCompile(`password for boss@example.com: (\S+)`).FindStringSubmatch(out.String())
+	if made == nil {
+		t.Fatalf("no password printed: %q", out.String())
+	}
+	if err := runAdmin([]string{"create-agent", "ann@example.com", "-role=agent", "-site", "demo", "-data-dir", dir}, strings.NewReader("ann-password\n"), &out, &errs, noEnv); err != nil {
+		t.Fatalf("create-agent -role=agent: %v\n%s", err, errs.String())
+	}
+	for _, bad := range [][]string{
+		{"create-agent", "boss@example.com", "-data-dir", dir},
+		{"create-agent", "bob@example.com", "-role", "agent", "-data-dir", dir},
+		{"create-agent", "bob@example.com", "-role", "agent", "-site", "nope", "-data-dir", dir},
+		{"create-agent", "bob@example.com", "-role", "boss", "-data-dir", dir},
+		{"create-agent", "not-an-email", "-data-dir", dir},
+		{"create-agent", "bob@example.com", "-name"},
+	} {
+		if err := runAdmin(bad, strings.NewReader(""), io.Discard, io.Discard, noEnv); err == nil {
+			t.Errorf("kefu admin %v: no error", bad)
+		}
+	}
+
+	m = startKefu(t, dir, "")
+	c := client.New(m.URL())
+	for _, a := range []struct{ email, password, role, name string }{
+		{"boss@example.com", made[1], "owner", "老板"},
+		{"ann@example.com", "ann-password", "agent", "ann"},
+	} {
+		token, err := c.Login(ctx, a.email, a.password, "")
+		if err != nil {
+			t.Errorf("%s logs in: %v", a.email, err)
+			continue
+		}
+		var me struct {
+			Agent struct {
+				Name  string   `json:"name"`
+				Role  string   `json:"role"`
+				Sites []string `json:"sites"`
+			} `json:"agent"`
+		}
+		if err := c.Do(ctx, "GET", "/api/v1/me", token, nil, &me); err != nil {
+			t.Fatal(err)
+		}
+		if me.Agent.Role != a.role || me.Agent.Name != a.name || strings.Join(me.Agent.Sites, ",") != "demo" {
+			t.Errorf("%s is %+v; want %s %s of demo", a.email, me.Agent, a.role, a.name)
+		}
+	}
+}
