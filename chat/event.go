@@ -16,6 +16,9 @@ const (
 	// every node closes that agent's sockets, which reconnect with what
 	// the agent may do now, or not at all.
 	EventAgent EventType = "agent"
+	// EventSite says a site's settings changed: nodes drop their copy, and
+	// open widgets fetch their configuration again.
+	EventSite EventType = "site"
 )
 
 // AgentsSubject is the bus subject of EventAgent, for every node.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -108,7 +109,22 @@ func (s *SiteAdmin) Update(ctx context.Context, a Actor, p SitePatch) (*Site, er
 	if err := s.store.UpdateSite(ctx, site); err != nil {
 		return nil, err
 	}
-	return site, nil
+	return site, s.announce(ctx, site.Key)
+}
+
+// announce tells every node, and through them every open widget, that the
+// site's settings changed. The change is saved either way; without the
+// bus, nodes see it within their cache's life and widgets on their next
+// page load.
+func (s *SiteAdmin) announce(ctx context.Context, key string) error {
+	data, err := json.Marshal(Event{Type: EventSite, Site: key})
+	if err == nil {
+		err = s.bus.Publish(ctx, SiteSubject(key), data)
+	}
+	if err != nil {
+		return Wrap(CodeUnavailable, err, "the change is saved, but other nodes and open widgets were not told")
+	}
+	return nil
 }
 
 // RotateSecret gives the actor's site a new identity secret: hashes and
@@ -125,7 +141,7 @@ func (s *SiteAdmin) RotateSecret(ctx context.Context, a Actor) (*Site, error) {
 	if err := s.store.UpdateSite(ctx, site); err != nil {
 		return nil, err
 	}
-	return site, nil
+	return site, s.announce(ctx, site.Key)
 }
 
 // applyTo checks every field of p and sets it on site.

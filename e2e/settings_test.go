@@ -19,7 +19,7 @@ import (
 // TestOwnerSetsUpASite does what an owner does on a new install: creates a
 // second site from the settings page and switches to it, changes its name,
 // colour, greeting and topics and sees them in a real widget after a
-// reload, restricts the allowed origins and sees the customer's page
+// reload, and a later change in the panel the visitor has open, restricts the allowed origins and sees the customer's page
 // refused, and rotates the identity secret and sees the old hash refused.
 func TestOwnerSetsUpASite(t *testing.T) {
 	e := setup(t)
@@ -60,6 +60,11 @@ func TestOwnerSetsUpASite(t *testing.T) {
 	waitJS(t, p, "the panel shows the new name, greeting and topic",
 		`document.querySelector('h1').textContent === 'Acme 客服台' && document.body.innerText.includes('欢迎光临 Acme！') && [...document.querySelectorAll('.topics button.chip')].map((b) => b.textContent).join('/') === '账单问题'`,
 		`document.body.innerText`)
+
+	// A change shows at once in the panel the visitor has open.
+	do(t, in.ctx, "change the greeting again", chromedp.SetValue(chromedp.CSS(`#settings-form textarea[data-lang="zh-CN"]`), "Acme 现在有新的欢迎语"))
+	in.save("the new greeting")
+	waitJS(t, p, "the open panel shows the new greeting, without a reload", `document.body.innerText.includes('Acme 现在有新的欢迎语')`, `document.body.innerText`)
 
 	// Allowed origins: the customer's page (another origin) is refused.
 	configStatus := `fetch(` + jsString(e.kefuURL+"/api/v1/widget/"+key+"/config") + `).then((r) => r.status, (e) => 'network error: ' + e.message)`

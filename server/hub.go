@@ -207,6 +207,10 @@ func (h *hub) onEvent(site string, data []byte) {
 		h.s.log.Warn("bad event on bus", "site", site, "err", err)
 		return
 	}
+	if e.Type == chat.EventSite {
+		h.siteChanged(site)
+		return
+	}
 	forAgents, forVisitor := framesFor(e)
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -223,6 +227,30 @@ func (h *hub) onEvent(site string, data []byte) {
 			c.enqueue(forAgents)
 		case c.role == roleVisitor && forVisitor != nil && c.visitorID == e.VisitorID:
 			c.enqueue(forVisitor)
+		}
+	}
+}
+
+// settingsFrame tells a widget that its site's settings changed.
+var settingsFrame = encode(outFrame{Type: "settings"})
+
+// siteChanged drops this node's copy of a site whose settings changed, and
+// tells the site's open widgets to fetch their configuration again.
+func (h *hub) siteChanged(site string) {
+	h.s.sites.forget(site)
+	h.toVisitors(site, settingsFrame)
+}
+
+// toVisitors enqueues a frame for every visitor socket of the site on this
+// node.
+func (h *hub) toVisitors(site string, frame []byte) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if sc := h.sites[site]; sc != nil {
+		for c := range sc.conns {
+			if c.role == roleVisitor {
+				c.enqueue(frame)
+			}
 		}
 	}
 }

@@ -76,6 +76,27 @@ func TestTwoNodesOverNATS(t *testing.T) {
 	if f, err := b.Next(ctx); err != nil || f.Type != "pong" {
 		t.Fatalf("site B's agent got %s before its pong", f.Raw)
 	}
+
+	// An admin changes the greeting on node two: the visitor's widget on
+	// node one is told at once, and node one serves the new settings at
+	// once, not when its copy expires.
+	var cfg struct {
+		Greeting string `json:"greeting"`
+	}
+	if err := one.client().Do(ctx, "GET", "/api/v1/widget/site-a/config?lang=en", "", nil, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	_, admin := one.mustAgentWithRole(ctx, one.store, "admin@example.com", "site-a", chat.RoleAdmin)
+	patch := map[string]any{"greeting": map[string]string{"en": "Hello from node two"}}
+	if err := two.client().Do(ctx, "PATCH", "/api/v1/sites/site-a", admin, patch, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.ws.ExpectType(ctx, "settings"); err != nil {
+		t.Fatalf("the visitor on node one was not told of the change: %v", err)
+	}
+	if err := one.client().Do(ctx, "GET", "/api/v1/widget/site-a/config?lang=en", "", nil, &cfg); err != nil || cfg.Greeting != "Hello from node two" {
+		t.Errorf("node one's greeting right after the change: %q (%v)", cfg.Greeting, err)
+	}
 }
 
 // A node cut off from NATS may have missed events: once it is back, its

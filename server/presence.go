@@ -112,14 +112,5 @@ func (h *hub) onPresence(data []byte) {
 	if !changed {
 		return
 	}
-	frame := encode(outFrame{Type: "presence", AgentsOnline: ptr(online)})
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if sc := h.sites[e.Site]; sc != nil {
-		for c := range sc.conns {
-			if c.role == roleVisitor {
-				c.enqueue(frame)
-			}
-		}
-	}
+	h.toVisitors(e.Site, encode(outFrame{Type: "presence", AgentsOnline: ptr(online)}))
 }

@@ -70,13 +70,7 @@ func (s *Server) handleCreateSite(c *fiber.Ctx) error {
 		return err
 	}
 	site, err := s.siteAdmin.Create(c.UserContext(), chat.Actor{Agent: agentOf(c)}, in)
-	if err != nil && site == nil {
-		return err
-	}
-	if err != nil {
-		s.log.Warn("create site", "site", site.Key, "err", err)
-	}
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"site": s.viewSite(site)})
+	return s.answerSite(c, fiber.StatusCreated, site, err)
 }
 
 func (s *Server) handlePatchSite(c *fiber.Ctx) error {
@@ -89,11 +83,7 @@ func (s *Server) handlePatchSite(c *fiber.Ctx) error {
 		return err
 	}
 	site, err := s.siteAdmin.Update(c.UserContext(), a, p)
-	if err != nil {
-		return err
-	}
-	s.sites.forget(site.Key)
-	return c.JSON(fiber.Map{"site": s.viewSite(site)})
+	return s.answerSite(c, fiber.StatusOK, site, err)
 }
 
 func (s *Server) handleRotateSecret(c *fiber.Ctx) error {
@@ -102,9 +92,19 @@ func (s *Server) handleRotateSecret(c *fiber.Ctx) error {
 		return err
 	}
 	site, err := s.siteAdmin.RotateSecret(c.UserContext(), a)
-	if err != nil {
+	return s.answerSite(c, fiber.StatusOK, site, err)
+}
+
+// answerSite answers with a site that was created or changed. An error
+// that comes with the site says the change is saved but was not announced
+// to other nodes: it is logged, and the answer is the saved site.
+func (s *Server) answerSite(c *fiber.Ctx, status int, site *chat.Site, err error) error {
+	if site == nil {
 		return err
 	}
+	if err != nil {
+		s.log.Warn("site saved, but not announced", "site", site.Key, "err", err)
+	}
 	s.sites.forget(site.Key)
-	return c.JSON(fiber.Map{"site": s.viewSite(site)})
+	return c.Status(status).JSON(fiber.Map{"site": s.viewSite(site)})
 }

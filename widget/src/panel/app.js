@@ -20,7 +20,7 @@ export const S = {
   error: '', // a string key, shown briefly
 };
 
-let ctx; // {api, hub, bridge, store, sess}
+let ctx; // {api, hub, bridge, store, sess, reconfig}
 let draw = () => {};
 let queued = false;
 
@@ -288,6 +288,9 @@ export function handle(f) {
       break;
     case 'presence':
       S.online = !!f.agents_online;
+      break;
+    case 'settings':
+      ctx.reconfig();
       break;
     case 'error':
       if (f.client_id && !f.retry && f.code !== 'rate_limited') patchOut(f.client_id, { bad: true });

@@ -87,7 +87,12 @@ import { useApi as formApi } from './forms.js';
     document.documentElement.style.setProperty('--t', fg);
   }
 
-  const ctx = { api, bridge: br, store, sess };
+  // A `settings` frame: the site's settings changed, and show at once.
+  const reconfig = async () => {
+    applyConfig(await cfgGet(lang()).catch(() => S.cfg));
+    update();
+  };
+  const ctx = { api, bridge: br, store, sess, reconfig };
   setup(ctx, () => view.draw());
   const h = (ctx.hub = hub(site, sess.token, handle, setNet, local));
   view = mount(env, '');
