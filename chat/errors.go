@@ -19,6 +19,7 @@ const (
 	CodeForbidden    Code = "forbidden"
 	CodeConflict     Code = "conflict"
 	CodeRateLimited  Code = "rate_limited"
+	CodeTooLarge     Code = "too_large"
 	CodeUnavailable  Code = "unavailable"
 	CodeInternal     Code = "internal"
 )

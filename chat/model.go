@@ -29,6 +29,14 @@ type WidgetSettings struct {
 	// Offline is what the widget offers while no agent is online: OfflineChat
 	// (the default, also when empty) or OfflineForm.
 	Offline string `json:"offline,omitempty"`
+	// OfflineMessage, by language, is what the panel says outside business
+	// hours, in place of its own words.
+	OfflineMessage map[string]string `json:"offline_message,omitempty"`
+	// Logo is the site's logo for the panel's header: an https URL, or
+	// empty. LogoImage is an uploaded logo instead (PNG, made by SetLogo),
+	// served by kefu; the API never shows its bytes.
+	Logo      string `json:"logo,omitempty"`
+	LogoImage []byte `json:"logo_image,omitempty"`
 }
 
 // What the widget offers while no agent is online.

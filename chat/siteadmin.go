@@ -51,6 +51,9 @@ type SitePatch struct {
 	Topics         *[]Topic           `json:"topics"`
 	BusinessHours  *BusinessHours     `json:"business_hours"`
 	Offline        *string            `json:"offline"`
+	OfflineMessage *map[string]string `json:"offline_message"`
+	// Logo is an https URL, or "" for no logo; it replaces an uploaded one.
+	Logo *string `json:"logo"`
 }
 
 // Limits on a site's settings.
@@ -214,6 +217,20 @@ func (p SitePatch) applyTo(site *Site) error {
 			return Invalid("offline must be chat or form")
 		}
 		w.Offline = *p.Offline
+	}
+	if p.OfflineMessage != nil {
+		m, err := checkByLang("offline_message", *p.OfflineMessage, maxGreeting)
+		if err != nil {
+			return err
+		}
+		w.OfflineMessage = m
+	}
+	if p.Logo != nil {
+		logo, err := checkLogoURL(*p.Logo)
+		if err != nil {
+			return err
+		}
+		w.Logo, w.LogoImage = logo, nil
 	}
 	return nil
 }

@@ -1,13 +1,21 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/png"
 	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,7 +27,8 @@ import (
 // TestOwnerSetsUpASite does what an owner does on a new install: creates a
 // second site from the settings page and switches to it, changes its name,
 // colour, greeting and topics and sees them in a real widget after a
-// reload, and a later change in the panel the visitor has open, restricts the allowed origins and sees the customer's page
+// reload, and a later change and an uploaded logo in the panel the
+// visitor has open, restricts the allowed origins and sees the customer's page
 // refused, and rotates the identity secret and sees the old hash refused.
 func TestOwnerSetsUpASite(t *testing.T) {
 	e := setup(t)
@@ -45,7 +54,7 @@ func TestOwnerSetsUpASite(t *testing.T) {
 	do(t, in.ctx, "edit the settings",
 		chromedp.SetValue(chromedp.CSS(`#settings-form input[name=name]`), "Acme 客服台"),
 		chromedp.SetValue(chromedp.CSS(`#settings-form input[name=color]`), "#ff6600"),
-		chromedp.SetValue(chromedp.CSS(`#settings-form textarea[data-lang="zh-CN"]`), "欢迎光临 Acme！"),
+		chromedp.SetValue(chromedp.CSS(`#greeting textarea[data-lang="zh-CN"]`), "欢迎光临 Acme！"),
 		chromedp.Click(chromedp.CSS(`#settings-form .topics-edit button.add`)),
 		chromedp.SendKeys(chromedp.CSS(`#settings-form fieldset.topic input`), "billing"),
 		chromedp.SendKeys(chromedp.CSS(`#settings-form fieldset.topic input[data-lang="zh-CN"]`), "账单问题"),
@@ -62,9 +71,54 @@ func TestOwnerSetsUpASite(t *testing.T) {
 		`document.body.innerText`)
 
 	// A change shows at once in the panel the visitor has open.
-	do(t, in.ctx, "change the greeting again", chromedp.SetValue(chromedp.CSS(`#settings-form textarea[data-lang="zh-CN"]`), "Acme 现在有新的欢迎语"))
+	do(t, in.ctx, "change the greeting again", chromedp.SetValue(chromedp.CSS(`#greeting textarea[data-lang="zh-CN"]`), "Acme 现在有新的欢迎语"))
 	in.save("the new greeting")
 	waitJS(t, p, "the open panel shows the new greeting, without a reload", `document.body.innerText.includes('Acme 现在有新的欢迎语')`, `document.body.innerText`)
+
+	// A logo uploaded from a file shows in the open panel's header; a
+	// logo URL instead is allowed by the chat page's CSP.
+	logo := filepath.Join(t.TempDir(), "logo.png")
+	var img bytes.Buffer
+	square := image.NewNRGBA(image.Rect(0, 0, 300, 300))
+	draw.Draw(square, square.Bounds(), &image.Uniform{color.NRGBA{R: 255, G: 102, A: 255}}, image.Point{}, draw.Src)
+	if err := png.Encode(&img, square); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(logo, img.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	do(t, in.ctx, "upload a logo", chromedp.SetUploadFiles(chromedp.CSS(`#logo-file`), []string{logo}))
+	waitJS(t, in.ctx, "the settings page shows the uploaded logo", `document.getElementById('logo-preview') && document.getElementById('logo-preview').naturalWidth === 128`,
+		`document.querySelector('fieldset.logo').innerText`)
+	waitJS(t, p, "the open panel shows the logo", `document.querySelector('header img.lg') && !document.querySelector('header img.lg').hidden && document.querySelector('header img.lg').naturalWidth === 128`,
+		`document.querySelector('header').outerHTML`)
+	v.screenshot("panel-logo")
+	chatPage := func() string {
+		t.Helper()
+		res, err := http.Get(e.kefuURL + "/chat/" + key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.Header.Get("Content-Security-Policy")
+	}
+	if csp := chatPage(); !strings.Contains(csp, "img-src 'self' data:;") {
+		t.Errorf("with an uploaded logo, the chat page's CSP is %q; want images from kefu only", csp)
+	}
+	do(t, in.ctx, "give a logo URL", chromedp.SetValue(chromedp.CSS(`#settings-form input[name=logo]`), "https://cdn.example.com/acme.png"))
+	in.save("the logo URL")
+	if csp := chatPage(); !strings.Contains(csp, "img-src 'self' data: https://cdn.example.com;") {
+		t.Errorf("with a logo URL, the chat page's CSP is %q; want its origin among img-src", csp)
+	}
+
+	// Outside business hours, the open panel says the site's own words.
+	closed := map[string]any{
+		"business_hours":  map[string]any{"timezone": "UTC", "days": []map[string]int{{"weekday": int(time.Now().UTC().Add(24 * time.Hour).Weekday()), "from_min": 540, "until_min": 600}}},
+		"offline_message": map[string]string{"zh-CN": "我们明天 9 点回来。", "en": "Back tomorrow at 9."},
+	}
+	e.agent(t, "PATCH", "/api/v1/sites/"+key, closed, nil)
+	waitJS(t, p, "the open panel shows the message for outside business hours",
+		`!document.querySelector('.away').hidden && document.querySelector('.away').textContent.startsWith('我们明天 9 点回来。')`, `document.body.innerText`)
 
 	// Allowed origins: the customer's page (another origin) is refused.
 	configStatus := `fetch(` + jsString(e.kefuURL+"/api/v1/widget/"+key+"/config") + `).then((r) => r.status, (e) => 'network error: ' + e.message)`
@@ -120,10 +174,11 @@ func TestOwnerSetsUpASite(t *testing.T) {
 // save submits the settings form and waits until the save succeeded.
 func (tb *tab) save(what string) {
 	tb.t.Helper()
-	run(tb.t, tb.ctx, `document.querySelector('#settings-form .save-status').textContent = ''`)
+	run(tb.t, tb.ctx, `document.querySelector('#settings-saved').textContent = ''`)
 	do(tb.t, tb.ctx, "save "+what, chromedp.Click(chromedp.CSS(`#settings-form button[type=submit]`)))
-	waitJS(tb.t, tb.ctx, what+" are saved", `document.querySelector('#settings-form .save-status').dataset.state === 'ok'`,
-		`document.querySelector('#settings-form .save-status').textContent`)
+	waitJS(tb.t, tb.ctx, what+" are saved", `document.querySelector('#settings-saved').dataset.state === 'ok'`,
+		`document.querySelector('#settings-saved').textContent`,
+		`[...document.querySelectorAll('#settings-form :invalid')].map((e) => e.name + ': ' + e.validationMessage)`)
 }
 
 // statusOf is the HTTP status of a client call's outcome: 200 for no

@@ -43,6 +43,8 @@ func status(code chat.Code) int {
 		return fiber.StatusConflict
 	case chat.CodeRateLimited:
 		return fiber.StatusTooManyRequests
+	case chat.CodeTooLarge:
+		return fiber.StatusRequestEntityTooLarge
 	case chat.CodeUnavailable:
 		return fiber.StatusServiceUnavailable
 	default:
@@ -90,6 +92,8 @@ func fiberCode(st int) chat.Code {
 		return chat.CodeForbidden
 	case st == fiber.StatusTooManyRequests:
 		return chat.CodeRateLimited
+	case st == fiber.StatusRequestEntityTooLarge:
+		return chat.CodeTooLarge
 	case st == fiber.StatusServiceUnavailable:
 		return chat.CodeUnavailable
 	case st >= 400 && st < 500:

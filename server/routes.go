@@ -33,6 +33,7 @@ func (s *Server) routes() {
 	// body of many small keys costs far more memory decoded than raw.
 	w := api.Group("/widget/:site", s.widgetCORS, limitBody(widgetBodyLimit))
 	w.Get("/config", s.handleWidgetConfig)
+	w.Get("/logo", s.handleWidgetLogo)
 	w.Post("/session", s.handleSession)
 	w.Post("/conversations", s.visitorAuth, s.handleStartConversation)
 	w.Get("/conversations", s.visitorAuth, s.handleVisitorConversations)
@@ -49,6 +50,7 @@ func (s *Server) routes() {
 	api.Post("/invites/:token", limitBody(authBodyLimit), s.handleAcceptInvite)
 	// The one large body: a FAQ file, up to the server's BodyLimit.
 	api.Post("/faq/import", s.agentAuth, s.handleImportFAQ)
+	api.Post("/sites/:key/logo", limitBody(logoBodyLimit), s.agentAuth, s.handleSetLogo)
 
 	ag := api.Group("", s.agentAuth, limitBody(agentBodyLimit))
 	ag.Get("/me", s.handleMe)

@@ -16,10 +16,16 @@ type siteView struct {
 	*chat.Site
 	IdentitySecret string `json:"identity_secret,omitempty"`
 	Snippet        string `json:"snippet"`
+	// LogoURL is where the panel shows the logo from, uploaded or not.
+	LogoURL string `json:"logo_url,omitempty"`
 }
 
+// viewSite is a site as the API shows it: with the snippet, and without an
+// uploaded logo's bytes.
 func (s *Server) viewSite(site *chat.Site) siteView {
-	return siteView{Site: site, IdentitySecret: site.IdentitySecret,
+	shown := *site
+	shown.Widget.LogoImage = nil
+	return siteView{Site: &shown, IdentitySecret: site.IdentitySecret, LogoURL: logoURL(site),
 		Snippet: fmt.Sprintf(`<script src="%s/widget.js" data-site="%s" async></script>`, s.origin, html.EscapeString(site.Key))}
 }
 

@@ -1,6 +1,11 @@
 package server_test
 
 import (
+	"bytes"
+	"encoding/base64"
+	"image"
+	"image/png"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -169,4 +174,69 @@ func TestCreateSite(t *testing.T) {
 	if _, err := e.store.Site(ctx, "by-admin"); !chat.IsCode(err, chat.CodeNotFound) {
 		t.Errorf("an admin's refused site exists: %v", err)
 	}
+}
+
+// An admin uploads a logo: the widget's config points at it, kefu serves
+// it as a PNG that no browser sniffs, and the API never shows its bytes.
+// A logo URL replaces it. An agent cannot
+// set a logo. The offline message reaches the config in the visitor's
+// language. (The chat page's CSP for a logo URL is checked in the browser
+// tests, which serve the widget.)
+func TestSiteLogoAndOfflineMessage(t *testing.T) {
+	e := startEnv(t, func(o *serverOptions) { o.Limits.LoginPerAccount, o.Limits.LoginPerMinute = 100, 100 })
+	ctx := ctxT(t)
+	c := e.client()
+	_, admin := e.mustAgentWithRole(ctx, e.store, "admin@example.com", "site-a", chat.RoleAdmin)
+	var img bytes.Buffer
+	if err := png.Encode(&img, image.NewNRGBA(image.Rect(0, 0, 200, 100))); err != nil {
+		t.Fatal(err)
+	}
+	body := map[string]string{"image": "data:image/png;base64," + base64.StdEncoding.EncodeToString(img.Bytes())}
+	wantStatus(t, c.Do(ctx, "POST", "/api/v1/sites/site-a/logo", e.agentA, body, nil), http.StatusForbidden)
+	wantStatus(t, c.Do(ctx, "POST", "/api/v1/sites/site-a/logo", admin, map[string]string{"image": "not base64!"}, nil), http.StatusBadRequest)
+	var got struct {
+		Site map[string]any `json:"site"`
+	}
+	if err := c.Do(ctx, "POST", "/api/v1/sites/site-a/logo", admin, body, &got); err != nil {
+		t.Fatal(err)
+	}
+	if w, _ := got.Site["widget"].(map[string]any); w == nil || w["logo_image"] != nil {
+		t.Errorf("the API shows the logo's bytes: %v", got.Site["widget"])
+	}
+	var cfg struct {
+		Logo           string `json:"logo"`
+		OfflineMessage string `json:"offline_message"`
+	}
+	if err := c.Do(ctx, "GET", "/api/v1/widget/site-a/config", "", nil, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(cfg.Logo, "/api/v1/widget/site-a/logo?v=") || got.Site["logo_url"] != cfg.Logo {
+		t.Fatalf("config logo %q, site logo_url %v", cfg.Logo, got.Site["logo_url"])
+	}
+	res, err := http.Get(e.url + cfg.Logo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	served, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if dim, format, err := image.DecodeConfig(bytes.NewReader(served)); err != nil || format != "png" || dim.Width != chat.LogoSize ||
+		res.Header.Get("Content-Type") != "image/png" || res.Header.Get("X-Content-Type-Options") != "nosniff" {
+		t.Errorf("the served logo: %v %s %dx%d, type %q, nosniff %q", err, format, dim.Width, dim.Height, res.Header.Get("Content-Type"), res.Header.Get("X-Content-Type-Options"))
+	}
+	if res, err := http.Get(e.url + "/api/v1/widget/site-b/logo"); err != nil || res.StatusCode != http.StatusNotFound {
+		t.Errorf("a site without a logo: %v %v", err, res.StatusCode)
+	}
+
+	// A URL replaces the uploaded logo; the chat page allows its origin.
+	patch := map[string]any{"logo": "https://cdn.example.com/acme.png", "offline_message": map[string]string{"en": "We are back at 9:00.", "zh-CN": "我们 9 点上班。"}}
+	if err := c.Do(ctx, "PATCH", "/api/v1/sites/site-a", admin, patch, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Do(ctx, "GET", "/api/v1/widget/site-a/config?lang=zh-CN", "", nil, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Logo != "https://cdn.example.com/acme.png" || cfg.OfflineMessage != "我们 9 点上班。" {
+		t.Errorf("config after the patch: %+v", cfg)
+	}
+	wantStatus(t, c.Do(ctx, "PATCH", "/api/v1/sites/site-a", admin, map[string]string{"logo": "http://cdn.example.com/acme.png"}, nil), http.StatusBadRequest)
 }

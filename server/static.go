@@ -58,7 +58,11 @@ func (s *Server) handleChatPage(c *fiber.Ctx) error {
 	if len(site.AllowedOrigins) > 0 {
 		ancestors = "'self' " + strings.Join(site.AllowedOrigins, " ")
 	}
-	c.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' "+wsOrigin(s.origin)+"; frame-ancestors "+ancestors+"; base-uri 'none'; form-action 'none'")
+	img := "'self' data:"
+	if o := logoOrigin(site); o != "" {
+		img += " " + o
+	}
+	c.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src "+img+"; connect-src 'self' "+wsOrigin(s.origin)+"; frame-ancestors "+ancestors+"; base-uri 'none'; form-action 'none'")
 	c.Set(fiber.HeaderCacheControl, "no-cache")
 	c.Type("html", "utf-8")
 	return c.Send(s.opts.Widget.ChatPage(site.Key, c.Query("lang")))

@@ -11,17 +11,21 @@ import (
 )
 
 type widgetConfig struct {
-	Site          string             `json:"site"`
-	Name          string             `json:"name"`
-	Color         string             `json:"color"`
-	Position      string             `json:"position"`
-	Lang          string             `json:"lang"`
-	Languages     []string           `json:"languages,omitempty"`
-	Greeting      string             `json:"greeting"`
-	Topics        []topicView        `json:"topics"`
-	BusinessHours chat.BusinessHours `json:"business_hours"`
-	OpenNow       bool               `json:"open_now"`
-	AgentsOnline  bool               `json:"agents_online"`
+	Site string `json:"site"`
+	Name string `json:"name"`
+	Logo string `json:"logo,omitempty"`
+	// OfflineMessage is the site's words for outside business hours, in
+	// the visitor's language; empty: the widget's own.
+	OfflineMessage string             `json:"offline_message,omitempty"`
+	Color          string             `json:"color"`
+	Position       string             `json:"position"`
+	Lang           string             `json:"lang"`
+	Languages      []string           `json:"languages,omitempty"`
+	Greeting       string             `json:"greeting"`
+	Topics         []topicView        `json:"topics"`
+	BusinessHours  chat.BusinessHours `json:"business_hours"`
+	OpenNow        bool               `json:"open_now"`
+	AgentsOnline   bool               `json:"agents_online"`
 	// Offline is what the widget offers while no agent is online: "chat"
 	// or "form".
 	Offline string `json:"offline"`
@@ -70,18 +74,20 @@ func (s *Server) handleWidgetConfig(c *fiber.Ctx) error {
 		lang = w.DefaultLang
 	}
 	cfg := widgetConfig{
-		Site:          site.Key,
-		Name:          site.Name,
-		Color:         w.Color,
-		Position:      w.Position,
-		Lang:          lang,
-		Languages:     w.Languages,
-		Greeting:      pickExact(w.Greeting, lang), // else the widget greets in its own words
-		Topics:        make([]topicView, 0, len(w.Topics)),
-		BusinessHours: w.BusinessHours,
-		OpenNow:       chat.OpenAt(w.BusinessHours, s.opts.Now()),
-		AgentsOnline:  s.hub.presence.online(site.Key),
-		Offline:       chat.OfflineChat,
+		Site:           site.Key,
+		Name:           site.Name,
+		Logo:           logoURL(site),
+		OfflineMessage: pickExact(w.OfflineMessage, lang),
+		Color:          w.Color,
+		Position:       w.Position,
+		Lang:           lang,
+		Languages:      w.Languages,
+		Greeting:       pickExact(w.Greeting, lang), // else the widget greets in its own words
+		Topics:         make([]topicView, 0, len(w.Topics)),
+		BusinessHours:  w.BusinessHours,
+		OpenNow:        chat.OpenAt(w.BusinessHours, s.opts.Now()),
+		AgentsOnline:   s.hub.presence.online(site.Key),
+		Offline:        chat.OfflineChat,
 	}
 	if w.Offline == chat.OfflineForm {
 		cfg.Offline = chat.OfflineForm

@@ -31,6 +31,9 @@ type widgetDoc struct {
 	Topics        []topicDoc        `bson:"topics,omitempty"`
 	BusinessHours hoursDoc          `bson:"business_hours"`
 	Offline       string            `bson:"offline,omitempty"`
+	OfflineMsg    map[string]string `bson:"offline_message,omitempty"`
+	Logo          string            `bson:"logo,omitempty"`
+	LogoImage     []byte            `bson:"logo_image,omitempty"`
 }
 
 type hoursDoc struct {
@@ -64,6 +67,9 @@ func newSiteDoc(s *chat.Site) siteDoc {
 			Greeting:      w.Greeting,
 			BusinessHours: hoursDoc{Timezone: w.BusinessHours.Timezone},
 			Offline:       w.Offline,
+			OfflineMsg:    w.OfflineMessage,
+			Logo:          w.Logo,
+			LogoImage:     w.LogoImage,
 		},
 		CreatedAt: s.CreatedAt,
 		UpdatedAt: s.UpdatedAt,
@@ -88,13 +94,16 @@ func (d *siteDoc) site() *chat.Site {
 		AllowedOrigins: d.AllowedOrigins,
 		IdentitySecret: d.IdentitySecret,
 		Widget: chat.WidgetSettings{
-			Color:         w.Color,
-			Position:      w.Position,
-			DefaultLang:   w.DefaultLang,
-			Languages:     w.Languages,
-			Greeting:      w.Greeting,
-			BusinessHours: chat.BusinessHours{Timezone: w.BusinessHours.Timezone},
-			Offline:       w.Offline,
+			Color:          w.Color,
+			Position:       w.Position,
+			DefaultLang:    w.DefaultLang,
+			Languages:      w.Languages,
+			Greeting:       w.Greeting,
+			BusinessHours:  chat.BusinessHours{Timezone: w.BusinessHours.Timezone},
+			Offline:        w.Offline,
+			OfflineMessage: w.OfflineMsg,
+			Logo:           w.Logo,
+			LogoImage:      w.LogoImage,
 		},
 		CreatedAt: d.CreatedAt,
 		UpdatedAt: d.UpdatedAt,

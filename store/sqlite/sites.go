@@ -21,6 +21,9 @@ type widgetJSON struct {
 	Timezone    string            `json:"timezone,omitempty"`
 	Days        []openSpanJSON    `json:"days,omitempty"`
 	Offline     string            `json:"offline,omitempty"`
+	OfflineMsg  map[string]string `json:"offline_message,omitempty"`
+	Logo        string            `json:"logo,omitempty"`
+	LogoImage   []byte            `json:"logo_image,omitempty"` // base64 in the JSON
 }
 
 type topicJSON struct {
@@ -38,6 +41,7 @@ func newWidgetJSON(w *chat.WidgetSettings) widgetJSON {
 	d := widgetJSON{
 		Color: w.Color, Position: w.Position, DefaultLang: w.DefaultLang,
 		Languages: w.Languages, Greeting: w.Greeting, Timezone: w.BusinessHours.Timezone, Offline: w.Offline,
+		OfflineMsg: w.OfflineMessage, Logo: w.Logo, LogoImage: w.LogoImage,
 	}
 	for _, t := range w.Topics {
 		d.Topics = append(d.Topics, topicJSON(t))
@@ -53,6 +57,7 @@ func (d *widgetJSON) settings() chat.WidgetSettings {
 		Color: d.Color, Position: d.Position, DefaultLang: d.DefaultLang,
 		Languages: d.Languages, Greeting: d.Greeting,
 		BusinessHours: chat.BusinessHours{Timezone: d.Timezone}, Offline: d.Offline,
+		OfflineMessage: d.OfflineMsg, Logo: d.Logo, LogoImage: d.LogoImage,
 	}
 	for _, t := range d.Topics {
 		w.Topics = append(w.Topics, chat.Topic(t))

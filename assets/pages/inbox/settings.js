@@ -36,6 +36,7 @@ function widgetForm(site) {
   const name = h('input', { name: 'name', value: site.name, maxLength: 100, required: true });
   const color = h('input', { name: 'color', type: 'color', value: w.color || '#1f6feb' });
   const position = h('select', { name: 'position' }, ['right', 'left'].map((p) => h('option', { value: p, selected: w.position === p }, t('settings.position.' + p))));
+  const logo = logoField(site);
   const offline = h('select', { name: 'offline' }, ['chat', 'form'].map((o) => h('option', { value: o, selected: (w.offline || 'chat') === o }, t('settings.offline.' + o))));
 
   // Languages: the ones offered (none ticked: all of them), and the
@@ -46,28 +47,23 @@ function widgetForm(site) {
   const defaultLang = h('select', { name: 'default_lang' }, h('option', { value: '' }, t('settings.lang.browser')),
     LANGS.map((l) => h('option', { value: l, selected: w.default_lang === l }, langName(l))));
 
-  // Greetings and topic labels are written in the languages offered, or
-  // in zh-CN and en; any already written stay editable.
-  const greeting = w.greeting || {};
+  // Greetings, offline messages and topic labels are written in the
+  // languages offered, or in zh-CN and en; any already written stay
+  // editable.
+  const greeting = byLang('greeting', w.greeting, 500);
+  const offlineMsg = byLang('offline-message', w.offline_message, 500);
   const textLangs = () => {
     const ls = new Set(chosen().length ? chosen() : ['zh-CN', 'en']);
-    for (const l of Object.keys(greeting)) ls.add(l);
+    for (const l of [...greeting.langs(), ...offlineMsg.langs()]) ls.add(l);
     return LANGS.filter((l) => ls.has(l));
   };
-  const greetBox = h('div.langs');
   const topicsBox = h('div.topics-edit');
   let topics = (w.topics || []).map((tp) => ({ id: tp.id, labels: { ...tp.labels } }));
   const drawTexts = () => {
-    const read = readGreeting();
-    Object.assign(greeting, read);
-    greetBox.replaceChildren(
-      ...textLangs().map((l) =>
-        field(langName(l), h('textarea', { rows: 2, maxLength: 500, 'data-lang': l, value: greeting[l] || '' })),
-      ),
-    );
+    greeting.draw(textLangs());
+    offlineMsg.draw(textLangs());
     drawTopics();
   };
-  const readGreeting = () => Object.fromEntries([...greetBox.querySelectorAll('textarea')].map((a) => [a.dataset.lang, a.value.trim()]));
   const drawTopics = () => {
     const ls = textLangs();
     topicsBox.replaceChildren(
@@ -76,7 +72,7 @@ function widgetForm(site) {
           'fieldset.topic',
           { 'data-i': String(i) },
           h('legend', null, t('settings.topic', { n: i + 1 })),
-          field(t('settings.topic.id'), h('input', { value: tp.id, maxLength: 32, pattern: '[A-Za-z0-9_-]+', oninput: (e) => (tp.id = e.target.value.trim()) })),
+          field(t('settings.topic.id'), h('input', { value: tp.id, maxLength: 32, pattern: '[A-Za-z0-9_\\-]+', oninput: (e) => (tp.id = e.target.value.trim()) })),
           ls.map((l) => field(langName(l), h('input', { value: tp.labels[l] || '', maxLength: 40, 'data-lang': l, oninput: (e) => (tp.labels[l] = e.target.value) }))),
           h('button.remove', { type: 'button', onclick: () => ((topics = topics.filter((x) => x !== tp)), drawTopics()) }, t('settings.topic.remove')),
         ),
@@ -111,6 +107,7 @@ function widgetForm(site) {
 
   const origins = h('textarea', { name: 'allowed_origins', rows: 3, value: (site.allowed_origins || []).join('\n'), placeholder: 'https://www.example.com' });
   const saved = status();
+  saved.el.id = 'settings-saved';
   const form = h(
     'form.settings',
     {
@@ -125,11 +122,14 @@ function widgetForm(site) {
           offline: offline.value,
           languages: chosen(),
           default_lang: defaultLang.value,
-          greeting: Object.fromEntries(Object.entries({ ...greeting, ...readGreeting() }).filter(([, v]) => v)),
+          greeting: greeting.read(),
+          offline_message: offlineMsg.read(),
           topics: topics.map((tp) => ({ id: tp.id, labels: Object.fromEntries(Object.entries(tp.labels).filter(([, v]) => v.trim())) })),
           business_hours: spans.length ? { timezone: tz.value.trim(), days: spans } : { timezone: tz.value.trim() },
           allowed_origins: origins.value.split(/\s+/).filter(Boolean),
         };
+        // A logo URL goes only when changed: it replaces an uploaded logo.
+        if (logo.url.value.trim() !== (w.logo || '')) body.logo = logo.url.value.trim();
         try {
           await api('PATCH', '/api/v1/sites/' + encodeURIComponent(state.site), body);
           saved.ok();
@@ -140,19 +140,23 @@ function widgetForm(site) {
     },
     h('h3', null, t('settings.widget')),
     field(t('settings.name'), name, t('settings.name.hint')),
+    logo.el,
     h('div.row2', null, field(t('settings.color'), color), field(t('settings.position'), position)),
     field(t('settings.offline'), offline, t('settings.offline.hint')),
     h('h3', null, t('settings.languages')),
     h('fieldset.checks', null, h('legend', null, t('settings.languages.offered')), boxes),
     field(t('settings.lang.default'), defaultLang),
     h('h3', null, t('settings.greeting')),
-    greetBox,
+    greeting.el,
     h('h3', null, t('settings.topics')),
     topicsBox,
     h('h3', null, t('settings.hours')),
     field(t('settings.hours.tz'), tz, t('settings.hours.hint')),
     h('datalist', { id: 'tz-list' }, zones.map((z) => h('option', { value: z }))),
     spansBox,
+    h('h4', null, t('settings.hours.message')),
+    h('p.hint', null, t('settings.hours.message.hint')),
+    offlineMsg.el,
     h('h3', null, t('settings.origins')),
     field(t('settings.origins.list'), origins, t('settings.origins.hint')),
     h('div.save', null, h('button.pri', { type: 'submit' }, t('form.save')), saved.el),
@@ -160,6 +164,88 @@ function widgetForm(site) {
   drawTexts();
   drawSpans();
   return form;
+}
+
+// logoField shows the site's logo and changes it: an upload is saved at
+// once; a URL is saved with the form.
+function logoField(site) {
+  const msg = status();
+  const preview = h('span.logo-preview');
+  const show = (src) =>
+    preview.replaceChildren(!src ? t('settings.logo.none') : src.startsWith('/') ? h('img', { src, alt: t('settings.logo'), id: 'logo-preview' }) : h('code', null, src));
+  show(site.logo_url);
+  const url = h('input', { name: 'logo', type: 'url', value: site.widget.logo || '', placeholder: 'https://www.example.com/logo.png' });
+  const file = h('input', { type: 'file', id: 'logo-file', accept: 'image/png,image/jpeg,image/gif' });
+  const path = '/api/v1/sites/' + encodeURIComponent(site.key);
+  file.addEventListener('change', () => {
+    const f = file.files[0];
+    if (!f) return;
+    const r = new FileReader();
+    r.onload = async () => {
+      msg.busy();
+      try {
+        const res = await api('POST', path + '/logo', { image: r.result });
+        show(res.site.logo_url);
+        url.value = '';
+        site.widget.logo = '';
+        msg.ok(t('settings.logo.saved'));
+      } catch (err) {
+        msg.fail(err);
+      }
+    };
+    r.readAsDataURL(f);
+  });
+  const remove = h(
+    'button',
+    {
+      type: 'button',
+      onclick: async () => {
+        msg.busy();
+        try {
+          await api('PATCH', path, { logo: '' });
+          show('');
+          url.value = site.widget.logo = '';
+          msg.ok(t('settings.logo.removed'));
+        } catch (err) {
+          msg.fail(err);
+        }
+      },
+    },
+    t('settings.logo.remove'),
+  );
+  return {
+    url,
+    el: h(
+      'fieldset.logo',
+      null,
+      h('legend', null, t('settings.logo')),
+      h('div.secret-row', null, preview, h('label.button', null, t('settings.logo.upload'), file), remove, msg.el),
+      field(t('settings.logo.url'), url, t('settings.logo.hint')),
+    ),
+  };
+}
+
+// byLang is a text per language, such as the greeting: a textarea for
+// each language drawn, keeping what was typed in one that is no longer
+// drawn.
+function byLang(id, initial, max) {
+  const values = { ...(initial || {}) };
+  const el = h('div.langs', { id });
+  const keep = () => {
+    for (const a of el.querySelectorAll('textarea')) values[a.dataset.lang] = a.value.trim();
+  };
+  return {
+    el,
+    langs: () => Object.keys(values),
+    draw(langs) {
+      keep();
+      el.replaceChildren(...langs.map((l) => field(langName(l), h('textarea', { rows: 2, maxLength: max, 'data-lang': l, value: values[l] || '' }))));
+    },
+    read() {
+      keep();
+      return Object.fromEntries(Object.entries(values).filter(([, v]) => v));
+    },
+  };
 }
 
 function install(site) {
@@ -194,7 +280,7 @@ export function newSite(created) {
         'div.row2',
         null,
         field(t('settings.name'), h('input', { name: 'name', required: true, maxLength: 100 })),
-        field(t('sites.key'), h('input', { name: 'key', pattern: '[a-z0-9][a-z0-9-]{1,31}', maxLength: 32 }), t('sites.key.hint')),
+        field(t('sites.key'), h('input', { name: 'key', pattern: '[a-z0-9][a-z0-9\\-]{1,31}', maxLength: 32 }), t('sites.key.hint')),
       ),
       h('div.save', null, h('button.pri', { type: 'submit' }, t('sites.create')), msg.el),
     ),

@@ -16,6 +16,8 @@ const iconBtn = (name, label, onclick, cls) =>
 // popout}; draft is text to keep in the composer.
 export function mount(env, draft) {
   const name = h('h1');
+  // The site's logo, when it has one; hidden again if it fails to load.
+  const logo = h('img.lg', { alt: '', hidden: true, onerror: () => (logo.hidden = true) });
   const dot = h('span.dot');
   const status = h('span');
   const hoursEl = h('p.hr');
@@ -35,6 +37,7 @@ export function mount(env, draft) {
     'header.hd',
     null,
     backBtn,
+    logo,
     h('div.ttl', null, name, h('p.st', null, dot, status, agentEl), replyEl, hoursEl),
     lsel,
     fbBtn,
@@ -141,6 +144,10 @@ export function mount(env, draft) {
     const leaving = S.view === 'leave' || (offline && S.cfg.offline === 'form');
 
     name.textContent = S.cfg.name || t('title');
+    if ((S.cfg.logo || '') !== logo.getAttribute('src')) {
+      logo.hidden = !S.cfg.logo;
+      if (S.cfg.logo) logo.src = S.cfg.logo;
+    }
     document.title = name.textContent;
     dot.className = 'dot' + (open ? ' on' : '');
     status.textContent = t(open ? 'online' : 'offline');
@@ -183,6 +190,8 @@ export function mount(env, draft) {
     topics.hidden = started || leaving || !list.length;
     leave.hidden = !leaving;
     away.hidden = !offline || leaving;
+    // Outside business hours, the site's own words, if it has some.
+    away.firstChild.textContent = (S.cfg.open_now === false && S.cfg.offline_message) || t('awayChat');
     greet.hidden = leaving;
     if (!resolved) endFor = '';
     else if (endFor !== c.id) {
