@@ -86,6 +86,7 @@ func TestMoveFeedbackToPlanned(t *testing.T) {
 	waitJS(t, tb.ctx, "after a reload, the status and the note are kept",
 		row+`.querySelector('select.fb-status').value === 'planned' && `+row+`.querySelector('textarea.fb-note').value === `+jsString(note),
 		row+`.innerText`)
+	tb.screenshot("feedback")
 
 	filter := func(status string) {
 		t.Helper()
