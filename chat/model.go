@@ -294,7 +294,29 @@ type FAQ struct {
 	UpdatedAt    time.Time `json:"updated_at"`
 }
 
-// Feedback is a visitor's suggestion, complaint, bug report or praise.
+// FeedbackStatus is where the team stands on a piece of feedback.
+type FeedbackStatus string
+
+// The statuses of feedback. New feedback, and feedback stored before
+// statuses existed, is FeedbackNew.
+const (
+	FeedbackNew      FeedbackStatus = "new"
+	FeedbackPlanned  FeedbackStatus = "planned"
+	FeedbackDone     FeedbackStatus = "done"
+	FeedbackDeclined FeedbackStatus = "declined"
+)
+
+// Valid reports whether s is a known status.
+func (s FeedbackStatus) Valid() bool {
+	switch s {
+	case FeedbackNew, FeedbackPlanned, FeedbackDone, FeedbackDeclined:
+		return true
+	}
+	return false
+}
+
+// Feedback is a visitor's suggestion, complaint, bug report or praise, and
+// what the team made of it.
 type Feedback struct {
 	ID        string    `json:"id"`
 	Site      string    `json:"site"`
@@ -305,6 +327,16 @@ type Feedback struct {
 	Lang      string    `json:"lang,omitempty"`
 	PageURL   string    `json:"page_url,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
+
+	Status FeedbackStatus `json:"status"`
+	// Note is the team's internal note. Visitors never see it.
+	Note string `json:"note,omitempty"`
+	// UpdatedBy is the id of the agent who last changed the status or the
+	// note, UpdatedByName their name then, and UpdatedAt when; all zero
+	// until someone does.
+	UpdatedBy     string    `json:"updated_by,omitempty"`
+	UpdatedByName string    `json:"updated_by_name,omitempty"`
+	UpdatedAt     time.Time `json:"updated_at,omitzero"`
 }
 
 // RefreshToken is one link of an agent's rotating refresh-token chain. Only

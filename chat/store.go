@@ -142,16 +142,40 @@ type FAQStore interface {
 type FeedbackFilter struct {
 	Site  string
 	Limit int
+	// Status and Category, when set, keep only feedback that has them.
+	Status   FeedbackStatus
+	Category string
 	// Before pages backwards: only feedback created before it, or at it
 	// with a smaller id.
 	Before   time.Time
 	BeforeID string
 }
 
+// FeedbackUpdate is a change to one piece of feedback: a status, a note,
+// or both, and who made it when.
+type FeedbackUpdate struct {
+	// Status is the new status; empty keeps the one stored.
+	Status FeedbackStatus
+	// Note is the new note, which may be empty; nil keeps the one stored.
+	Note   *string
+	By     string // the agent's id
+	ByName string
+	At     time.Time
+}
+
 // FeedbackStore keeps feedback.
 type FeedbackStore interface {
+	// CreateFeedback stores f, as it is; an empty Status is stored as
+	// FeedbackNew.
 	CreateFeedback(ctx context.Context, f *Feedback) error
+	// Feedback returns one piece of a site's feedback.
+	Feedback(ctx context.Context, site, id string) (*Feedback, error)
 	ListFeedback(ctx context.Context, f FeedbackFilter) ([]Feedback, error)
+	// UpdateFeedback applies u to feedback id of site in one atomic write,
+	// so that a status and a note changed at once by two agents are both
+	// kept, and returns the feedback as stored then. Another site's
+	// feedback is not found.
+	UpdateFeedback(ctx context.Context, site, id string, u FeedbackUpdate) (*Feedback, error)
 }
 
 // TokenStore keeps agents' refresh tokens.

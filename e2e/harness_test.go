@@ -379,6 +379,23 @@ func (e *env) agent(t *testing.T, method, path string, body, out any) {
 	}
 }
 
+// newVisitorPost posts body to path of the demo site's widget API (such
+// as "/feedback") as a new anonymous visitor, as the widget's forms do,
+// and decodes the answer into out.
+func (e *env) newVisitorPost(t *testing.T, path string, body, out any) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c := client.New(e.kefuURL)
+	sess, err := c.NewSession(ctx, "demo", nil)
+	if err != nil {
+		t.Fatalf("visitor session: %v", err)
+	}
+	if err := c.Do(ctx, http.MethodPost, "/api/v1/widget/demo"+path, sess.Token, body, out); err != nil {
+		t.Fatalf("POST %s as a visitor: %v", path, err)
+	}
+}
+
 // conversation returns a conversation as the agent API shows it.
 func (e *env) conversation(t *testing.T, id string) client.Conversation {
 	t.Helper()

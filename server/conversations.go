@@ -34,12 +34,8 @@ func (s *Server) handleListConversations(c *fiber.Ctx) error {
 		return err
 	}
 	f := chat.ConversationFilter{Status: chat.Status(c.Query("status")), Limit: limit}
-	if cur := c.Query("cursor"); cur != "" {
-		ns, id, err := decodeCursor(cur)
-		if err != nil {
-			return err
-		}
-		f.Before, f.BeforeID = time.Unix(0, ns).UTC(), id
+	if f.Before, f.BeforeID, err = timeCursor(c); err != nil {
+		return err
 	}
 	ctx := c.UserContext()
 	list, err := s.opts.Service.List(ctx, a, f)
@@ -198,32 +194,4 @@ func (s *Server) handleAssign(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(fiber.Map{"conversation": viewConversation(conv, nil, false)})
-}
-
-func (s *Server) handleListFeedback(c *fiber.Ctx) error {
-	a, err := agentActor(c)
-	if err != nil {
-		return err
-	}
-	limit, err := queryLimit(c, 50, 100)
-	if err != nil {
-		return err
-	}
-	f := chat.FeedbackFilter{Limit: limit}
-	if cur := c.Query("cursor"); cur != "" {
-		ns, id, err := decodeCursor(cur)
-		if err != nil {
-			return err
-		}
-		f.Before, f.BeforeID = time.Unix(0, ns).UTC(), id
-	}
-	list, err := s.opts.Service.Feedback(c.UserContext(), a, f)
-	if err != nil {
-		return err
-	}
-	next := ""
-	if n := len(list); n > 0 && n == limit {
-		next = encodeCursor(list[n-1].CreatedAt.UnixNano(), list[n-1].ID)
-	}
-	return c.JSON(fiber.Map{"feedback": list, "next_cursor": next})
 }

@@ -4,7 +4,10 @@ import (
 	"encoding/base64"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
 
 	"github.com/kefu/kefu/chat"
 )
@@ -29,4 +32,19 @@ func decodeCursor(s string) (key int64, id string, err error) {
 		return 0, "", bad
 	}
 	return key, id, nil
+}
+
+// timeCursor reads the cursor query parameter of a listing that pages
+// backwards in time, newest first: the time and id of the last record of
+// the previous page, or zeros for the first page.
+func timeCursor(c *fiber.Ctx) (before time.Time, beforeID string, err error) {
+	cur := c.Query("cursor")
+	if cur == "" {
+		return time.Time{}, "", nil
+	}
+	ns, id, err := decodeCursor(cur)
+	if err != nil {
+		return time.Time{}, "", err
+	}
+	return time.Unix(0, ns).UTC(), id, nil
 }

@@ -29,13 +29,18 @@ func TestRolesOnEveryRoute(t *testing.T) {
 	defer cancel()
 	convA := e.mustVisitor(ctx, "site-a").conv.ID
 	convB := e.mustVisitor(ctx, "site-b").conv.ID
-	faqs := map[string]string{}
+	faqs, feedback := map[string]string{}, map[string]string{}
 	for _, site := range []string{"site-a", "site-b"} {
 		f := &chat.FAQ{Site: site, Lang: "en", Category: "c", Question: "Q " + site, Answer: "A", Published: true, UpdatedAt: time.Now()}
 		if err := e.store.SaveFAQ(ctx, f); err != nil {
 			t.Fatal(err)
 		}
 		faqs[site] = f.ID
+		fb := &chat.Feedback{Site: site, Category: "bug", Text: "broken " + site, CreatedAt: time.Now()}
+		if err := e.store.CreateFeedback(ctx, fb); err != nil {
+			t.Fatal(err)
+		}
+		feedback[site] = fb.ID
 	}
 	faqBody := `{"lang":"en","category":"c","question":"How?","answer":"So."}`
 	agentB, err := e.store.AgentByEmail(ctx, "b@example.com")
@@ -43,7 +48,7 @@ func TestRolesOnEveryRoute(t *testing.T) {
 		t.Fatal(err)
 	}
 	agentBID := agentB.ID
-	routes := func(site, conv, faq, agent string) []roleRoute {
+	routes := func(site, conv, faq, fb, agent string) []roleRoute {
 		return []roleRoute{
 			{"GET", "/api/v1/me", "", chat.RoleAgent},
 			{"GET", "/api/v1/agents", "", chat.RoleAgent},
@@ -66,6 +71,7 @@ func TestRolesOnEveryRoute(t *testing.T) {
 			{"POST", "/api/v1/conversations/" + conv + "/status", `{"status":"pending"}`, chat.RoleAgent},
 			{"POST", "/api/v1/conversations/" + conv + "/assign", `{"agent_id":""}`, chat.RoleAgent},
 			{"GET", "/api/v1/feedback", "", chat.RoleAdmin},
+			{"PATCH", "/api/v1/feedback/" + fb, `{"status":"planned","note":"next release"}`, chat.RoleAdmin},
 			{"GET", "/api/v1/faq", "", chat.RoleAgent},
 			{"GET", "/api/v1/faq/" + faq, "", chat.RoleAgent},
 			{"POST", "/api/v1/faq", faqBody, chat.RoleAdmin},
@@ -78,7 +84,7 @@ func TestRolesOnEveryRoute(t *testing.T) {
 
 	// Every agent route of the server is in the table.
 	listed := map[string]bool{}
-	for _, r := range routes(":key", ":id", ":id", ":id") {
+	for _, r := range routes(":key", ":id", ":id", ":id", ":id") {
 		listed[r.method+" "+r.path] = true
 	}
 	for _, r := range e.srv.App().GetRoutes(true) {
@@ -107,7 +113,7 @@ func TestRolesOnEveryRoute(t *testing.T) {
 	}
 	for _, role := range []chat.Role{chat.RoleAgent, chat.RoleAdmin, chat.RoleOwner} {
 		_, token := e.mustAgentWithRole(ctx, e.store, string(role)+"@example.com", "site-a", role)
-		for _, r := range routes("site-a", convA, faqs["site-a"], e.agentAID) {
+		for _, r := range routes("site-a", convA, faqs["site-a"], feedback["site-a"], e.agentAID) {
 			st := do(token, r.method, r.path, r.body)
 			if want := role.AtLeast(r.min); want && (st == http.StatusForbidden || st == http.StatusUnauthorized || st >= 500) {
 				t.Errorf("%s: %s %s = %d, want it allowed", role, r.method, r.path, st)
@@ -117,9 +123,9 @@ func TestRolesOnEveryRoute(t *testing.T) {
 		}
 		// Site-b's resources, named by id or by ?site=, do not exist for
 		// any role of site-a.
-		for _, r := range routes("site-b", convB, faqs["site-b"], agentBID) {
+		for _, r := range routes("site-b", convB, faqs["site-b"], feedback["site-b"], agentBID) {
 			path := r.path
-			if !strings.Contains(path, convB) && !strings.Contains(path, faqs["site-b"]) && !strings.Contains(path, "site-b") && !strings.Contains(path, agentBID) {
+			if !strings.Contains(path, convB) && !strings.Contains(path, faqs["site-b"]) && !strings.Contains(path, feedback["site-b"]) && !strings.Contains(path, "site-b") && !strings.Contains(path, agentBID) {
 				if strings.HasPrefix(path, "/api/v1/me") || path == "/api/v1/sites" {
 					continue // the agent's own account, and their own sites, have no site to name
 				}

@@ -73,6 +73,7 @@ func (s *Server) routes() {
 	ag.Post("/conversations/:id/status", s.handleSetStatus)
 	ag.Post("/conversations/:id/assign", s.handleAssign)
 	ag.Get("/feedback", s.handleListFeedback)
+	ag.Patch("/feedback/:id", s.handlePatchFeedback)
 	ag.Get("/faq", s.handleListFAQ)
 	ag.Post("/faq", s.handleCreateFAQ)
 	ag.Get("/faq/export", s.handleExportFAQ)

@@ -62,6 +62,8 @@ func indexSpecs() []indexSpec {
 		{coll: collMessages, keys: keys("conversation_id", "client_id"), unique: true},
 
 		{coll: collFeedback, keys: keys("site", "-created_at", "-_id")},
+		{coll: collFeedback, keys: keys("site", "status", "-created_at", "-_id")},
+		{coll: collFeedback, keys: keys("site", "category", "-created_at", "-_id")},
 		{coll: collTokens, keys: keys("family")},
 		{coll: collTokens, keys: keys("agent_id")},
 		{coll: collTokens, keys: keys("expires_at"), ttl: true},

@@ -283,3 +283,30 @@ func TestReopen(t *testing.T) {
 		t.Errorf("collections = %v, want %v", names, want)
 	}
 }
+
+// Feedback stored before statuses existed has no status field. It reads
+// as new, the new filter finds it, and the others do not.
+func TestFeedbackWithoutStatusIsNew(t *testing.T) {
+	s := mustOpen(t, mongotest.URI(t))
+	ctx := context.Background()
+	_, err := s.feedback.InsertOne(ctx, bson.D{
+		{Key: "_id", Value: "old"}, {Key: "site", Value: "acme"}, {Key: "category", Value: "bug"},
+		{Key: "text", Value: "from an older kefu"}, {Key: "created_at", Value: now()},
+	})
+	must(t, err)
+	f, err := s.Feedback(ctx, "acme", "old")
+	must(t, err)
+	if f.Status != chat.FeedbackNew {
+		t.Errorf("status %q, want new", f.Status)
+	}
+	for _, tt := range []struct {
+		status chat.FeedbackStatus
+		n      int
+	}{{chat.FeedbackNew, 1}, {"", 1}, {chat.FeedbackPlanned, 0}} {
+		list, err := s.ListFeedback(ctx, chat.FeedbackFilter{Site: "acme", Status: tt.status})
+		must(t, err)
+		if len(list) != tt.n {
+			t.Errorf("ListFeedback with status %q: %d, want %d", tt.status, len(list), tt.n)
+		}
+	}
+}

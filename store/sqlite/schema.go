@@ -195,6 +195,18 @@ ALTER TABLE agents ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
 	`
 ALTER TABLE sites ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
 `,
+	// 8: what the team made of each piece of feedback: a status (feedback
+	// stored before is new), an internal note, and who changed them last
+	// and when; and the Feedback page's filters.
+	`
+ALTER TABLE feedback ADD COLUMN status TEXT NOT NULL DEFAULT 'new';
+ALTER TABLE feedback ADD COLUMN note TEXT NOT NULL DEFAULT '';
+ALTER TABLE feedback ADD COLUMN updated_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE feedback ADD COLUMN updated_by_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE feedback ADD COLUMN updated_at INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX feedback_status ON feedback (site, status, created_at DESC, id DESC);
+CREATE INDEX feedback_category ON feedback (site, category, created_at DESC, id DESC);
+`,
 }
 
 // migrate brings the database's schema to the newest version, in one

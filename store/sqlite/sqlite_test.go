@@ -168,6 +168,46 @@ func TestRefusesNewerSchema(t *testing.T) {
 	}
 }
 
+// Version 8 gives feedback a status: feedback stored at version 7 is new,
+// and can then be changed.
+func TestMigrationGivesOldFeedbackAStatus(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, DBFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := migrate(ctx, db, migrations[:7]); err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.Exec(`INSERT INTO feedback (id, site, visitor_id, category, text, email, lang, page_url, created_at)
+		VALUES ('old', 'acme', 'v1', 'bug', 'from version 7', '', 'en', '', 1000)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s := mustOpen(t, dir, Config{})
+	f, err := s.Feedback(ctx, "acme", "old")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Status != chat.FeedbackNew || f.Note != "" || !f.UpdatedAt.IsZero() || f.Text != "from version 7" {
+		t.Errorf("migrated feedback = %+v, want status new and no note", f)
+	}
+	list, err := s.ListFeedback(ctx, chat.FeedbackFilter{Site: "acme", Status: chat.FeedbackNew})
+	if err != nil || len(list) != 1 {
+		t.Errorf("new feedback after the migration: %v, %v", list, err)
+	}
+	note := "seen"
+	f, err = s.UpdateFeedback(ctx, "acme", "old", chat.FeedbackUpdate{Status: chat.FeedbackPlanned, Note: &note, By: "ann", At: time.Now()})
+	if err != nil || f.Status != chat.FeedbackPlanned || f.Note != note {
+		t.Errorf("update after the migration: %+v, %v", f, err)
+	}
+}
+
 // The hot queries are answered from an index, in the order asked for:
 // no full scan of a table and no sort of its rows.
 func TestQueriesUseIndexes(t *testing.T) {
@@ -208,6 +248,12 @@ func TestQueriesUseIndexes(t *testing.T) {
 		{"visitor by user id", q(`SELECT id FROM visitors WHERE site = ? AND user_id = ? AND user_id <> ''`, "acme", "u1")},
 		{"feedback page", q(`SELECT id FROM feedback WHERE site = ? AND (created_at, id) < (?, ?)
 			ORDER BY created_at DESC, id DESC LIMIT 50`, "acme", 5, "x")},
+		{"feedback by status", q(`SELECT id FROM feedback WHERE site = ? AND status = ? AND (created_at, id) < (?, ?)
+			ORDER BY created_at DESC, id DESC LIMIT 50`, "acme", "new", 5, "x")},
+		{"feedback by category", q(`SELECT id FROM feedback WHERE site = ? AND category = ? AND (created_at, id) < (?, ?)
+			ORDER BY created_at DESC, id DESC LIMIT 50`, "acme", "bug", 5, "x")},
+		{"feedback by status and category", q(`SELECT id FROM feedback WHERE site = ? AND status = ? AND category = ? AND (created_at, id) < (?, ?)
+			ORDER BY created_at DESC, id DESC LIMIT 50`, "acme", "new", "bug", 5, "x")},
 		{"visitors page", q(`SELECT id FROM visitors WHERE site = ? AND id > ? ORDER BY id LIMIT 200`, "acme", "x")},
 		{"expired tokens", q(`DELETE FROM refresh_tokens WHERE expires_at < ?`, 5)},
 		{"idle visitors", q(`SELECT v.id FROM visitors v WHERE v.user_id = '' AND v.last_seen_at < ?

@@ -445,6 +445,11 @@ func testFeedback(t *testing.T, b Backend) {
 		})
 	}
 	wantCode(t, s.CreateFeedback(ctx, &chat.Feedback{ID: want[0].ID, Site: "acme"}), chat.CodeConflict)
+	for _, f := range want {
+		if f.Status != chat.FeedbackNew {
+			t.Errorf("feedback created without a status has status %q, want new", f.Status)
+		}
+	}
 }
 
 // aliased returns s as a string that shares its bytes with a buffer the

@@ -51,6 +51,7 @@ func Run(t *testing.T, b Backend) {
 		{"FAQ", testFAQ},
 		{"Feedback", testFeedback},
 		{"FeedbackPaging", testFeedbackPaging},
+		{"FeedbackStatus", testFeedbackStatus},
 		{"PagingHasNoCap", testPagingHasNoCap},
 		{"ListVisitors", testListVisitors},
 		{"Retention", testRetention},

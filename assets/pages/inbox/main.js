@@ -1,13 +1,14 @@
-// The agents' inbox: login, the live socket, and the three sections.
+// The agents' inbox: login, the live socket, and its sections.
 // See docs/inbox.md for what agents see, docs/api.md and docs/protocol.md
 // for what it calls.
 import { acceptInvite, accessToken, api, login, logout, onSessionEnd, refresh } from './api.js';
 import { $, h, select, tablist } from './dom.js';
+import { loadFeedback } from './feedback.js';
 import { lang, languages, setLang, t, translate } from './i18n.js';
 import { createList } from './list.js';
 import { loadAccount } from './account.js';
 import { loadAgents } from './agents.js';
-import { loadFAQ, loadFeedback } from './pages.js';
+import { loadFAQ } from './pages.js';
 import { loadSettings, newSite } from './settings.js';
 import { socket } from './socket.js';
 import { merge, q, state } from './state.js';

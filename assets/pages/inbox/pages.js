@@ -1,9 +1,7 @@
-// The read-only Feedback and FAQ tabs.
+// The read-only FAQ tab.
 import { api } from './api.js';
-import { $, h, safeURL, timeEl } from './dom.js';
+import { $, h } from './dom.js';
 import { q } from './state.js';
-
-const CATEGORY = { suggestion: 'Suggestion', complaint: 'Complaint', bug: 'Bug report', praise: 'Praise' };
 
 // fill replaces the rows of table body id with the first page of the
 // list under key in the answer of path; its "Load more" button appends
@@ -38,21 +36,6 @@ async function fill(id, path, key, none, row) {
 }
 
 const cell = (...kids) => h('td', null, ...kids);
-
-export function loadFeedback() {
-  return fill('feedback', '/api/v1/feedback?limit=100', 'feedback', 'No feedback yet.', (f) =>
-    h(
-      'tr',
-      null,
-      cell(timeEl(f.created_at)),
-      cell(h('span.badge.cat', { 'data-cat': f.category }, CATEGORY[f.category] || f.category)),
-      h('td.text', null, f.text),
-      cell(f.email ? h('a', { href: 'mailto:' + f.email }, f.email) : '—'),
-      cell(f.lang || '—'),
-      cell(safeURL(f.page_url) ? h('a', { href: safeURL(f.page_url), target: '_blank', rel: 'noopener noreferrer' }, f.page_url) : f.page_url || '—'),
-    ),
-  );
-}
 
 export function loadFAQ() {
   return fill('faq', '/api/v1/faq?limit=100', 'faq', 'No FAQ entries.', (f) =>
