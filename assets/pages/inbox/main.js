@@ -3,9 +3,10 @@
 // for what it calls.
 import { acceptInvite, accessToken, api, login, logout, onSessionEnd, refresh } from './api.js';
 import { $, h, select, tablist } from './dom.js';
+import { loadFAQ } from './faq.js';
 import { lang, languages, setLang, t, translate } from './i18n.js';
 import { createList } from './list.js';
-import { loadFAQ, loadFeedback } from './pages.js';
+import { loadFeedback } from './pages.js';
 import { socket } from './socket.js';
 import { merge, q, state } from './state.js';
 import { createThread } from './thread.js';

@@ -53,18 +53,3 @@ export function loadFeedback() {
     ),
   );
 }
-
-export function loadFAQ() {
-  return fill('faq', '/api/v1/faq?limit=100', 'faq', 'No FAQ entries.', (f) =>
-    h(
-      'tr',
-      null,
-      h('td.text', null, h('b', null, f.question), h('div.answer', null, f.answer)),
-      cell(f.category || '—'),
-      cell(f.lang),
-      cell(f.published ? 'Yes' : 'No'),
-      h('td.num', null, String(f.views || 0)),
-      h('td.num', null, String(f.solved || 0)),
-    ),
-  );
-}
