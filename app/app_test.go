@@ -87,7 +87,7 @@ func TestMainServesAndRestartsWithoutDuplicates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	faqBefore, err := m.store.ListFAQ(ctx, "demo", nil, 1000)
+	faqBefore, err := m.store.ListFAQ(ctx, "demo", "", nil, 1000)
 	if err != nil || len(faqBefore) == 0 {
 		t.Fatalf("sample FAQ: %d entries, %v", len(faqBefore), err)
 	}
@@ -105,7 +105,7 @@ func TestMainServesAndRestartsWithoutDuplicates(t *testing.T) {
 	if err != nil || len(agents) != 1 {
 		t.Fatalf("agents after restart: %d, %v", len(agents), err)
 	}
-	faqAfter, err := m2.store.ListFAQ(ctx, "demo", nil, 1000)
+	faqAfter, err := m2.store.ListFAQ(ctx, "demo", "", nil, 1000)
 	if err != nil || len(faqAfter) != len(faqBefore) {
 		t.Fatalf("FAQ after restart: %d entries, want %d (%v)", len(faqAfter), len(faqBefore), err)
 	}

@@ -225,7 +225,7 @@ func TestFAQImportExport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	before, err := m.Store().ListFAQ(ctx, "demo", nil, 1000)
+	before, err := m.Store().ListFAQ(ctx, "demo", "", nil, 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,7 +249,7 @@ func TestFAQImportExport(t *testing.T) {
 	if res.StatusCode != 400 || !strings.Contains(body, `"line":3`) || !strings.Contains(body, `"line":4`) || !strings.Contains(body, `"line":5`) {
 		t.Fatalf("bad import: %d %s", res.StatusCode, body)
 	}
-	if after, _ := m.Store().ListFAQ(ctx, "demo", nil, 1000); len(after) != len(before) {
+	if after, _ := m.Store().ListFAQ(ctx, "demo", "", nil, 1000); len(after) != len(before) {
 		t.Fatalf("a bad file was half imported: %d entries, had %d", len(after), len(before))
 	}
 	good := "lang,category,question,answer,alternatives\n" +
@@ -262,7 +262,7 @@ func TestFAQImportExport(t *testing.T) {
 	// The same file again, with an edited answer, changes those entries
 	// instead of adding two more.
 	res, body = post("csv", strings.Replace(good, "不可以。", "不可以，请用银行卡。", 1))
-	after, _ := m.Store().ListFAQ(ctx, "demo", nil, 1000)
+	after, _ := m.Store().ListFAQ(ctx, "demo", "", nil, 1000)
 	if res.StatusCode != 200 || len(after) != len(before)+2 {
 		t.Fatalf("importing the file again: %d %s, %d entries, want %d", res.StatusCode, body, len(after), len(before)+2)
 	}

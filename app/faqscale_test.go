@@ -20,7 +20,7 @@ func TestLargeFAQHasNoSilentCaps(t *testing.T) {
 	dir := t.TempDir()
 	m, _ := startMain(t, testConfig(t, dir))
 	ctx := context.Background()
-	sample, err := m.Store().ListFAQ(ctx, "demo", nil, 1000)
+	sample, err := m.Store().ListFAQ(ctx, "demo", "", nil, 1000)
 	if err != nil {
 		t.Fatal(err)
 	}

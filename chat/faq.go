@@ -26,9 +26,9 @@ const maxFAQCategory = 64
 // text and writes its language as Languages does. The error names the
 // field at fault.
 func ValidateFAQ(f *FAQ) error {
-	lang, ok := Language(f.Lang)
-	if !ok {
-		return Invalid("lang %q is not one of the languages kefu speaks: %s", clip(f.Lang, 16), strings.Join(Languages(), ", "))
+	lang, err := faqLang(f.Lang)
+	if err != nil {
+		return err
 	}
 	f.Lang = lang
 	f.Category = strings.TrimSpace(f.Category)
@@ -59,6 +59,16 @@ func ValidateFAQ(f *FAQ) error {
 	}
 	f.Alternatives = alts
 	return nil
+}
+
+// faqLang returns the tag of Languages that tag names, or an invalid
+// error that lists them.
+func faqLang(tag string) (string, error) {
+	lang, ok := Language(tag)
+	if !ok {
+		return "", Invalid("lang %q is not one of the languages kefu speaks: %s", clip(tag, 16), strings.Join(Languages(), ", "))
+	}
+	return lang, nil
 }
 
 // FAQSubject is the bus subject that carries FAQ changes, so that every

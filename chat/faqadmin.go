@@ -3,7 +3,9 @@ package chat
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 )
@@ -36,13 +38,20 @@ func QuestionKey(lang, question string) string {
 	return lang + "\x00" + strings.ToLower(strings.Join(strings.Fields(question), " "))
 }
 
-// List returns up to limit of the site's entries after after (nil: from
-// the first), in ListFAQ's order.
-func (s *FAQAdmin) List(ctx context.Context, a Actor, after *FAQ, limit int) ([]FAQ, error) {
+// List returns up to limit of the site's entries in language lang ("":
+// every language) after after (nil: from the first), in ListFAQ's order.
+// A lang that is not one of Languages is invalid.
+func (s *FAQAdmin) List(ctx context.Context, a Actor, lang string, after *FAQ, limit int) ([]FAQ, error) {
 	if err := a.Require(RoleAgent); err != nil {
 		return nil, err
 	}
-	return s.store.ListFAQ(ctx, a.Site, after, limit)
+	if lang != "" {
+		var err error
+		if lang, err = faqLang(lang); err != nil {
+			return nil, err
+		}
+	}
+	return s.store.ListFAQ(ctx, a.Site, lang, after, limit)
 }
 
 // Get returns entry id of the actor's site.
@@ -104,6 +113,84 @@ func (s *FAQAdmin) Delete(ctx context.Context, a Actor, id string) error {
 	}
 	s.announce(ctx, Event{Type: EventFAQ, Site: a.Site, FAQ: f, Deleted: true})
 	return nil
+}
+
+// OrderStep is the gap between the orders that the FAQ editor gives: a
+// language's first entry has order 10, the next 20, and so on, as in the
+// demo FAQ. The gap leaves room for entries ordered by hand in a file.
+const OrderStep = 10
+
+// NextOrder returns the order that puts a new entry of language lang after
+// every entry of that language: OrderStep past the last one's. It reads
+// the language's entries. An unknown language gives OrderStep, and saving
+// the entry then refuses the language.
+func (s *FAQAdmin) NextOrder(ctx context.Context, a Actor, lang string) (int, error) {
+	if err := a.Require(RoleAgent); err != nil {
+		return 0, err
+	}
+	next := OrderStep
+	lang, err := faqLang(lang)
+	if err != nil {
+		return next, nil
+	}
+	err = eachFAQPageIn(ctx, s.store, a.Site, lang, func(page []FAQ) error {
+		next = page[len(page)-1].Order + OrderStep // pages come in order
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("next FAQ order: %w", err)
+	}
+	return next, nil
+}
+
+// Move moves entry id one place up (by -1) or down (by 1) among the
+// entries of its language, in ListFAQ's order, which is the order the
+// widget lists them in within a category. It then numbers that language's
+// entries OrderStep apart, so that entries that shared an order are told
+// apart from then on, and saves, in one write, the entries whose order
+// changed; their other fields and counts stay. Moving the first entry up
+// or the last one down changes nothing. It returns the entry with its new
+// order.
+func (s *FAQAdmin) Move(ctx context.Context, a Actor, id string, by int) (*FAQ, error) {
+	f, err := s.Get(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.Require(RoleAdmin); err != nil {
+		return nil, err
+	}
+	if by != -1 && by != 1 {
+		return nil, Invalid("by must be -1 (up) or 1 (down)")
+	}
+	var list []FAQ
+	err = eachFAQPageIn(ctx, s.store, a.Site, f.Lang, func(page []FAQ) error {
+		list = append(list, page...)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("move FAQ entry: %w", err)
+	}
+	i := slices.IndexFunc(list, func(e FAQ) bool { return e.ID == f.ID })
+	j := i + by
+	if i < 0 || j < 0 || j >= len(list) {
+		return f, nil
+	}
+	list[i], list[j] = list[j], list[i]
+	var changed []FAQ
+	for k := range list {
+		if want := (k + 1) * OrderStep; list[k].Order != want {
+			list[k].Order = want
+			changed = append(changed, list[k])
+		}
+	}
+	if err := s.store.SaveFAQs(ctx, a.Site, changed); err != nil {
+		return nil, fmt.Errorf("move FAQ entry: %w", err)
+	}
+	moved := list[j]
+	// Order is not in the search index; the event renews every node's
+	// list of top entries, which is by order.
+	s.announce(ctx, Event{Type: EventFAQ, Site: a.Site, FAQ: &moved})
+	return &moved, nil
 }
 
 // Import stores entries, already checked row by row, in the actor's site,

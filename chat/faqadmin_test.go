@@ -3,12 +3,13 @@ package chat_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"slices"
 	"sync"
 	"testing"
 
 	"github.com/kefu/kefu/bus"
 	"github.com/kefu/kefu/chat"
-	"github.com/kefu/kefu/store/sqlite"
 )
 
 // TestFAQAdminRolesAndImport runs the FAQ's use cases on the embedded
@@ -17,11 +18,7 @@ import (
 // and every change is announced on the bus.
 func TestFAQAdminRolesAndImport(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, sqlite.Config{DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := mustOpenStore(t)
 	b := bus.NewLocal()
 	var mu sync.Mutex
 	var events []chat.Event
@@ -82,5 +79,88 @@ func TestFAQAdminRolesAndImport(t *testing.T) {
 	// create, two imports (whole site), delete
 	if len(events) != 4 || events[0].FAQ == nil || events[1].FAQ != nil || !events[3].Deleted {
 		t.Errorf("announced %d events %+v, want create, import, import, delete", len(events), events)
+	}
+}
+
+// TestFAQMoveNumbersTheLanguageAgain moves entries that share an order:
+// the moved one takes its neighbour's place, the language is numbered
+// OrderStep apart, another language keeps its orders, and counts stay.
+func TestFAQMoveNumbersTheLanguageAgain(t *testing.T) {
+	ctx := context.Background()
+	st := mustOpenStore(t)
+	svc := chat.NewFAQAdmin(st, bus.NewLocal(), nil, nil)
+	admin := chat.Actor{Site: "acme", Agent: &chat.Agent{ID: "ad", Role: chat.RoleAdmin, Sites: []string{"acme"}}}
+	entry := func(id, lang string) chat.FAQ {
+		return chat.FAQ{ID: id, Lang: lang, Category: "c", Question: "Q " + id, Answer: "A", Published: true}
+	}
+	// All at order 0: only the id tells them apart.
+	if err := st.SaveFAQs(ctx, "acme", []chat.FAQ{entry("a", "en"), entry("b", "en"), entry("c", "en"), entry("ab", "zh-CN")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.CountFAQEvent(ctx, "acme", "b", true); err != nil {
+		t.Fatal(err)
+	}
+	order := func(lang string) []string {
+		list, err := svc.List(ctx, admin, lang, nil, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, f := range list {
+			out = append(out, fmt.Sprintf("%s:%d", f.ID, f.Order))
+		}
+		return out
+	}
+	if next, err := svc.NextOrder(ctx, admin, "en"); err != nil || next != chat.OrderStep {
+		t.Errorf("next order after entries at 0 = %d, %v; want %d", next, err, chat.OrderStep)
+	}
+	moved, err := svc.Move(ctx, admin, "c", -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := order("en"), []string{"a:10", "c:20", "b:30"}; !slices.Equal(got, want) {
+		t.Errorf("after moving c up: %v, want %v", got, want)
+	}
+	if moved.ID != "c" || moved.Order != 20 {
+		t.Errorf("Move returned %+v, want c at 20", moved)
+	}
+	if got := order("zh-CN"); !slices.Equal(got, []string{"ab:0"}) {
+		t.Errorf("another language changed: %v", got)
+	}
+	if _, err := svc.Move(ctx, admin, "a", -1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Move(ctx, admin, "b", 1); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := order("en"), []string{"a:10", "c:20", "b:30"}; !slices.Equal(got, want) {
+		t.Errorf("moving the first up and the last down changed the order: %v", got)
+	}
+	if _, err := svc.Move(ctx, admin, "a", 1); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := order("en"), []string{"c:10", "a:20", "b:30"}; !slices.Equal(got, want) {
+		t.Errorf("after moving a down: %v, want %v", got, want)
+	}
+	if b, err := st.FAQ(ctx, "acme", "b"); err != nil || b.Solved != 1 || b.Question != "Q b" {
+		t.Errorf("b after the moves: %+v, %v; want its count and text kept", b, err)
+	}
+	if next, err := svc.NextOrder(ctx, admin, "en"); err != nil || next != 40 {
+		t.Errorf("next order = %d, %v; want 40", next, err)
+	}
+
+	agent := chat.Actor{Site: "acme", Agent: &chat.Agent{ID: "ag", Role: chat.RoleAgent, Sites: []string{"acme"}}}
+	if _, err := svc.Move(ctx, agent, "a", -1); !chat.IsCode(err, chat.CodeForbidden) {
+		t.Errorf("an agent's move = %v, want forbidden", err)
+	}
+	other := chat.Actor{Site: "beta", Agent: &chat.Agent{ID: "o", Role: chat.RoleOwner, Sites: []string{"beta"}}}
+	if _, err := svc.Move(ctx, other, "a", -1); !chat.IsCode(err, chat.CodeNotFound) {
+		t.Errorf("another site's owner moves: %v, want not found", err)
+	}
+	if _, err := svc.Move(ctx, admin, "a", 2); !chat.IsCode(err, chat.CodeInvalid) {
+		t.Errorf("a move by 2 = %v, want invalid", err)
+	}
+	if _, err := svc.List(ctx, agent, "xx", nil, 10); !chat.IsCode(err, chat.CodeInvalid) {
+		t.Errorf("a list in language xx = %v, want invalid", err)
 	}
 }

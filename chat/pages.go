@@ -30,9 +30,14 @@ func EachSiteKey(ctx context.Context, st SiteStore, fn func(key string) error) e
 // EachFAQPage calls fn with every entry of site, a page at a time, in
 // ListFAQ's order. fn may keep the slice.
 func EachFAQPage(ctx context.Context, st FAQStore, site string, fn func([]FAQ) error) error {
+	return eachFAQPageIn(ctx, st, site, "", fn)
+}
+
+// eachFAQPageIn is EachFAQPage for the entries of one language ("": all).
+func eachFAQPageIn(ctx context.Context, st FAQStore, site, lang string, fn func([]FAQ) error) error {
 	var after *FAQ
 	for {
-		page, err := st.ListFAQ(ctx, site, after, PageSize)
+		page, err := st.ListFAQ(ctx, site, lang, after, PageSize)
 		if err != nil {
 			return err
 		}

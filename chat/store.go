@@ -125,10 +125,10 @@ type ConversationStore interface {
 type FAQStore interface {
 	FAQ(ctx context.Context, site, id string) (*FAQ, error)
 	// ListFAQ returns up to limit of a site's entries, published or not,
-	// by Order and then ID, starting after the entry after (nil: from the
-	// first), which is the last one of the previous page. EachFAQPage
-	// reads them all.
-	ListFAQ(ctx context.Context, site string, after *FAQ, limit int) ([]FAQ, error)
+	// of language lang ("": of every language), by Order and then ID,
+	// starting after the entry after (nil: from the first), which is the
+	// last one of the previous page. EachFAQPage reads them all.
+	ListFAQ(ctx context.Context, site, lang string, after *FAQ, limit int) ([]FAQ, error)
 	// SaveFAQ inserts or replaces an entry.
 	SaveFAQ(ctx context.Context, f *FAQ) error
 	// SaveFAQs inserts or replaces many entries of one site.

@@ -283,7 +283,9 @@ func TestInboxTwoFactor(t *testing.T) {
 		t.Error("an agent-role account sees the Feedback tab")
 	}
 	do(t, in.ctx, "open the FAQ tab", chromedp.Click(chromedp.CSS(`.views [data-view=faq]`)))
-	waitJS(t, in.ctx, "the FAQ lists for an agent", `document.querySelectorAll('#faq tr').length > 0`, `document.getElementById('view-faq').innerText`)
+	waitJS(t, in.ctx, "the FAQ lists for an agent, read-only: no edit controls",
+		`document.querySelectorAll('#faq tr').length > 0 && !document.querySelector('#faq button') && [...document.querySelectorAll('#view-faq .faq-admin')].every((el) => el.hidden) && document.getElementById('faq-form').hidden`,
+		`document.getElementById('view-faq').innerText`)
 }
 
 // logIn logs in with the inbox's form: with code, the form must ask for it

@@ -18,9 +18,9 @@ type countingFAQ struct {
 	pages atomic.Int64
 }
 
-func (c *countingFAQ) ListFAQ(ctx context.Context, site string, after *chat.FAQ, limit int) ([]chat.FAQ, error) {
+func (c *countingFAQ) ListFAQ(ctx context.Context, site, lang string, after *chat.FAQ, limit int) ([]chat.FAQ, error) {
 	c.pages.Add(1)
-	return c.FAQStore.ListFAQ(ctx, site, after, limit)
+	return c.FAQStore.ListFAQ(ctx, site, lang, after, limit)
 }
 
 // The widget's list is built once for many visitors who ask at the same

@@ -76,6 +76,7 @@ func TestRolesOnEveryRoute(t *testing.T) {
 			{"GET", "/api/v1/faq/" + faq, "", chat.RoleAgent},
 			{"POST", "/api/v1/faq", faqBody, chat.RoleAdmin},
 			{"PUT", "/api/v1/faq/" + faq, faqBody, chat.RoleAdmin},
+			{"POST", "/api/v1/faq/" + faq + "/move", `{"by":1}`, chat.RoleAdmin},
 			{"GET", "/api/v1/faq/export", "", chat.RoleAdmin},
 			{"POST", "/api/v1/faq/import", `[` + faqBody + `]`, chat.RoleAdmin},
 			{"DELETE", "/api/v1/faq/" + faq, "", chat.RoleAdmin},

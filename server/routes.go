@@ -80,6 +80,7 @@ func (s *Server) routes() {
 	ag.Get("/faq/:id", s.handleGetFAQ)
 	ag.Put("/faq/:id", s.handleUpdateFAQ)
 	ag.Delete("/faq/:id", s.handleDeleteFAQ)
+	ag.Post("/faq/:id/move", s.handleMoveFAQ)
 
 	app.Use(func(c *fiber.Ctx) error { return errNotFoundRoute })
 }

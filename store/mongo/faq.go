@@ -52,16 +52,19 @@ func (s *Store) FAQ(ctx context.Context, site, id string) (*chat.FAQ, error) {
 	return &f, nil
 }
 
-// ListFAQ returns up to limit of a site's entries, published or not, by
-// Order and then id, starting after the entry after (nil: the first).
-// Within a site, _id (site/id) sorts as id does.
-func (s *Store) ListFAQ(ctx context.Context, site string, after *chat.FAQ, limit int) ([]chat.FAQ, error) {
+// ListFAQ returns up to limit of a site's entries, published or not, of
+// language lang ("": all), by Order and then id, starting after the entry
+// after (nil: the first). Within a site, _id (site/id) sorts as id does.
+func (s *Store) ListFAQ(ctx context.Context, site, lang string, after *chat.FAQ, limit int) ([]chat.FAQ, error) {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
 	opts := options.Find().
 		SetSort(bson.D{{Key: "order", Value: 1}, {Key: "_id", Value: 1}}).
 		SetLimit(int64(limit))
 	filter := bson.D{{Key: "site", Value: site}}
+	if lang != "" {
+		filter = append(filter, bson.E{Key: "lang", Value: lang})
+	}
 	if after != nil {
 		filter = append(filter, bson.E{Key: "$or", Value: bson.A{
 			bson.D{{Key: "order", Value: bson.D{{Key: "$gt", Value: after.Order}}}},

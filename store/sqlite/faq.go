@@ -34,9 +34,11 @@ func (s *Store) FAQ(ctx context.Context, site, id string) (*chat.FAQ, error) {
 	return &f, nil
 }
 
-// ListFAQ returns up to limit of a site's entries, published or not, by
-// Order and then id, starting after the entry after (nil: the first).
-func (s *Store) ListFAQ(ctx context.Context, site string, after *chat.FAQ, limit int) ([]chat.FAQ, error) {
+// ListFAQ returns up to limit of a site's entries, published or not, of
+// language lang ("": all), by Order and then id, starting after the entry
+// after (nil: the first). The index on (site, ord, id) gives the order; the
+// language is filtered as the rows are read.
+func (s *Store) ListFAQ(ctx context.Context, site, lang string, after *chat.FAQ, limit int) ([]chat.FAQ, error) {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
 	var (
@@ -44,10 +46,11 @@ func (s *Store) ListFAQ(ctx context.Context, site string, after *chat.FAQ, limit
 		err  error
 	)
 	if after == nil {
-		rows, err = s.query(ctx, `SELECT `+faqColumns+` FROM faq WHERE site = ? ORDER BY ord, id LIMIT ?`, site, limit)
+		rows, err = s.query(ctx, `SELECT `+faqColumns+` FROM faq WHERE site = ? AND (? = '' OR lang = ?)
+			ORDER BY ord, id LIMIT ?`, site, lang, lang, limit)
 	} else {
-		rows, err = s.query(ctx, `SELECT `+faqColumns+` FROM faq WHERE site = ? AND (ord, id) > (?, ?)
-			ORDER BY ord, id LIMIT ?`, site, after.Order, after.ID, limit)
+		rows, err = s.query(ctx, `SELECT `+faqColumns+` FROM faq WHERE site = ? AND (? = '' OR lang = ?) AND (ord, id) > (?, ?)
+			ORDER BY ord, id LIMIT ?`, site, lang, lang, after.Order, after.ID, limit)
 	}
 	return collect(rows, err, "list faq", "FAQ entry", scanFAQ)
 }

@@ -359,7 +359,7 @@ func testFAQ(t *testing.T, b Backend) {
 	if d := diff(got, refund); d != "" {
 		t.Errorf("FAQ (-want +got):\n%s", d)
 	}
-	list, err := s.ListFAQ(ctx, "acme", nil, 10)
+	list, err := s.ListFAQ(ctx, "acme", "", nil, 10)
 	must(t, err)
 	var ids []string
 	for _, f := range list {
@@ -367,6 +367,18 @@ func testFAQ(t *testing.T, b Backend) {
 	}
 	if want := []string{"hours", refund.ID, "ship"}; !slices.Equal(ids, want) {
 		t.Errorf("ListFAQ ids = %v, want %v (by order)", ids, want)
+	}
+	// A language keeps only its entries, from the first page and after a
+	// cursor of another language's entry.
+	for _, after := range []*chat.FAQ{nil, &list[0]} {
+		zh, err := s.ListFAQ(ctx, "acme", "zh", after, 10)
+		must(t, err)
+		if len(zh) != 1 || zh[0].ID != refund.ID {
+			t.Errorf("ListFAQ of zh after %v = %+v, want only %s", after, zh, refund.ID)
+		}
+	}
+	if zh, err := s.ListFAQ(ctx, "acme", "zh", refund, 10); err != nil || len(zh) != 0 {
+		t.Errorf("ListFAQ of zh after its last = %+v, %v; want none", zh, err)
 	}
 
 	must(t, s.CountFAQEvent(ctx, "acme", refund.ID, false))

@@ -54,7 +54,7 @@ func testPagingHasNoCap(t *testing.T, b Backend) {
 	var small []string
 	var after *chat.FAQ
 	for {
-		page, err := s.ListFAQ(ctx, "acme", after, 97)
+		page, err := s.ListFAQ(ctx, "acme", "", after, 97)
 		must(t, err)
 		for _, f := range page {
 			small = append(small, f.ID)

@@ -4,10 +4,11 @@
 // secret in storage.
 
 export class APIError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, details) {
     super(message || code || 'HTTP ' + status);
     this.status = status;
     this.code = code;
+    this.details = details; // such as the bad rows of an import
   }
 }
 
@@ -22,16 +23,18 @@ export function onSessionEnd(fn) {
   onLogout = fn;
 }
 
+// call sends body as JSON, or a Blob (a file) as it is, with its type.
 async function call(method, path, body, bearer) {
   const headers = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const file = body instanceof Blob;
+  if (body !== undefined) headers['Content-Type'] = file ? body.type || 'application/octet-stream' : 'application/json';
   if (bearer) headers.Authorization = 'Bearer ' + bearer;
   let res;
   try {
     res = await fetch(path, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined || file ? body : JSON.stringify(body),
       credentials: 'same-origin',
       cache: 'no-store',
     });
@@ -41,7 +44,7 @@ async function call(method, path, body, bearer) {
   const data = res.status === 204 ? null : await res.json().catch(() => null);
   if (!res.ok) {
     const e = (data && data.error) || {};
-    throw new APIError(res.status, e.code, e.message);
+    throw new APIError(res.status, e.code, e.message, e.details);
   }
   return data;
 }
@@ -116,4 +119,20 @@ export async function api(method, path, body) {
     throw err;
   }
   return call(method, path, body, token);
+}
+
+// download fetches a file from an agent endpoint, such as an export, as
+// a Blob: a link cannot carry the access token.
+export async function download(path) {
+  let res;
+  try {
+    res = await fetch(path, { headers: { Authorization: 'Bearer ' + (await accessToken()) }, credentials: 'same-origin', cache: 'no-store' });
+  } catch {
+    throw new APIError(0, 'network', 'The server cannot be reached.');
+  }
+  if (!res.ok) {
+    const e = ((await res.json().catch(() => null)) || {}).error || {};
+    throw new APIError(res.status, e.code, e.message);
+  }
+  return res.blob();
 }

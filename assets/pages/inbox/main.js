@@ -3,12 +3,12 @@
 // for what it calls.
 import { acceptInvite, accessToken, api, login, logout, onSessionEnd, refresh } from './api.js';
 import { $, h, select, tablist } from './dom.js';
+import { loadFAQ } from './faq.js';
 import { loadFeedback } from './feedback.js';
 import { lang, languages, setLang, t, translate } from './i18n.js';
 import { createList } from './list.js';
 import { loadAccount } from './account.js';
 import { loadAgents } from './agents.js';
-import { loadFAQ } from './pages.js';
 import { loadSettings, newSite } from './settings.js';
 import { socket } from './socket.js';
 import { merge, q, state } from './state.js';
