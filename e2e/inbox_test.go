@@ -50,11 +50,12 @@ func TestInbox(t *testing.T) {
 		row+` && `+row+`.querySelector('.preview').textContent === `+jsString(first)+` && `+row+`.querySelector('.dot')`,
 		`document.getElementById('convs').innerText`)
 
+	waitJS(t, in.ctx, "the list shows the topic's label", row+`.querySelector('.badge.topic').textContent === '充值与提现'`, row+`.innerText`)
 	do(t, in.ctx, "open the conversation", chromedp.Click(chromedp.CSS(`#convs button[data-id="`+v.conv.ID+`"]`)))
 	in.waitInboxMessage("visitor", first, "sent")
 	info := `document.getElementById('info').innerText`
-	waitJS(t, in.ctx, "the visitor's details show: topic, identity and attributes",
-		info+`.includes('deposit') && `+info+`.includes('未验证') && `+info+`.includes('<b>pro</b>') && `+info+`.includes('A1024')`, info)
+	waitJS(t, in.ctx, "the visitor's details show: the topic's label (not its id), identity and attributes",
+		info+`.includes('充值与提现') && !`+info+`.includes('deposit') && `+info+`.includes('未验证') && `+info+`.includes('<b>pro</b>') && `+info+`.includes('A1024')`, info)
 	waitJS(t, in.ctx, "opening it marks it read", `!`+row+`.querySelector('.dot')`)
 	e.waitConversation(t, v.conv.ID, "the agents' read mark is stored", func(c client.Conversation) bool { return c.AgentReadSeq == 1 })
 

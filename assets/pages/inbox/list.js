@@ -3,7 +3,7 @@
 import { api } from './api.js';
 import { $, h, select, tablist, timeEl } from './dom.js';
 import { t } from './i18n.js';
-import { displayName, merge, q, state, unread } from './state.js';
+import { displayName, merge, q, state, topicLabel, unread } from './state.js';
 
 export function createList({ onOpen }) {
   const ul = $('convs');
@@ -91,7 +91,7 @@ export function createList({ onOpen }) {
           null,
           offline && h('span.badge.off', null, t('list.offline')),
           offline && c.email && h('span.email', null, c.email),
-          c.topic && h('span.badge.topic', null, c.topic),
+          c.topic && h('span.badge.topic', { title: c.topic }, topicLabel(c.topic)),
         ),
         h('span.preview', null, m ? who + m.text : t('list.nomessages')),
       ),

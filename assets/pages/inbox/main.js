@@ -175,8 +175,23 @@ function fillSites() {
   pick.closest('label').hidden = state.me.sites.length < 2;
 }
 
+// loadTopics reads the chosen site's topics, to show their labels.
+async function loadTopics() {
+  const site = state.site;
+  try {
+    const res = await api('GET', '/api/v1/sites/' + encodeURIComponent(site));
+    if (site !== state.site) return;
+    state.topics = new Map((res.site.widget.topics || []).map((tp) => [tp.id, tp.labels]));
+    list.render();
+    if (state.openId) thread.update(state.openId);
+  } catch {
+    // The ids stay shown.
+  }
+}
+
 function choose(site) {
   state.site = site;
+  loadTopics();
   $('site').value = site;
   state.convs.clear();
   missing.clear();
@@ -209,6 +224,7 @@ async function start() {
   const page = location.hash.slice(1);
   const m = /^c\/([A-Za-z0-9_-]{1,64})$/.exec(page);
   show(page in LOADERS ? page : 'conversations');
+  loadTopics();
   list.load();
   sock.start();
   if (m) thread.open(m[1]);

@@ -7,12 +7,22 @@ export const state = {
   status: 'open',
   convs: new Map(),
   openId: '',
+  topics: new Map(), // id → labels by language, of the chosen site
 };
 
 // q appends the chosen site to an API path.
 export const q = (path) => path + (path.includes('?') ? '&' : '?') + 'site=' + encodeURIComponent(state.site);
 
-import { t } from './i18n.js';
+import { lang, t } from './i18n.js';
+
+// topicLabel is how the inbox names a topic: its label in the inbox's
+// language, or another of its labels; the id only for a topic the site no
+// longer has.
+export function topicLabel(id) {
+  const labels = state.topics.get(id);
+  if (!labels) return id;
+  return labels[lang] || labels[lang.slice(0, 2)] || labels['zh-CN'] || labels.en || Object.values(labels)[0] || id;
+}
 
 // displayName is how the inbox names a conversation's visitor.
 export function displayName(c) {

@@ -7,7 +7,7 @@
 import { api } from './api.js';
 import { $, h, safeURL, timeEl } from './dom.js';
 import { t } from './i18n.js';
-import { displayName, merge, q, state } from './state.js';
+import { displayName, merge, q, state, topicLabel } from './state.js';
 
 const ACK_WAIT = 8e3;
 const TYPING_EVERY = 4e3; // resend typing:true at most this often
@@ -345,7 +345,7 @@ export function createThread({ sock, onMessage, changed }) {
       [t('info.email'), email ? said(h('a', { href: 'mailto:' + email }, email), v.profile_verified && email === v.email) : '—'],
       [t('info.identity'), v.verified ? h('span.ok', null, t('info.verified', { id: v.user_id })) : t('info.notverified')],
       c.kind === 'offline' && [t('info.kind'), t('info.offline')],
-      c.topic && [t('info.topic'), c.topic],
+      c.topic && [t('info.topic'), topicLabel(c.topic)],
       [t('info.lang'), c.lang || '—'],
       [t('info.page'), link(c.page_url)],
       c.referrer && [t('info.referrer'), link(c.referrer)],
