@@ -10,8 +10,11 @@ type Site struct {
 	AllowedOrigins []string       `json:"allowed_origins"`
 	IdentitySecret string         `json:"-"`
 	Widget         WidgetSettings `json:"widget"`
-	CreatedAt      time.Time      `json:"created_at"`
-	UpdatedAt      time.Time      `json:"updated_at"`
+	// RequireTwoFactor sends the site's agents who log in with a password
+	// alone to two-factor enrolment, and lets them do nothing else.
+	RequireTwoFactor bool      `json:"require_two_factor"`
+	CreatedAt        time.Time `json:"created_at"`
+	UpdatedAt        time.Time `json:"updated_at"`
 	// Version changes with every UpdateSite, which refuses a copy read
 	// before another change: a patch cannot undo a secret rotation.
 	Version int64 `json:"-"`

@@ -1,5 +1,7 @@
 package chat
 
+import "context"
+
 // rank orders the roles: each may do what the ones below it may.
 func (r Role) rank() int {
 	switch r {
@@ -28,4 +30,26 @@ func (a Actor) Require(min Role) error {
 		return Errorf(CodeForbidden, "this needs the %s role or higher", min)
 	}
 	return nil
+}
+
+// MustEnrol reports whether the agent has to turn on two-factor login
+// before doing anything else: they log in with a password alone, and one
+// of their sites requires two factors. site looks a site up by key.
+func MustEnrol(ctx context.Context, site func(context.Context, string) (*Site, error), a *Agent) (bool, error) {
+	if a.TwoFactor() {
+		return false, nil
+	}
+	for _, key := range a.Sites {
+		s, err := site(ctx, key)
+		if IsCode(err, CodeNotFound) {
+			continue
+		}
+		if err != nil {
+			return false, err
+		}
+		if s.RequireTwoFactor {
+			return true, nil
+		}
+	}
+	return false, nil
 }

@@ -54,6 +54,8 @@ type SitePatch struct {
 	OfflineMessage *map[string]string `json:"offline_message"`
 	// Logo is an https URL, or "" for no logo; it replaces an uploaded one.
 	Logo *string `json:"logo"`
+	// RequireTwoFactor is for owners only: it decides how agents log in.
+	RequireTwoFactor *bool `json:"require_two_factor"`
 }
 
 // Limits on a site's settings.
@@ -100,6 +102,14 @@ func (s *SiteAdmin) Get(ctx context.Context, a Actor) (*Site, error) {
 func (s *SiteAdmin) Update(ctx context.Context, a Actor, p SitePatch) (*Site, error) {
 	if err := a.Require(RoleAdmin); err != nil {
 		return nil, err
+	}
+	if p.RequireTwoFactor != nil && a.Require(RoleOwner) != nil {
+		return nil, Errorf(CodeForbidden, "only owners decide whether agents need two-factor login")
+	}
+	// An owner who requires it of others has it: they would be held at
+	// the enrolment too.
+	if p.RequireTwoFactor != nil && *p.RequireTwoFactor && !a.Agent.TwoFactor() {
+		return nil, Invalid("turn on two-factor login for yourself first (My account), then require it of the site's agents")
 	}
 	site, err := s.store.Site(ctx, a.Site)
 	if err != nil {
@@ -224,6 +234,9 @@ func (p SitePatch) applyTo(site *Site) error {
 			return err
 		}
 		w.OfflineMessage = m
+	}
+	if p.RequireTwoFactor != nil {
+		site.RequireTwoFactor = *p.RequireTwoFactor
 	}
 	if p.Logo != nil {
 		logo, err := checkLogoURL(*p.Logo)

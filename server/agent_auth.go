@@ -208,5 +208,9 @@ func (s *Server) handleLogout(c *fiber.Ctx) error {
 
 func (s *Server) handleMe(c *fiber.Ctx) error {
 	a := agentOf(c)
-	return c.JSON(fiber.Map{"agent": a, "two_factor": a.TwoFactor()})
+	must, err := chat.MustEnrol(c.UserContext(), s.site, a)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"agent": a, "two_factor": a.TwoFactor(), "two_factor_required": must})
 }

@@ -37,9 +37,31 @@ func (s *Server) agentAuth(c *fiber.Ctx) error {
 	if a.Disabled {
 		return chat.Errorf(chat.CodeUnauthorized, "this account is disabled")
 	}
+	if !enrolmentRoutes[c.Method()+" "+c.Path()] {
+		must, err := chat.MustEnrol(c.UserContext(), s.site, a)
+		if err != nil {
+			return err
+		}
+		if must {
+			return errMustEnrol
+		}
+	}
 	c.Locals(localAgent, a)
 	return c.Next()
 }
+
+// enrolmentRoutes are what an agent who must turn on two-factor login may
+// still use: their account, the enrolment, and a new password.
+var enrolmentRoutes = map[string]bool{
+	"GET /api/v1/me":               true,
+	"POST /api/v1/me/totp":         true,
+	"POST /api/v1/me/totp/confirm": true,
+	"POST /api/v1/me/password":     true,
+}
+
+// errMustEnrol refuses everything else to an agent who must turn on
+// two-factor login.
+var errMustEnrol = chat.Errorf(chat.CodeForbidden, "a site of yours requires two-factor login: turn it on first (My account in the inbox, or POST /api/v1/me/totp)")
 
 func agentOf(c *fiber.Ctx) *chat.Agent { return c.Locals(localAgent).(*chat.Agent) }
 

@@ -20,12 +20,12 @@ const (
 
 // Close codes; see docs/protocol.md.
 const (
-	closeGoingAway    = 1001 // server shutting down: reconnect
-	closePolicy       = 1008 // protocol violation: do not reconnect
-	closeTooSlow      = 4000 // send queue full: reconnect
-	closeAuthFailed   = 4001 // get a new token first
-	closeOriginDenied = 4003
-	closeRateLimited  = 4008 // reconnect after a pause
+	closeGoingAway   = 1001 // server shutting down: reconnect
+	closePolicy      = 1008 // protocol violation: do not reconnect
+	closeTooSlow     = 4000 // send queue full: reconnect
+	closeAuthFailed  = 4001 // get a new token first
+	closeForbidden   = 4003 // the origin is not allowed, or the agent must enrol in two-factor login
+	closeRateLimited = 4008 // reconnect after a pause
 )
 
 // conn is one websocket. Its read loop runs in the handler goroutine and

@@ -239,6 +239,27 @@ var settingsFrame = encode(outFrame{Type: "settings"})
 func (h *hub) siteChanged(site string) {
 	h.s.sites.forget(site)
 	h.toVisitors(site, settingsFrame)
+	// Off the bus's goroutine: it reads the site from the store.
+	go h.closeUnenrolled(site)
+}
+
+// closeUnenrolled closes, when the site requires two-factor login, the
+// sockets of its agents who log in without it: they may only enrol now.
+func (h *hub) closeUnenrolled(site string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if st, err := h.s.site(ctx, site); err != nil || !st.RequireTwoFactor {
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if sc := h.sites[site]; sc != nil {
+		for c := range sc.conns {
+			if c.role == roleAgent && c.agent != nil && !c.agent.TwoFactor() {
+				c.close(closeForbidden, "this site requires two-factor login: turn it on first")
+			}
+		}
+	}
 }
 
 // toVisitors enqueues a frame for every visitor socket of the site on this

@@ -117,7 +117,7 @@ func (s *Server) authenticate(c *conn, headerToken string) error {
 			return fail(closeAuthFailed, chat.Errorf(chat.CodeUnauthorized, "site not found"))
 		}
 		if !s.originAllowed(site, c.origin) {
-			return fail(closeOriginDenied, chat.Errorf(chat.CodeForbidden, "origin not allowed for this site"))
+			return fail(closeForbidden, chat.Errorf(chat.CodeForbidden, "origin not allowed for this site"))
 		}
 		c.role, c.sites, c.visitorID, c.actorSite = roleVisitor, []string{site.Key}, vc.VisitorID, site.Key
 		convs, err := s.opts.Service.List(ctx, c.actor(""), chat.ConversationFilter{Limit: 20})
@@ -145,11 +145,17 @@ func (s *Server) authenticate(c *conn, headerToken string) error {
 		return fail(closeAuthFailed, err)
 	}
 	if c.origin != "" && c.origin != s.origin {
-		return fail(closeOriginDenied, chat.Errorf(chat.CodeForbidden, "the inbox socket accepts only kefu's own origin"))
+		return fail(closeForbidden, chat.Errorf(chat.CodeForbidden, "the inbox socket accepts only kefu's own origin"))
 	}
 	agent, err := s.opts.Store.Agent(ctx, ac.AgentID)
 	if err != nil || agent.Disabled {
 		return fail(closeAuthFailed, chat.Errorf(chat.CodeUnauthorized, "agent not found or disabled"))
+	}
+	if must, err := chat.MustEnrol(ctx, s.site, agent); err != nil || must {
+		if err == nil {
+			err = errMustEnrol
+		}
+		return fail(closeForbidden, err)
 	}
 	c.role, c.sites, c.agent = roleAgent, agent.Sites, agent
 	c.login.Store(&ac)

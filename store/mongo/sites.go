@@ -16,6 +16,7 @@ type siteDoc struct {
 	AllowedOrigins []string  `bson:"allowed_origins"`
 	IdentitySecret string    `bson:"identity_secret"`
 	Widget         widgetDoc `bson:"widget"`
+	Require2FA     bool      `bson:"require_2fa,omitempty"`
 	CreatedAt      time.Time `bson:"created_at"`
 	UpdatedAt      time.Time `bson:"updated_at"`
 	// Version advances with every update; a missing one counts as 0.
@@ -59,6 +60,7 @@ func newSiteDoc(s *chat.Site) siteDoc {
 		Name:           s.Name,
 		AllowedOrigins: s.AllowedOrigins,
 		IdentitySecret: s.IdentitySecret,
+		Require2FA:     s.RequireTwoFactor,
 		Widget: widgetDoc{
 			Color:         w.Color,
 			Position:      w.Position,
@@ -89,10 +91,11 @@ func newSiteDoc(s *chat.Site) siteDoc {
 func (d *siteDoc) site() *chat.Site {
 	w := d.Widget
 	s := &chat.Site{
-		Key:            d.Key,
-		Name:           d.Name,
-		AllowedOrigins: d.AllowedOrigins,
-		IdentitySecret: d.IdentitySecret,
+		Key:              d.Key,
+		Name:             d.Name,
+		AllowedOrigins:   d.AllowedOrigins,
+		IdentitySecret:   d.IdentitySecret,
+		RequireTwoFactor: d.Require2FA,
 		Widget: chat.WidgetSettings{
 			Color:          w.Color,
 			Position:       w.Position,
@@ -182,6 +185,7 @@ func (s *Store) UpdateSite(ctx context.Context, site *chat.Site) error {
 		{Key: "allowed_origins", Value: d.AllowedOrigins},
 		{Key: "identity_secret", Value: d.IdentitySecret},
 		{Key: "widget", Value: d.Widget},
+		{Key: "require_2fa", Value: d.Require2FA},
 		{Key: "updated_at", Value: d.UpdatedAt},
 		{Key: "version", Value: site.Version + 1},
 	}}})

@@ -207,6 +207,10 @@ ALTER TABLE feedback ADD COLUMN updated_at INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX feedback_status ON feedback (site, status, created_at DESC, id DESC);
 CREATE INDEX feedback_category ON feedback (site, category, created_at DESC, id DESC);
 `,
+	// 9: a site's policy that its agents log in with two factors.
+	`
+ALTER TABLE sites ADD COLUMN require_2fa INTEGER NOT NULL DEFAULT 0;
+`,
 }
 
 // migrate brings the database's schema to the newest version, in one

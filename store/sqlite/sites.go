@@ -89,9 +89,9 @@ func (s *Store) Site(ctx context.Context, key string) (*chat.Site, error) {
 	var version int64
 	// The key is read back rather than taken from the argument, which may
 	// alias a buffer that the caller reuses (Fiber's request strings do).
-	err := s.queryRow(ctx, `SELECT key, name, allowed_origins, identity_secret, widget, created_at, updated_at, version
+	err := s.queryRow(ctx, `SELECT key, name, allowed_origins, identity_secret, widget, created_at, updated_at, version, require_2fa
 		FROM sites WHERE key = ?`, key).
-		Scan(&site.Key, &site.Name, &origins, &site.IdentitySecret, &widget, &created, &upd, &version)
+		Scan(&site.Key, &site.Name, &origins, &site.IdentitySecret, &widget, &created, &upd, &version, &site.RequireTwoFactor)
 	if err != nil {
 		return nil, mapErr(err, "find site", "site")
 	}
@@ -120,9 +120,9 @@ func (s *Store) CreateSite(ctx context.Context, site *chat.Site) error {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
 	_, err = s.w.ExecContext(ctx, `INSERT INTO sites
-		(key, name, allowed_origins, identity_secret, widget, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		site.Key, site.Name, origins, site.IdentitySecret, widget, millis(site.CreatedAt), millis(site.UpdatedAt))
+		(key, name, allowed_origins, identity_secret, widget, created_at, updated_at, require_2fa)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		site.Key, site.Name, origins, site.IdentitySecret, widget, millis(site.CreatedAt), millis(site.UpdatedAt), site.RequireTwoFactor)
 	return mapErr(err, "insert site", "site")
 }
 
@@ -135,9 +135,9 @@ func (s *Store) UpdateSite(ctx context.Context, site *chat.Site) error {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
 	res, err := s.w.ExecContext(ctx, `UPDATE sites
-		SET name = ?, allowed_origins = ?, identity_secret = ?, widget = ?, updated_at = ?, version = version + 1
+		SET name = ?, allowed_origins = ?, identity_secret = ?, widget = ?, updated_at = ?, require_2fa = ?, version = version + 1
 		WHERE key = ? AND version = ?`,
-		site.Name, origins, site.IdentitySecret, widget, millis(site.UpdatedAt), site.Key, site.Version)
+		site.Name, origins, site.IdentitySecret, widget, millis(site.UpdatedAt), site.RequireTwoFactor, site.Key, site.Version)
 	if err = updated(res, err, "update site", "site"); chat.IsCode(err, chat.CodeNotFound) {
 		if _, gone := s.Site(ctx, site.Key); gone == nil {
 			return chat.Errorf(chat.CodeConflict, "the site was changed meanwhile; read it again")

@@ -14,10 +14,11 @@ func testSites(t *testing.T, b Backend) {
 	s := b.Open(t)
 	ctx := ctxT(t)
 	site := &chat.Site{
-		Key:            "acme",
-		Name:           "Acme",
-		AllowedOrigins: []string{"https://acme.example"},
-		IdentitySecret: "secret",
+		Key:              "acme",
+		Name:             "Acme",
+		AllowedOrigins:   []string{"https://acme.example"},
+		IdentitySecret:   "secret",
+		RequireTwoFactor: true,
 		Widget: chat.WidgetSettings{
 			Color: "#0a84ff", Position: "right", DefaultLang: "zh",
 			Languages: []string{"zh", "en"},
@@ -46,6 +47,7 @@ func testSites(t *testing.T, b Backend) {
 	updated := *site
 	updated.Name = "Acme Inc"
 	updated.Widget.Color = "#ff0000"
+	updated.RequireTwoFactor = false
 	updated.CreatedAt = time.Time{} // ignored by UpdateSite
 	must(t, s.UpdateSite(ctx, &updated))
 	// A copy read before that change cannot undo it.
@@ -54,8 +56,8 @@ func testSites(t *testing.T, b Backend) {
 	wantCode(t, s.UpdateSite(ctx, &stale), chat.CodeConflict)
 	got, err = s.Site(ctx, "acme")
 	must(t, err)
-	if got.Name != "Acme Inc" || got.Widget.Color != "#ff0000" || !got.CreatedAt.Equal(site.CreatedAt) {
-		t.Errorf("after update: name %q color %q created %v", got.Name, got.Widget.Color, got.CreatedAt)
+	if got.Name != "Acme Inc" || got.Widget.Color != "#ff0000" || got.RequireTwoFactor || !got.CreatedAt.Equal(site.CreatedAt) {
+		t.Errorf("after update: name %q color %q require 2FA %v created %v", got.Name, got.Widget.Color, got.RequireTwoFactor, got.CreatedAt)
 	}
 
 	tests := []struct {

@@ -87,7 +87,9 @@ function enrol(res, done) {
       onsubmit: onSubmit(msg, async (el) => {
         await api('POST', '/api/v1/me/totp/confirm', { code: el.code.value.trim() });
         state.twoFactor = true;
-        done();
+        // An agent held here by a site's policy may now use the inbox.
+        if (state.mustEnrol) location.reload();
+        else done();
       }),
     },
     h('p', null, t('account.2fa.scan')),

@@ -215,12 +215,21 @@ async function start() {
   const agent = me.agent;
   state.me = agent;
   state.twoFactor = me.two_factor;
+  state.mustEnrol = me.two_factor_required;
   state.site = agent.sites[0] || '';
   fillSites();
   $('me').textContent = agent.name || agent.email;
   $('me').title = agent.email;
   for (const v of ADMIN_VIEWS) document.querySelector(`.views [data-view=${v}]`).hidden = agent.role === 'agent';
   screen('app');
+  if (state.mustEnrol) {
+    // A site of theirs requires two-factor login: enrolment first, and
+    // nothing else (the server refuses the rest).
+    for (const b of views.querySelectorAll('[role=tab]')) b.hidden = b.dataset.view !== 'account';
+    show('account');
+    $('account').prepend(h('p.err', { id: 'must-enrol' }, t('account.2fa.required')));
+    return;
+  }
   const page = location.hash.slice(1);
   const m = /^c\/([A-Za-z0-9_-]{1,64})$/.exec(page);
   show(page in LOADERS ? page : 'conversations');

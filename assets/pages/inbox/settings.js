@@ -105,6 +105,9 @@ function widgetForm(site) {
       h('button.add', { type: 'button', onclick: () => (spans.push({ weekday: 1, from_min: 540, until_min: 1080 }), drawSpans()) }, t('settings.hours.add')),
     );
 
+  // Owners decide whether the site's agents need two-factor login.
+  const owner = state.me.role === 'owner';
+  const require2fa = h('input', { type: 'checkbox', name: 'require_two_factor', checked: !!site.require_two_factor, disabled: !owner });
   const origins = h('textarea', { name: 'allowed_origins', rows: 3, value: (site.allowed_origins || []).join('\n'), placeholder: 'https://www.example.com' });
   const saved = status();
   saved.el.id = 'settings-saved';
@@ -128,6 +131,7 @@ function widgetForm(site) {
           business_hours: spans.length ? { timezone: tz.value.trim(), days: spans } : { timezone: tz.value.trim() },
           allowed_origins: origins.value.split(/\s+/).filter(Boolean),
         };
+        if (owner && require2fa.checked !== !!site.require_two_factor) body.require_two_factor = require2fa.checked;
         // A logo URL goes only when changed: it replaces an uploaded logo.
         if (logo.url.value.trim() !== (w.logo || '')) body.logo = logo.url.value.trim();
         try {
@@ -159,6 +163,9 @@ function widgetForm(site) {
     offlineMsg.el,
     h('h3', null, t('settings.origins')),
     field(t('settings.origins.list'), origins, t('settings.origins.hint')),
+    h('h3', null, t('settings.security')),
+    h('label.check', null, require2fa, ' ', t('settings.require2fa')),
+    h('p.hint', null, t(owner ? 'settings.require2fa.hint' : 'settings.require2fa.owner')),
     h('div.save', null, h('button.pri', { type: 'submit' }, t('form.save')), saved.el),
   );
   drawTexts();

@@ -8,6 +8,8 @@ export const state = {
   convs: new Map(),
   openId: '',
   topics: new Map(), // id → labels by language, of the chosen site
+  twoFactor: false, // the agent logs in with two factors
+  mustEnrol: false, // a site of theirs requires that, and they do not yet
 };
 
 // q appends the chosen site to an API path.
