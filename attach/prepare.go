@@ -1,0 +1,144 @@
+package attach
+
+import (
+	"bytes"
+	"image"
+	"image/gif"
+	"image/jpeg"
+	"image/png"
+	"slices"
+
+	"golang.org/x/image/draw"
+	_ "golang.org/x/image/webp" // registers the WebP decoder
+
+	"github.com/kefu/kefu/chat"
+)
+
+// Limits on what is accepted, whatever the site allows.
+const (
+	// DefaultMaxBytes is a file's size limit unless the site sets another.
+	DefaultMaxBytes = 10 << 20
+	// maxSide and maxPixels bound an image's dimensions, read from its
+	// header before any pixel is decoded: a few KB of PNG can claim
+	// 20,000 × 20,000 pixels, 1.6 GB once decoded.
+	maxSide   = 10000
+	maxPixels = 40_000_000
+	// ThumbSize is the longer side of a thumbnail, in pixels.
+	ThumbSize = 320
+	// jpegQuality is the quality re-encoded photos and thumbnails get.
+	jpegQuality = 85
+)
+
+// Policy is what one site accepts.
+type Policy struct {
+	Types    []Type // allowed types; empty means DefaultTypes
+	MaxBytes int64  // the largest file; 0 means DefaultMaxBytes
+}
+
+// File is an upload made safe: the bytes to store, their type, the name to
+// show, and for images a thumbnail and the dimensions.
+type File struct {
+	Data          []byte
+	Type          Type
+	Name          string
+	Thumb         []byte // nil for a file that is not an image
+	ThumbType     Type
+	Width, Height int
+}
+
+// Prepare checks an upload against the policy and makes it safe: its
+// type from its content, allowed by the site; its size; for an image, its
+// dimensions before decoding, then the decoded pixels re-encoded (a GIF
+// keeps its first frame, a WebP becomes a PNG) and a thumbnail. Errors
+// are chat errors: too_large for size, invalid for the rest, each saying
+// what is wrong.
+func Prepare(data []byte, name string, p Policy) (*File, error) {
+	limit := p.MaxBytes
+	if limit <= 0 {
+		limit = DefaultMaxBytes
+	}
+	if int64(len(data)) > limit {
+		return nil, chat.Errorf(chat.CodeTooLarge, "the file is %s; the limit is %s", size(int64(len(data))), size(limit))
+	}
+	if len(data) == 0 {
+		return nil, chat.Invalid("the file is empty")
+	}
+	typ := Sniff(data)
+	allowed := p.Types
+	if len(allowed) == 0 {
+		allowed = DefaultTypes()
+	}
+	if typ == "" || !slices.Contains(allowed, typ) {
+		return nil, chat.Invalid("this kind of file cannot be sent here; allowed: %s", names(allowed))
+	}
+	f := &File{Data: data, Type: typ, Name: CleanName(name)}
+	if typ.Image() {
+		if err := f.reencode(); err != nil {
+			return nil, err
+		}
+	}
+	return f, nil
+}
+
+// reencode replaces an image's bytes with a new encoding of its pixels,
+// and makes its thumbnail.
+func (f *File) reencode() error {
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(f.Data))
+	if err != nil {
+		return chat.Invalid("the image cannot be read")
+	}
+	if cfg.Width < 1 || cfg.Height < 1 || cfg.Width > maxSide || cfg.Height > maxSide || cfg.Width*cfg.Height > maxPixels {
+		return chat.Invalid("the image is %d×%d pixels; at most %d on a side and %d million in all", cfg.Width, cfg.Height, maxSide, maxPixels/1_000_000)
+	}
+	var img image.Image
+	if f.Type == GIF {
+		img, err = gif.Decode(bytes.NewReader(f.Data)) // the first frame
+	} else {
+		img, _, err = image.Decode(bytes.NewReader(f.Data))
+	}
+	if err != nil {
+		return chat.Invalid("the image cannot be read")
+	}
+	f.Width, f.Height = img.Bounds().Dx(), img.Bounds().Dy()
+	var out bytes.Buffer
+	if f.Type == JPEG {
+		err = jpeg.Encode(&out, img, &jpeg.Options{Quality: jpegQuality})
+	} else {
+		f.Type = PNG
+		err = png.Encode(&out, img)
+	}
+	if err != nil {
+		return chat.Wrap(chat.CodeInternal, err, "re-encode the image")
+	}
+	f.Data = out.Bytes()
+	thumb, typ, err := thumbnail(img, f.Type)
+	if err != nil {
+		return chat.Wrap(chat.CodeInternal, err, "make the thumbnail")
+	}
+	f.Thumb, f.ThumbType = thumb, typ
+	return nil
+}
+
+// thumbnail scales img to ThumbSize pixels on its longer side at most, in
+// the image's own format (PNG keeps transparency).
+func thumbnail(img image.Image, typ Type) ([]byte, Type, error) {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	if w > ThumbSize || h > ThumbSize {
+		if w >= h {
+			w, h = ThumbSize, max(1, h*ThumbSize/w)
+		} else {
+			w, h = max(1, w*ThumbSize/h), ThumbSize
+		}
+	}
+	dst := image.NewNRGBA(image.Rect(0, 0, w, h))
+	draw.CatmullRom.Scale(dst, dst.Bounds(), img, b, draw.Src, nil)
+	var out bytes.Buffer
+	var err error
+	if typ == JPEG {
+		err = jpeg.Encode(&out, dst, &jpeg.Options{Quality: jpegQuality})
+	} else {
+		typ, err = PNG, png.Encode(&out, dst)
+	}
+	return out.Bytes(), typ, err
+}

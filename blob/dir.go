@@ -1,0 +1,127 @@
+// Package blob keeps files by the SHA-256 of their content, in a folder:
+// where the embedded store keeps attachments. The same content is kept
+// once, however often it is put; a file is written to a temporary name,
+// synced and renamed, so that a crash leaves either the whole file or
+// none of it.
+package blob
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/kefu/kefu/chat"
+)
+
+// Dir is a folder of content-addressed files.
+type Dir struct {
+	root string
+}
+
+// Open returns the folder at root, creating it if need be.
+func Open(root string) (*Dir, error) {
+	if err := os.MkdirAll(root, 0o700); err != nil {
+		return nil, fmt.Errorf("blob: %w", err)
+	}
+	return &Dir{root: root}, nil
+}
+
+// Key is the name content is kept under: the hex SHA-256 of it.
+func Key(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
+
+// path returns where key lives, or an error for anything that is not a
+// key: a key never names a path of its own.
+func (d *Dir) path(key string) (string, error) {
+	if len(key) != sha256.Size*2 {
+		return "", chat.Invalid("blob: %q is not a content key", key)
+	}
+	if _, err := hex.DecodeString(key); err != nil {
+		return "", chat.Invalid("blob: %q is not a content key", key)
+	}
+	return filepath.Join(d.root, key[:2], key), nil
+}
+
+// Put keeps data and returns its key. Putting content that is kept
+// already changes nothing.
+func (d *Dir) Put(ctx context.Context, data []byte) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	key := Key(data)
+	p, _ := d.path(key)
+	if _, err := os.Stat(p); err == nil {
+		return key, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+		return "", d.fail("put", err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(p), ".put-*")
+	if err != nil {
+		return "", d.fail("put", err)
+	}
+	defer os.Remove(tmp.Name()) // gone after the rename; cleans up a failure
+	_, err = tmp.Write(data)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), p)
+	}
+	if err != nil {
+		return "", d.fail("put", err)
+	}
+	return key, nil
+}
+
+// Get returns the content kept under key; chat.CodeNotFound when there is
+// none.
+func (d *Dir) Get(ctx context.Context, key string) ([]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	p, err := d.path(key)
+	if err != nil {
+		return nil, err
+	}
+	data, err := os.ReadFile(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, chat.NotFound("file")
+	}
+	if err != nil {
+		return nil, d.fail("get", err)
+	}
+	return data, nil
+}
+
+// Delete removes the content kept under key. Removing what is not there
+// is not an error.
+func (d *Dir) Delete(ctx context.Context, key string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	p, err := d.path(key)
+	if err != nil {
+		return err
+	}
+	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return d.fail("delete", err)
+	}
+	return nil
+}
+
+// fail maps a file system error to unavailable: the disk may be full or
+// failing, and a later try may work.
+func (d *Dir) fail(op string, err error) error {
+	return chat.Wrap(chat.CodeUnavailable, err, "blob: "+op+" a file")
+}

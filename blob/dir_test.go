@@ -1,0 +1,64 @@
+package blob
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/kefu/kefu/chat"
+)
+
+// Content goes in once under its hash, comes back the same, and goes away;
+// concurrent puts of one content leave one whole file and no temporary
+// ones; a key that is not a hash names no path.
+func TestDir(t *testing.T) {
+	ctx := context.Background()
+	root := filepath.Join(t.TempDir(), "files")
+	d, err := Open(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := bytes.Repeat([]byte("截图 screenshot "), 10000)
+	var wg sync.WaitGroup
+	keys := make([]string, 8)
+	for i := range keys {
+		wg.Go(func() {
+			k, err := d.Put(ctx, data)
+			if err != nil {
+				t.Error(err)
+			}
+			keys[i] = k
+		})
+	}
+	wg.Wait()
+	for _, k := range keys {
+		if k != Key(data) {
+			t.Fatalf("Put gave key %q, want %q", k, Key(data))
+		}
+	}
+	got, err := d.Get(ctx, keys[0])
+	if err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("Get: %v, %d bytes", err, len(got))
+	}
+	entries, _ := os.ReadDir(filepath.Join(root, keys[0][:2]))
+	if len(entries) != 1 {
+		t.Errorf("the folder holds %d files after 8 puts of one content, want 1", len(entries))
+	}
+	if err := d.Delete(ctx, keys[0]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Get(ctx, keys[0]); !chat.IsCode(err, chat.CodeNotFound) {
+		t.Errorf("Get after Delete: %v, want not found", err)
+	}
+	if err := d.Delete(ctx, keys[0]); err != nil {
+		t.Errorf("deleting twice: %v", err)
+	}
+	for _, bad := range []string{"../../etc/passwd", "", "zz" + keys[0][2:], keys[0] + "/x"} {
+		if _, err := d.Get(ctx, bad); !chat.IsCode(err, chat.CodeInvalid) {
+			t.Errorf("Get(%q) = %v, want invalid", bad, err)
+		}
+	}
+}
