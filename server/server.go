@@ -83,8 +83,11 @@ type Server struct {
 	siteAdmin *chat.SiteAdmin
 	// agentAdmin holds the use cases of a site's agents.
 	agentAdmin *chat.AgentAdmin
-	sites      siteCache
-	draining   atomic.Bool
+	// visitors holds the use cases of visitors outside a conversation:
+	// sessions, identity and feedback.
+	visitors *chat.Visitors
+	sites    siteCache
+	draining atomic.Bool
 
 	lnMu sync.Mutex
 	ln   net.Listener // what Serve serves on, for Shutdown to close
@@ -131,6 +134,7 @@ func New(opts Options) (*Server, error) {
 	s.faq = chat.NewFAQAdmin(opts.Store, opts.Bus, opts.Now, opts.Logger)
 	s.siteAdmin = chat.NewSiteAdmin(opts.Store, opts.Bus, opts.Now)
 	s.agentAdmin = chat.NewAgentAdmin(opts.Store, opts.Bus, auth.HashPassword, opts.Now)
+	s.visitors = chat.NewVisitors(opts.Store, auth.VerifyIdentity, opts.Now)
 	cfg := fiber.Config{
 		ErrorHandler:          s.handleError,
 		BodyLimit:             8 << 20, // FAQ imports; JSON bodies are decoded into bounded structs
