@@ -62,23 +62,27 @@ const (
 )
 
 // Visitors holds what a site's visitors do outside a conversation: start
-// or renew a session, anonymous or as a user the site vouches for, and
-// leave feedback.
+// or renew a session, anonymous or as a user the site vouches for, leave
+// feedback, and say which FAQ answers they opened and which helped.
 type Visitors struct {
 	store interface {
 		VisitorStore
 		FeedbackStore
+		FAQStore
 	}
 	// verify checks a site's proof of its user (auth.VerifyIdentity). Its
 	// errors are the caller's to see.
 	verify func(site *Site, id Identity, now time.Time) (VerifiedUser, error)
 	now    func() time.Time
+	// counted holds the FAQ events this node counted, to count each once.
+	counted seenOnce
 }
 
 // NewVisitors returns a Visitors. now may be nil for time.Now.
 func NewVisitors(store interface {
 	VisitorStore
 	FeedbackStore
+	FAQStore
 }, verify func(*Site, Identity, time.Time) (VerifiedUser, error), now func() time.Time) *Visitors {
 	if now == nil {
 		now = time.Now

@@ -300,3 +300,61 @@ func TestLeaveFeedback(t *testing.T) {
 		}
 	}
 }
+
+// TestCountFAQEvent checks that each visitor's opening of an entry, and
+// their saying it solved their problem, count once each, on their own
+// site's entry only.
+func TestCountFAQEvent(t *testing.T) {
+	ctx := context.Background()
+	e := newVisitorsEnv(t)
+	if err := e.st.SaveFAQ(ctx, &chat.FAQ{ID: "refund", Site: "acme", Lang: "en", Category: "money", Question: "Refunds?", Answer: "Within 7 days.", Published: true}); err != nil {
+		t.Fatal(err)
+	}
+	ann, bob := chat.Actor{Site: "acme", VisitorID: "ann"}, chat.Actor{Site: "acme", VisitorID: "bob"}
+	for _, step := range []struct {
+		who chat.Actor
+		ev  chat.FAQEvent
+	}{{ann, chat.FAQOpened}, {ann, chat.FAQOpened}, {ann, chat.FAQSolved}, {ann, chat.FAQSolved}, {bob, chat.FAQOpened}} {
+		if err := e.svc.CountFAQEvent(ctx, step.who, "refund", step.ev); err != nil {
+			t.Fatalf("%s %s: %v", step.who.VisitorID, step.ev, err)
+		}
+	}
+	f, err := e.st.FAQ(ctx, "acme", "refund")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Views != 2 || f.Solved != 1 {
+		t.Fatalf("views %d, solved %d; want 2 and 1", f.Views, f.Solved)
+	}
+
+	refused := []struct {
+		name string
+		who  chat.Actor
+		id   string
+		ev   chat.FAQEvent
+		code chat.Code
+	}{
+		{"another site's entry", chat.Actor{Site: "beta", VisitorID: "eve"}, "refund", chat.FAQOpened, chat.CodeNotFound},
+		{"an entry that is not there", ann, "nothing", chat.FAQOpened, chat.CodeNotFound},
+		{"an id that is no key", ann, "../refund", chat.FAQOpened, chat.CodeNotFound},
+		{"an unknown event", ann, "refund", "liked", chat.CodeInvalid},
+	}
+	for _, tt := range refused {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := e.svc.CountFAQEvent(ctx, tt.who, tt.id, tt.ev); chat.ErrorCode(err) != tt.code {
+				t.Fatalf("err = %v, want %s", err, tt.code)
+			}
+		})
+	}
+	// A count that failed was not remembered: once the entry is there,
+	// the same visitor's event counts.
+	if err := e.st.SaveFAQ(ctx, &chat.FAQ{ID: "nothing", Site: "acme", Lang: "en", Category: "misc", Question: "Q?", Answer: "A."}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.CountFAQEvent(ctx, ann, "nothing", chat.FAQOpened); err != nil {
+		t.Fatal(err)
+	}
+	if f, err := e.st.FAQ(ctx, "acme", "nothing"); err != nil || f.Views != 1 {
+		t.Fatalf("after a failed count: %+v, %v; want 1 view", f, err)
+	}
+}

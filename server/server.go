@@ -71,8 +71,6 @@ type Server struct {
 	metrics *metrics
 	origin  string // kefu's own origin, scheme://host[:port]
 	proxies proxies
-	// faqEvents counts each visitor's FAQ events once.
-	faqEvents seenOnce
 	// faqTops keeps the FAQ list the widget shows before a visitor types.
 	faqTops *faqTops
 	// replies keeps each site's usual time to a first reply.
@@ -84,7 +82,7 @@ type Server struct {
 	// agentAdmin holds the use cases of a site's agents.
 	agentAdmin *chat.AgentAdmin
 	// visitors holds the use cases of visitors outside a conversation:
-	// sessions, identity and feedback.
+	// sessions, identity, feedback and FAQ events.
 	visitors *chat.Visitors
 	sites    siteCache
 	draining atomic.Bool
