@@ -69,23 +69,23 @@ func TestVerifyIdentity(t *testing.T) {
 	tests := []struct {
 		name string
 		site *chat.Site
-		id   Identity
+		id   chat.Identity
 		ok   bool
 	}{
-		{"hash", site, Identity{ID: "u1", Hash: UserHash("s3cret", "u1")}, true},
-		{"upper-case hash", site, Identity{ID: "u1", Hash: strings.ToUpper(UserHash("s3cret", "u1"))}, false},
-		{"token", site, Identity{Token: token("s3cret", "demo", now.Add(time.Hour))}, true},
-		{"no secret on site", &chat.Site{Key: "demo"}, Identity{ID: "u1", Hash: UserHash("", "u1")}, false},
-		{"empty hash", site, Identity{ID: "u1"}, false},
-		{"other user's hash", site, Identity{ID: "u1", Hash: UserHash("s3cret", "u2")}, false},
-		{"name of 3 MB", site, Identity{ID: "u1", Hash: UserHash("s3cret", "u1"), Name: strings.Repeat("名", 1<<20)}, false},
-		{"name of 100 characters", site, Identity{ID: "u1", Hash: UserHash("s3cret", "u1"), Name: strings.Repeat("名", 100)}, true},
-		{"email too long", site, Identity{ID: "u1", Hash: UserHash("s3cret", "u1"), Email: strings.Repeat("a", 250) + "@x.io"}, false},
-		{"name not UTF-8", site, Identity{ID: "u1", Hash: UserHash("s3cret", "u1"), Name: "\xff"}, false},
-		{"token, wrong audience", site, Identity{Token: token("s3cret", "other", now.Add(time.Hour))}, false},
-		{"token, expired", site, Identity{Token: token("s3cret", "demo", now.Add(-time.Hour))}, false},
-		{"token, too long-lived", site, Identity{Token: token("s3cret", "demo", now.Add(48*time.Hour))}, false},
-		{"token, wrong secret", site, Identity{Token: token("nope", "demo", now.Add(time.Hour))}, false},
+		{"hash", site, chat.Identity{ID: "u1", Hash: UserHash("s3cret", "u1")}, true},
+		{"upper-case hash", site, chat.Identity{ID: "u1", Hash: strings.ToUpper(UserHash("s3cret", "u1"))}, false},
+		{"token", site, chat.Identity{Token: token("s3cret", "demo", now.Add(time.Hour))}, true},
+		{"no secret on site", &chat.Site{Key: "demo"}, chat.Identity{ID: "u1", Hash: UserHash("", "u1")}, false},
+		{"empty hash", site, chat.Identity{ID: "u1"}, false},
+		{"other user's hash", site, chat.Identity{ID: "u1", Hash: UserHash("s3cret", "u2")}, false},
+		{"name of 3 MB", site, chat.Identity{ID: "u1", Hash: UserHash("s3cret", "u1"), Name: strings.Repeat("名", 1<<20)}, false},
+		{"name of 100 characters", site, chat.Identity{ID: "u1", Hash: UserHash("s3cret", "u1"), Name: strings.Repeat("名", 100)}, true},
+		{"email too long", site, chat.Identity{ID: "u1", Hash: UserHash("s3cret", "u1"), Email: strings.Repeat("a", 250) + "@x.io"}, false},
+		{"name not UTF-8", site, chat.Identity{ID: "u1", Hash: UserHash("s3cret", "u1"), Name: "\xff"}, false},
+		{"token, wrong audience", site, chat.Identity{Token: token("s3cret", "other", now.Add(time.Hour))}, false},
+		{"token, expired", site, chat.Identity{Token: token("s3cret", "demo", now.Add(-time.Hour))}, false},
+		{"token, too long-lived", site, chat.Identity{Token: token("s3cret", "demo", now.Add(48*time.Hour))}, false},
+		{"token, wrong secret", site, chat.Identity{Token: token("nope", "demo", now.Add(time.Hour))}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -12,28 +12,6 @@ import (
 	"github.com/kefu/kefu/chat"
 )
 
-// Identity is a site's claim about who a logged-in visitor is. A site proves
-// it with either Hash, the hex HMAC-SHA256 of ID keyed by the site's
-// identity secret, or Token, a short-lived HS256 JWT signed with that
-// secret whose sub is the user id and whose aud is the site key.
-type Identity struct {
-	ID    string `json:"id"`
-	Name  string `json:"name"`
-	Email string `json:"email"`
-	Hash  string `json:"hash"`
-	Token string `json:"token"`
-}
-
-// VerifiedUser is an identity that checked out.
-type VerifiedUser struct {
-	ID    string
-	Name  string
-	Email string
-	// ProfileSigned is true when the site signed Name and Email too (a
-	// token); in hash mode they are what the page says.
-	ProfileSigned bool
-}
-
 // maxIdentityTokenAge bounds how long a site-signed identity token may live,
 // so a leaked token is only briefly useful.
 const maxIdentityTokenAge = 24 * time.Hour
@@ -71,14 +49,15 @@ func checkProfile(name, email string) error {
 	return nil
 }
 
-// VerifyIdentity checks id against the site's identity secret. Any failure
-// is unauthorized; the caller then must not treat the visitor as the user.
+// VerifyIdentity checks id, a site's proof of its user (see
+// chat.Identity), against the site's identity secret. Any failure is
+// unauthorized; the caller then must not treat the visitor as the user.
 // Only the user id is proven in hash mode: the name and email are what the
 // page says (a token signs them too).
-func VerifyIdentity(site *chat.Site, id Identity, now time.Time) (VerifiedUser, error) {
+func VerifyIdentity(site *chat.Site, id chat.Identity, now time.Time) (chat.VerifiedUser, error) {
 	fail := chat.Errorf(chat.CodeUnauthorized, "identity verification failed")
 	if site.IdentitySecret == "" {
-		return VerifiedUser{}, chat.Errorf(chat.CodeUnauthorized, "identity verification is not set up for this site")
+		return chat.VerifiedUser{}, chat.Errorf(chat.CodeUnauthorized, "identity verification is not set up for this site")
 	}
 	if id.Token != "" {
 		var c identityJWT
@@ -91,25 +70,25 @@ func VerifyIdentity(site *chat.Site, id Identity, now time.Time) (VerifiedUser, 
 			jwt.WithTimeFunc(func() time.Time { return now }),
 		)
 		if err != nil || c.Subject == "" || len(c.Subject) > 128 {
-			return VerifiedUser{}, fail
+			return chat.VerifiedUser{}, fail
 		}
 		if c.ExpiresAt.Sub(now) > maxIdentityTokenAge {
-			return VerifiedUser{}, chat.Errorf(chat.CodeUnauthorized, "identity token lives too long (max 24h)")
+			return chat.VerifiedUser{}, chat.Errorf(chat.CodeUnauthorized, "identity token lives too long (max 24h)")
 		}
 		if err := checkProfile(c.Name, c.Email); err != nil {
-			return VerifiedUser{}, err
+			return chat.VerifiedUser{}, err
 		}
-		return VerifiedUser{ID: c.Subject, Name: c.Name, Email: c.Email, ProfileSigned: true}, nil
+		return chat.VerifiedUser{ID: c.Subject, Name: c.Name, Email: c.Email, ProfileSigned: true}, nil
 	}
 	if id.ID == "" || len(id.ID) > 128 || id.Hash == "" {
-		return VerifiedUser{}, fail
+		return chat.VerifiedUser{}, fail
 	}
 	want := UserHash(site.IdentitySecret, id.ID)
 	if !hmac.Equal([]byte(want), []byte(id.Hash)) {
-		return VerifiedUser{}, fail
+		return chat.VerifiedUser{}, fail
 	}
 	if err := checkProfile(id.Name, id.Email); err != nil {
-		return VerifiedUser{}, err
+		return chat.VerifiedUser{}, err
 	}
-	return VerifiedUser{ID: id.ID, Name: id.Name, Email: id.Email}, nil
+	return chat.VerifiedUser{ID: id.ID, Name: id.Name, Email: id.Email}, nil
 }

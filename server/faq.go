@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"strings"
-	"sync"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -94,52 +93,8 @@ func (s *Server) handleFAQEvent(c *fiber.Ctx) error {
 	if err := parseBody(c, &req); err != nil {
 		return err
 	}
-	if req.Type != "open" && req.Type != "solved" {
-		return chat.Invalid("type must be open or solved")
-	}
-	id := c.Params("id")
-	if !chat.ValidKey(id) {
-		return chat.NotFound("faq entry")
-	}
-	v := visitorOf(c)
-	key := v.Site + "/" + id + "/" + v.VisitorID + "/" + req.Type
-	if !s.faqEvents.first(key) {
-		return c.JSON(fiber.Map{"ok": true}) // counted already
-	}
-	if err := s.opts.Store.CountFAQEvent(c.UserContext(), v.Site, id, req.Type == "solved"); err != nil {
-		s.faqEvents.forget(key) // not counted: a retry may count
+	if err := s.visitors.CountFAQEvent(c.UserContext(), visitorOf(c), c.Params("id"), chat.FAQEvent(req.Type)); err != nil {
 		return err
 	}
 	return c.JSON(fiber.Map{"ok": true})
-}
-
-// seenOnce remembers keys, so that each visitor's "opened" and "solved"
-// count once per entry. It forgets everything when full (then a visitor
-// may count again), and each node keeps its own: a bound, not a ledger.
-type seenOnce struct {
-	mu sync.Mutex
-	m  map[string]struct{}
-}
-
-const seenOnceSize = 100_000 // keys of about 100 bytes: ~10 MB at most
-
-// first reports whether key is new, and remembers it.
-func (o *seenOnce) first(key string) bool {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if _, ok := o.m[key]; ok {
-		return false
-	}
-	if o.m == nil || len(o.m) >= seenOnceSize {
-		o.m = make(map[string]struct{})
-	}
-	o.m[strings.Clone(key)] = struct{}{}
-	return true
-}
-
-// forget lets key count again.
-func (o *seenOnce) forget(key string) {
-	o.mu.Lock()
-	delete(o.m, key)
-	o.mu.Unlock()
 }

@@ -71,8 +71,6 @@ type Server struct {
 	metrics *metrics
 	origin  string // kefu's own origin, scheme://host[:port]
 	proxies proxies
-	// faqEvents counts each visitor's FAQ events once.
-	faqEvents seenOnce
 	// faqTops keeps the FAQ list the widget shows before a visitor types.
 	faqTops *faqTops
 	// replies keeps each site's usual time to a first reply.
@@ -83,8 +81,11 @@ type Server struct {
 	siteAdmin *chat.SiteAdmin
 	// agentAdmin holds the use cases of a site's agents.
 	agentAdmin *chat.AgentAdmin
-	sites      siteCache
-	draining   atomic.Bool
+	// visitors holds the use cases of visitors outside a conversation:
+	// sessions, identity, feedback and FAQ events.
+	visitors *chat.Visitors
+	sites    siteCache
+	draining atomic.Bool
 
 	lnMu sync.Mutex
 	ln   net.Listener // what Serve serves on, for Shutdown to close
@@ -131,6 +132,7 @@ func New(opts Options) (*Server, error) {
 	s.faq = chat.NewFAQAdmin(opts.Store, opts.Bus, opts.Now, opts.Logger)
 	s.siteAdmin = chat.NewSiteAdmin(opts.Store, opts.Bus, opts.Now)
 	s.agentAdmin = chat.NewAgentAdmin(opts.Store, opts.Bus, auth.HashPassword, opts.Now)
+	s.visitors = chat.NewVisitors(opts.Store, auth.VerifyIdentity, opts.Now)
 	cfg := fiber.Config{
 		ErrorHandler:          s.handleError,
 		BodyLimit:             8 << 20, // FAQ imports; JSON bodies are decoded into bounded structs

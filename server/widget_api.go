@@ -108,47 +108,12 @@ func (s *Server) handleWidgetConfig(c *fiber.Ctx) error {
 
 type sessionRequest struct {
 	Token      string            `json:"token"`
-	User       *auth.Identity    `json:"user"`
+	User       *chat.Identity    `json:"user"`
 	Attributes map[string]string `json:"attributes"`
 }
 
-// Limits on the attributes a page sets with kefu.setAttributes.
-const (
-	maxAttributes     = 20
-	maxAttributeRunes = 256
-)
-
-// mergeAttributes adds a page's attributes to a visitor's and reports
-// whether anything changed. Keys are plain keys; values are clipped.
-func mergeAttributes(v *chat.Visitor, in map[string]string) (bool, error) {
-	if len(in) > maxAttributes {
-		return false, chat.Invalid("at most %d attributes", maxAttributes)
-	}
-	changed := false
-	for k, val := range in {
-		if !chat.ValidKey(k) {
-			return false, chat.Invalid("attribute names are 1-64 letters, digits, '-' or '_'")
-		}
-		val = strings.ToValidUTF8(val, "")
-		if r := []rune(val); len(r) > maxAttributeRunes {
-			val = string(r[:maxAttributeRunes])
-		}
-		if v.Attributes == nil {
-			v.Attributes = map[string]string{}
-		}
-		if v.Attributes[k] != val {
-			if _, exists := v.Attributes[k]; !exists && len(v.Attributes) >= maxAttributes {
-				return false, chat.Invalid("at most %d attributes", maxAttributes)
-			}
-			v.Attributes[k], changed = val, true
-		}
-	}
-	return changed, nil
-}
-
-// handleSession starts or renews a visitor session. An unverified session
-// never becomes a verified user's: verified visitors get their own visitor
-// record, found by the site's user id, on any browser.
+// handleSession starts or renews a visitor session: s.visitors decides
+// whose it is, and the answer is a token for that visitor.
 func (s *Server) handleSession(c *fiber.Ctx) error {
 	site := siteOf(c)
 	var req sessionRequest
@@ -157,55 +122,18 @@ func (s *Server) handleSession(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	ctx := c.UserContext()
-	now := s.opts.Now().UTC()
-	var v *chat.Visitor
-	if req.User != nil && (req.User.ID != "" || req.User.Token != "") {
-		u, err := auth.VerifyIdentity(site, *req.User, now)
-		if err != nil {
-			return err
-		}
-		v, err = s.opts.Store.VisitorByUserID(ctx, site.Key, u.ID)
-		if chat.IsCode(err, chat.CodeNotFound) {
-			v = &chat.Visitor{ID: chat.NewID(), Site: site.Key, UserID: u.ID, Verified: true, ProfileVerified: u.ProfileSigned,
-				Name: u.Name, Email: u.Email, CreatedAt: now, LastSeenAt: now}
-			if err = s.opts.Store.CreateVisitor(ctx, v); chat.IsCode(err, chat.CodeConflict) {
-				v, err = s.opts.Store.VisitorByUserID(ctx, site.Key, u.ID)
-			}
-		}
-		if err != nil {
-			return err
-		}
-		// A signed profile replaces whatever a page said before; a page's
-		// word never replaces a signed one.
-		if u.ProfileSigned && (!v.ProfileVerified || v.Name != u.Name || v.Email != u.Email) {
-			v.Name, v.Email, v.ProfileVerified = u.Name, u.Email, true
-			if err := s.opts.Store.UpdateVisitor(ctx, v); err != nil {
-				return err
-			}
-		}
-	} else if req.Token != "" {
-		if claims, err := s.opts.Issuer.ParseVisitor(req.Token); err == nil && claims.Site == site.Key && !claims.Verified {
-			v, err = s.opts.Store.Visitor(ctx, site.Key, claims.VisitorID)
-			if err != nil && !chat.IsCode(err, chat.CodeNotFound) {
-				return err
-			}
+	in := chat.SessionInput{User: req.User, Attributes: req.Attributes}
+	// A token that does not check out is no session: the page gets a new
+	// one rather than an error.
+	if req.Token != "" {
+		if claims, err := s.opts.Issuer.ParseVisitor(req.Token); err == nil {
+			in.Previous = &chat.SessionClaim{Site: claims.Site, VisitorID: claims.VisitorID, Verified: claims.Verified}
 		}
 	}
-	if v == nil {
-		v = &chat.Visitor{ID: chat.NewID(), Site: site.Key, CreatedAt: now, LastSeenAt: now}
-		if _, err := mergeAttributes(v, req.Attributes); err != nil {
-			return err
-		}
-		if err := s.opts.Store.CreateVisitor(ctx, v); err != nil {
-			return err
-		}
-	} else if changed, err := mergeAttributes(v, req.Attributes); err != nil {
+	now := s.opts.Now().UTC()
+	v, err := s.visitors.Session(c.UserContext(), site, in)
+	if err != nil {
 		return err
-	} else if changed {
-		if err := s.opts.Store.UpdateVisitor(ctx, v); err != nil {
-			return err
-		}
 	}
 	token, exp, err := s.opts.Issuer.VisitorToken(auth.VisitorClaims{Site: site.Key, VisitorID: v.ID, Verified: v.Verified})
 	if err != nil {
@@ -307,12 +235,10 @@ func (s *Server) handleFeedback(c *fiber.Ctx) error {
 	if err := parseBody(c, &req); err != nil {
 		return err
 	}
-	a := visitorOf(c)
-	f, err := chat.NewFeedback(a.Site, a.VisitorID, req.Category, req.Text, req.Email, req.Lang, req.PageURL, s.opts.Now())
+	f, err := s.visitors.LeaveFeedback(c.UserContext(), visitorOf(c), chat.FeedbackInput{
+		Category: req.Category, Text: req.Text, Email: req.Email, Lang: req.Lang, PageURL: req.PageURL,
+	})
 	if err != nil {
-		return err
-	}
-	if err := s.opts.Store.CreateFeedback(c.UserContext(), f); err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"feedback": f})
