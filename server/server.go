@@ -17,6 +17,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/kefu/kefu/account"
 	"github.com/kefu/kefu/auth"
 	"github.com/kefu/kefu/chat"
 )
@@ -83,8 +84,10 @@ type Server struct {
 	siteAdmin *chat.SiteAdmin
 	// agentAdmin holds the use cases of a site's agents.
 	agentAdmin *chat.AgentAdmin
-	sites      siteCache
-	draining   atomic.Bool
+	// account holds the use cases of an agent's own login.
+	account  *account.Service
+	sites    siteCache
+	draining atomic.Bool
 
 	lnMu sync.Mutex
 	ln   net.Listener // what Serve serves on, for Shutdown to close
@@ -131,6 +134,7 @@ func New(opts Options) (*Server, error) {
 	s.faq = chat.NewFAQAdmin(opts.Store, opts.Bus, opts.Now, opts.Logger)
 	s.siteAdmin = chat.NewSiteAdmin(opts.Store, opts.Bus, opts.Now)
 	s.agentAdmin = chat.NewAgentAdmin(opts.Store, opts.Bus, auth.HashPassword, opts.Now)
+	s.account = account.New(opts.Store, opts.Issuer, opts.Now, opts.Logger)
 	cfg := fiber.Config{
 		ErrorHandler:          s.handleError,
 		BodyLimit:             8 << 20, // FAQ imports; JSON bodies are decoded into bounded structs
