@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kefu/kefu/account"
 	"github.com/kefu/kefu/client"
-	"github.com/kefu/kefu/server"
 )
 
 // post sends body to path with the given headers and returns the response.
@@ -169,7 +169,7 @@ func refreshCookie(res *http.Response) *http.Cookie {
 }
 
 // Refreshes racing with one refresh token, as two inbox tabs do, or a
-// retry after a lost response: within server.RefreshGrace each one gets
+// retry after a lost response: within account.RefreshGrace each one gets
 // the same next token, which works, and nobody gets a 404. After the
 // window, the used token is a replay: it revokes the whole login, so the
 // chain that grew from it stops working too.
@@ -216,7 +216,7 @@ func TestRefreshRaceAndGraceWindow(t *testing.T) {
 		}
 
 		mu.Lock()
-		now = now.Add(server.RefreshGrace + time.Second)
+		now = now.Add(account.RefreshGrace + time.Second)
 		mu.Unlock()
 		if r := refresh(first); r.StatusCode != http.StatusUnauthorized {
 			t.Fatalf("round %d: the first token after the grace window = %d, want 401", round, r.StatusCode)

@@ -5,9 +5,6 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-
-	"github.com/kefu/kefu/auth"
-	"github.com/kefu/kefu/chat"
 )
 
 type passwordRequest struct {
@@ -15,43 +12,33 @@ type passwordRequest struct {
 	New     string `json:"new_password"`
 }
 
-// handleChangePassword sets the agent's password once the current one is
-// checked, and ends every login of the agent: a password changed because
-// it leaked leaves no session of the thief. The answer is a new login for
-// this browser, as a login's is, so that the agent goes on working here.
+// handleChangePassword sets the agent's password and ends every login of
+// theirs (see account.Service.ChangePassword). The answer is a new login
+// for this browser, as a login's is, so that the agent goes on working
+// here.
 func (s *Server) handleChangePassword(c *fiber.Ctx) error {
-	a := agentOf(c)
-	// The login limit, per account: a stolen access token must not make
-	// this a faster way to guess the password.
-	if !s.limits.account.allow(strings.ToLower(strings.TrimSpace(a.Email)), s.opts.Now()) {
-		s.log.Warn("password checks for one account limited", "agent", a.ID, "ip", s.clientIP(c))
-		return rateLimited(time.Minute, "too many password attempts for this account; wait a minute")
+	if err := s.allowAccount(c, "password"); err != nil {
+		return err
 	}
 	var req passwordRequest
 	if err := parseBody(c, &req); err != nil {
 		return err
 	}
-	if len(req.Current) > 200 || !auth.CheckPassword(a.PasswordHash, req.Current) {
-		return chat.Invalid("the current password is wrong")
-	}
-	hash, err := auth.HashPassword(req.New)
+	t, err := s.account.ChangePassword(c.UserContext(), agentOf(c).ID, req.Current, req.New)
 	if err != nil {
 		return err
 	}
-	// Read the agent again, so that a change of role or sites made since
-	// this request began is kept.
-	ctx := c.UserContext()
-	changed, err := s.opts.Store.Agent(ctx, a.ID)
-	if err != nil {
-		return err
+	return s.sendAgentTokens(c, t)
+}
+
+// allowAccount applies the login limit per account to the signed-in
+// agent's checks of a password or a code (what says which): a stolen
+// access token must not make these a faster way to guess.
+func (s *Server) allowAccount(c *fiber.Ctx, what string) error {
+	a := agentOf(c)
+	if !s.limits.account.allow(strings.ToLower(strings.TrimSpace(a.Email)), s.opts.Now()) {
+		s.log.Warn(what+" checks for one account limited", "agent", a.ID, "ip", s.clientIP(c))
+		return rateLimited(time.Minute, "too many "+what+" attempts for this account; wait a minute")
 	}
-	changed.PasswordHash = hash
-	if err := s.opts.Store.UpdateAgent(ctx, changed); err != nil {
-		return err
-	}
-	if err := s.opts.Store.RevokeAgent(ctx, a.ID); err != nil {
-		return err
-	}
-	s.log.Info("password changed; every login of the agent ended", "agent", a.ID)
-	return s.issueAgentTokens(c, a.ID, chat.NewID())
+	return nil
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/kefu/kefu/account"
 	"github.com/kefu/kefu/auth"
 	"github.com/kefu/kefu/chat"
 )
@@ -84,6 +85,8 @@ type Server struct {
 	// visitors holds the use cases of visitors outside a conversation:
 	// sessions, identity, feedback and FAQ events.
 	visitors *chat.Visitors
+	// account holds the use cases of an agent's own login.
+	account  *account.Service
 	sites    siteCache
 	draining atomic.Bool
 
@@ -133,6 +136,7 @@ func New(opts Options) (*Server, error) {
 	s.siteAdmin = chat.NewSiteAdmin(opts.Store, opts.Bus, opts.Now)
 	s.agentAdmin = chat.NewAgentAdmin(opts.Store, opts.Bus, auth.HashPassword, opts.Now)
 	s.visitors = chat.NewVisitors(opts.Store, auth.VerifyIdentity, opts.Now)
+	s.account = account.New(opts.Store, opts.Issuer, opts.Now, opts.Logger)
 	cfg := fiber.Config{
 		ErrorHandler:          s.handleError,
 		BodyLimit:             8 << 20, // FAQ imports; JSON bodies are decoded into bounded structs

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kefu/kefu/account"
 	"github.com/kefu/kefu/client"
-	"github.com/kefu/kefu/server"
 )
 
 func TestSessionAttributes(t *testing.T) {
@@ -83,7 +83,7 @@ func TestRefreshTokenReuseRevokesTheLogin(t *testing.T) {
 	// Replay the first, already rotated token, after the grace window in
 	// which a lost response may be retried.
 	mu.Lock()
-	now = now.Add(server.RefreshGrace + time.Second)
+	now = now.Add(account.RefreshGrace + time.Second)
 	mu.Unlock()
 	thief := e.client()
 	thiefJar, _ := cookiejar.New(nil)
