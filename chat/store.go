@@ -204,6 +204,7 @@ type Store interface {
 	FeedbackStore
 	TokenStore
 	RetentionStore
+	AttachmentStore
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 }

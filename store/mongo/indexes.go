@@ -65,6 +65,7 @@ func indexSpecs() []indexSpec {
 		{coll: collFeedback, keys: keys("site", "status", "-created_at", "-_id")},
 		{coll: collFeedback, keys: keys("site", "category", "-created_at", "-_id")},
 		{coll: collTokens, keys: keys("family")},
+		{coll: collAttachments, keys: keys("site", "conversation_id", "created_at", "_id")},
 		{coll: collTokens, keys: keys("agent_id")},
 		{coll: collTokens, keys: keys("expires_at"), ttl: true},
 	}
@@ -73,7 +74,7 @@ func indexSpecs() []indexSpec {
 func collectionNames() []string {
 	return []string{
 		collSites, collAgents, collVisitors, collConversations,
-		collMessages, collFAQ, collFeedback, collTokens,
+		collMessages, collFAQ, collFeedback, collTokens, collAttachments,
 	}
 }
 

@@ -47,6 +47,7 @@ const (
 	collFAQ           = "faq"
 	collFeedback      = "feedback"
 	collTokens        = "refresh_tokens"
+	collAttachments   = "attachments"
 )
 
 // DefaultDatabase is the database used when neither Config.Database nor
@@ -83,7 +84,7 @@ type Store struct {
 	logger    *slog.Logger
 	opTimeout time.Duration
 
-	sites, agents, visitors, conversations, messages, faq, feedback, tokens *mongo.Collection
+	sites, agents, visitors, conversations, messages, faq, feedback, tokens, attachments *mongo.Collection
 	// latestConversations and latestMessages read with local read concern,
 	// for AppendMessage's bookkeeping, which must see the newest writes
 	// rather than the newest majority-committed ones.
@@ -141,6 +142,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	s.faq = s.db.Collection(collFAQ)
 	s.feedback = s.db.Collection(collFeedback)
 	s.tokens = s.db.Collection(collTokens)
+	s.attachments = s.db.Collection(collAttachments)
 	local := options.Collection().SetReadConcern(readconcern.Local())
 	s.latestConversations = s.db.Collection(collConversations, local)
 	s.latestMessages = s.db.Collection(collMessages, local)

@@ -211,6 +211,28 @@ CREATE INDEX feedback_category ON feedback (site, category, created_at DESC, id 
 	`
 ALTER TABLE sites ADD COLUMN require_2fa INTEGER NOT NULL DEFAULT 0;
 `,
+	// 10: the records of files sent in conversations; their content is in
+	// the data dir's files folder.
+	`
+CREATE TABLE attachments (
+	site            TEXT NOT NULL,
+	id              TEXT NOT NULL,
+	conversation_id TEXT NOT NULL,
+	uploader_type   TEXT NOT NULL,
+	uploader_id     TEXT NOT NULL,
+	name            TEXT NOT NULL,
+	type            TEXT NOT NULL,
+	size            INTEGER NOT NULL,
+	blob            TEXT NOT NULL,
+	thumb           TEXT NOT NULL,
+	thumb_type      TEXT NOT NULL,
+	width           INTEGER NOT NULL,
+	height          INTEGER NOT NULL,
+	created_at      INTEGER NOT NULL,
+	PRIMARY KEY (site, id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX attachments_conversation ON attachments (site, conversation_id, created_at, id);
+`,
 }
 
 // migrate brings the database's schema to the newest version, in one

@@ -52,6 +52,7 @@ func Run(t *testing.T, b Backend) {
 		{"Feedback", testFeedback},
 		{"FeedbackPaging", testFeedbackPaging},
 		{"FeedbackStatus", testFeedbackStatus},
+		{"Attachments", testAttachments},
 		{"PagingHasNoCap", testPagingHasNoCap},
 		{"ListVisitors", testListVisitors},
 		{"Retention", testRetention},
