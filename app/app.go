@@ -5,6 +5,8 @@ package app
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -19,6 +21,7 @@ import (
 
 	"github.com/kefu/kefu/assets"
 	"github.com/kefu/kefu/auth"
+	"github.com/kefu/kefu/blob"
 	"github.com/kefu/kefu/bus"
 	"github.com/kefu/kefu/chat"
 	"github.com/kefu/kefu/config"
@@ -130,6 +133,14 @@ func (m *Main) Run(ctx context.Context) error {
 		return fmt.Errorf("load widget: %w", err)
 	}
 	svc := chat.NewService(m.store, m.bus, nil, m.Logger)
+	// Files sent in chats: in the data dir with the embedded store. With
+	// MongoDB they are not kept yet (uploads answer 503).
+	var blobs chat.BlobStore
+	if cfg.Embedded() {
+		if blobs, err = blob.Open(filepath.Join(cfg.DataDir, "files")); err != nil {
+			return fmt.Errorf("open the files folder: %w", err)
+		}
+	}
 	m.server, err = server.New(server.Options{
 		Service:   svc,
 		Store:     m.store,
@@ -146,6 +157,8 @@ func (m *Main) Run(ctx context.Context) error {
 
 		TrustedProxies: cfg.TrustedProxies,
 		MetricsToken:   cfg.MetricsToken,
+		Blobs:          blobs,
+		FileKey:        derive(secret, "kefu-file-urls"),
 	})
 	if err != nil {
 		return err
@@ -225,3 +238,11 @@ func (m *Main) close(ctx context.Context) error {
 
 // Store is the database, for tools and tests that seed it.
 func (m *Main) Store() chat.Store { return m.store }
+
+// derive makes a key for one purpose from the server's secret, so that no
+// two uses share a key.
+func derive(secret []byte, purpose string) []byte {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte(purpose))
+	return m.Sum(nil)
+}

@@ -9,6 +9,8 @@ import (
 	"image/gif"
 	"image/jpeg"
 	"image/png"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -143,6 +145,10 @@ func TestPrepareKeeps(t *testing.T) {
 	if err := gif.EncodeAll(&anim, &gif.GIF{Image: []*image.Paletted{frame, frame}, Delay: []int{10, 10}}); err != nil {
 		t.Fatal(err)
 	}
+	webp, err := os.ReadFile(filepath.Join("testdata", "gradient.webp")) // made with cwebp from a 64×48 PNG
+	if err != nil {
+		t.Fatal(err)
+	}
 	pdf := []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
 	text := []byte("订单号 A1024\nOrder A1024, paid 3 times.\n")
 	for name, tt := range map[string]struct {
@@ -153,6 +159,7 @@ func TestPrepareKeeps(t *testing.T) {
 	}{
 		"a PNG with a text chunk": {withText(t, encodePNG(t, picture(40, 20))), PNG, true, false},
 		"a GIF":                   {anim.Bytes(), PNG, true, false},
+		"a WebP":                  {webp, PNG, true, false},
 		"a PDF":                   {pdf, PDF, false, true},
 		"plain text":              {text, Text, false, true},
 	} {

@@ -1,6 +1,6 @@
-// Package blob keeps files by the SHA-256 of their content, in a folder:
-// where the embedded store keeps attachments. The same content is kept
-// once, however often it is put; a file is written to a temporary name,
+// Package blob keeps files by the SHA-256 of their content and a scope, in
+// a folder: where the embedded store keeps attachments. The same content
+// in one scope is kept once, however often it is put; a file is written to a temporary name,
 // synced and renamed, so that a crash leaves either the whole file or
 // none of it.
 package blob
@@ -31,10 +31,16 @@ func Open(root string) (*Dir, error) {
 	return &Dir{root: root}, nil
 }
 
-// Key is the name content is kept under: the hex SHA-256 of it.
-func Key(data []byte) string {
-	sum := sha256.Sum256(data)
-	return hex.EncodeToString(sum[:])
+// Key is the name content is kept under within scope (a conversation):
+// the hex SHA-256 of the scope and the content. The same file sent twice
+// in one conversation is kept once; in two conversations, twice, so that
+// deleting one conversation's files never takes another's.
+func Key(scope string, data []byte) string {
+	h := sha256.New()
+	h.Write([]byte(scope))
+	h.Write([]byte{0})
+	h.Write(data)
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // path returns where key lives, or an error for anything that is not a
@@ -49,13 +55,13 @@ func (d *Dir) path(key string) (string, error) {
 	return filepath.Join(d.root, key[:2], key), nil
 }
 
-// Put keeps data and returns its key. Putting content that is kept
-// already changes nothing.
-func (d *Dir) Put(ctx context.Context, data []byte) (string, error) {
+// Put keeps data under its key within scope, and returns the key.
+// Putting content that is kept already changes nothing.
+func (d *Dir) Put(ctx context.Context, scope string, data []byte) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}
-	key := Key(data)
+	key := Key(scope, data)
 	p, _ := d.path(key)
 	if _, err := os.Stat(p); err == nil {
 		return key, nil

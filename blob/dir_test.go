@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -26,7 +27,7 @@ func TestDir(t *testing.T) {
 	keys := make([]string, 8)
 	for i := range keys {
 		wg.Go(func() {
-			k, err := d.Put(ctx, data)
+			k, err := d.Put(ctx, "conv1", data)
 			if err != nil {
 				t.Error(err)
 			}
@@ -35,17 +36,27 @@ func TestDir(t *testing.T) {
 	}
 	wg.Wait()
 	for _, k := range keys {
-		if k != Key(data) {
-			t.Fatalf("Put gave key %q, want %q", k, Key(data))
+		if k != Key("conv1", data) {
+			t.Fatalf("Put gave key %q, want %q", k, Key("conv1", data))
 		}
+	}
+	if other, err := d.Put(ctx, "conv2", data); err != nil || other == keys[0] {
+		t.Errorf("the same content in another scope: key %q (%v), want a key of its own", other, err)
 	}
 	got, err := d.Get(ctx, keys[0])
 	if err != nil || !bytes.Equal(got, data) {
 		t.Fatalf("Get: %v, %d bytes", err, len(got))
 	}
 	entries, _ := os.ReadDir(filepath.Join(root, keys[0][:2]))
-	if len(entries) != 1 {
-		t.Errorf("the folder holds %d files after 8 puts of one content, want 1", len(entries))
+	found := false
+	for _, e := range entries {
+		found = found || e.Name() == keys[0]
+		if strings.HasPrefix(e.Name(), ".put-") {
+			t.Errorf("a temporary file is left: %s", e.Name())
+		}
+	}
+	if !found {
+		t.Errorf("no file named %s", keys[0])
 	}
 	if err := d.Delete(ctx, keys[0]); err != nil {
 		t.Fatal(err)

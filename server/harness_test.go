@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kefu/kefu/auth"
+	"github.com/kefu/kefu/blob"
 	"github.com/kefu/kefu/bus"
 	"github.com/kefu/kefu/chat"
 	"github.com/kefu/kefu/client"
@@ -90,6 +91,10 @@ func startNode(t testing.TB, st chat.Store, b chat.Bus, opts ...envOption) *env 
 	issuer := auth.NewIssuer([]byte("test-secret-test-secret-test-secret!"), nil)
 	log := testLogger(t)
 	svc := chat.NewService(st, b, nil, log)
+	blobs, err := blob.Open(filepath.Join(t.TempDir(), "files"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	o := server.Options{
 		Service:   svc,
 		Store:     st,
@@ -97,6 +102,8 @@ func startNode(t testing.TB, st chat.Store, b chat.Bus, opts ...envOption) *env 
 		Issuer:    issuer,
 		PublicURL: url,
 		Logger:    log,
+		Blobs:     blobs,
+		FileKey:   []byte("test-file-key"),
 	}
 	for _, opt := range opts {
 		opt(&o)

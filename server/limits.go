@@ -117,6 +117,7 @@ func (l *limiterSet) allow(key string, now time.Time) bool {
 
 type limiters struct {
 	visitor, ip, site, login, account *limiterSet
+	uploads                           *limiterSet // files per visitor per hour
 }
 
 func newLimiters(l Limits) *limiters {
@@ -126,6 +127,7 @@ func newLimiters(l Limits) *limiters {
 		site:    siteLimits(l.SitePer10s),
 		login:   newLimiterSet(l.LoginPerMinute, time.Minute),
 		account: newLimiterSet(l.LoginPerAccount, 10*time.Minute),
+		uploads: newLimiterSet(uploadsPerHour, time.Hour),
 	}
 }
 

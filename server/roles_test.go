@@ -70,6 +70,7 @@ func TestRolesOnEveryRoute(t *testing.T) {
 			{"POST", "/api/v1/conversations/" + conv + "/messages", `{"text":"hi"}`, chat.RoleAgent},
 			{"POST", "/api/v1/conversations/" + conv + "/status", `{"status":"pending"}`, chat.RoleAgent},
 			{"POST", "/api/v1/conversations/" + conv + "/assign", `{"agent_id":""}`, chat.RoleAgent},
+			{"POST", "/api/v1/conversations/" + conv + "/attachments", `{}`, chat.RoleAgent},
 			{"GET", "/api/v1/feedback", "", chat.RoleAdmin},
 			{"PATCH", "/api/v1/feedback/" + fb, `{"status":"planned","note":"next release"}`, chat.RoleAdmin},
 			{"GET", "/api/v1/faq", "", chat.RoleAgent},

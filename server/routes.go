@@ -21,6 +21,8 @@ func (s *Server) routes() {
 	app.Get("/inbox", s.handleInbox)
 	app.Get("/inbox/assets/:name", s.handleInboxAsset) // before the catch-all
 	app.Get("/inbox/*", s.handleInbox)
+	app.Get("/files/:site/:conv/:id", s.handleFile)
+	app.Get("/files/:site/:conv/:id/thumb", s.handleFile)
 
 	app.Get("/ws", s.upgrade, websocket.New(s.serveSocket, websocket.Config{
 		ReadBufferSize:  4096,
@@ -31,6 +33,9 @@ func (s *Server) routes() {
 
 	// Bodies are bounded per route, before anything decodes them: a JSON
 	// body of many small keys costs far more memory decoded than raw.
+	// Uploads come before the widget's group, whose body limit would
+	// refuse them; the agents' before theirs, for the same reason.
+	api.Post("/widget/:site/conversations/:id/attachments", s.widgetCORS, limitBody(uploadBodyLimit), s.visitorAuth, s.handleVisitorUpload)
 	w := api.Group("/widget/:site", s.widgetCORS, limitBody(widgetBodyLimit))
 	w.Get("/config", s.handleWidgetConfig)
 	w.Get("/logo", s.handleWidgetLogo)
@@ -51,6 +56,7 @@ func (s *Server) routes() {
 	// The one large body: a FAQ file, up to the server's BodyLimit.
 	api.Post("/faq/import", s.agentAuth, s.handleImportFAQ)
 	api.Post("/sites/:key/logo", limitBody(logoBodyLimit), s.agentAuth, s.handleSetLogo)
+	api.Post("/conversations/:id/attachments", limitBody(uploadBodyLimit), s.agentAuth, s.handleAgentUpload)
 
 	ag := api.Group("", s.agentAuth, limitBody(agentBodyLimit))
 	ag.Get("/me", s.handleMe)

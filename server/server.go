@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/kefu/kefu/account"
+	"github.com/kefu/kefu/attach"
 	"github.com/kefu/kefu/auth"
 	"github.com/kefu/kefu/chat"
 )
@@ -60,6 +61,11 @@ type Options struct {
 	// TrustedProxies are the reverse proxies (IPs or CIDRs) whose
 	// X-Forwarded-For names the client, for rate limits and logs.
 	TrustedProxies []string
+	// Blobs keeps the content of attachments; nil: uploads answer 503.
+	Blobs chat.BlobStore
+	// FileKey signs file URLs; nodes that serve one another's URLs share
+	// it. Empty: a random key, good for this process only.
+	FileKey []byte
 }
 
 // Server serves kefu's HTTP API, websocket gateway and assets.
@@ -85,6 +91,8 @@ type Server struct {
 	// visitors holds the use cases of visitors outside a conversation:
 	// sessions, identity, feedback and FAQ events.
 	visitors *chat.Visitors
+	// attach holds the use cases of attachments.
+	attach *attach.Service
 	// account holds the use cases of an agent's own login.
 	account  *account.Service
 	sites    siteCache
@@ -137,9 +145,10 @@ func New(opts Options) (*Server, error) {
 	s.agentAdmin = chat.NewAgentAdmin(opts.Store, opts.Bus, auth.HashPassword, opts.Now)
 	s.visitors = chat.NewVisitors(opts.Store, auth.VerifyIdentity, opts.Now)
 	s.account = account.New(opts.Store, opts.Issuer, opts.Now, opts.Logger)
+	s.attach = attach.NewService(opts.Store, opts.Blobs, attach.NewSigner(fileKey(opts.FileKey), opts.Now), opts.Service.Conversation, opts.Now)
 	cfg := fiber.Config{
 		ErrorHandler:          s.handleError,
-		BodyLimit:             8 << 20, // FAQ imports; JSON bodies are decoded into bounded structs
+		BodyLimit:             12 << 20, // uploads and FAQ imports; each route bounds its own
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           120 * time.Second,

@@ -1,0 +1,187 @@
+package server_test
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"hash/crc32"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+type attachmentJSON struct {
+	ID           string `json:"id"`
+	Name         string `json:"name"`
+	Type         string `json:"type"`
+	Size         int64  `json:"size"`
+	URL          string `json:"url"`
+	ThumbnailURL string `json:"thumbnail_url"`
+}
+
+// upload posts a file as the multipart field "file" and returns the
+// status and, on success, the attachment.
+func upload(t *testing.T, url, token, name string, data []byte) (int, attachmentJSON) {
+	t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	part, err := w.CreateFormFile("file", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	part.Write(data)
+	w.Close()
+	req, _ := http.NewRequest("POST", url, &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out struct {
+		Attachment attachmentJSON `json:"attachment"`
+	}
+	if res.StatusCode == http.StatusCreated {
+		if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return res.StatusCode, out.Attachment
+}
+
+func fetch(t *testing.T, url string) (*http.Response, []byte) {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res, b
+}
+
+// A visitor sends a photo and an agent a PDF: each is stored made safe,
+// and served through its signed URL with headers that keep it out of
+// kefu's origin. The bad inputs of issue 13 are refused with the right
+// status; other visitors, other conversations, other sites and expired
+// URLs get 404.
+func TestAttachments(t *testing.T) {
+	now := time.Now()
+	clock := func() time.Time { return now }
+	e := startEnv(t, func(o *serverOptions) { o.Now = func() time.Time { return clock() } })
+	ctx := ctxT(t)
+	v := e.mustVisitor(ctx, "site-a")
+	other := e.mustVisitor(ctx, "site-a")
+	b := e.mustVisitor(ctx, "site-b")
+	visitorURL := func(site, conv string) string {
+		return e.url + "/api/v1/widget/" + site + "/conversations/" + conv + "/attachments"
+	}
+	mine := visitorURL("site-a", v.conv.ID)
+
+	// A photo with its GPS position in Exif.
+	var photo bytes.Buffer
+	if err := jpeg.Encode(&photo, image.NewNRGBA(image.Rect(0, 0, 800, 600)), nil); err != nil {
+		t.Fatal(err)
+	}
+	exif := append([]byte("Exif\x00\x00MM\x00\x2aGPSLatitude 31.2304N"), make([]byte, 32)...)
+	seg := append([]byte{0xFF, 0xE1, 0, 0}, exif...)
+	binary.BigEndian.PutUint16(seg[2:], uint16(len(exif)+2))
+	gps := append(append([]byte{0xFF, 0xD8}, seg...), photo.Bytes()[2:]...)
+
+	st, att := upload(t, mine, v.sess.Token, "../../付款截图\u202Egpj.exe.jpg", gps)
+	if st != http.StatusCreated {
+		t.Fatalf("the photo: %d", st)
+	}
+	if att.Name != "付款截图gpj.exe.jpg" || att.Type != "image/jpeg" || att.ThumbnailURL == "" || !strings.HasPrefix(att.URL, "/files/site-a/"+v.conv.ID+"/") {
+		t.Errorf("the photo's attachment: %+v", att)
+	}
+	res, body := fetch(t, e.url+att.URL)
+	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "image/jpeg" || res.Header.Get("X-Content-Type-Options") != "nosniff" ||
+		!strings.Contains(res.Header.Get("Content-Security-Policy"), "sandbox") || !strings.HasPrefix(res.Header.Get("Content-Disposition"), "inline") {
+		t.Errorf("the photo is served %d with %v", res.StatusCode, res.Header)
+	}
+	if bytes.Contains(body, []byte("GPS")) {
+		t.Error("the served photo still has its GPS position")
+	}
+	if res, body := fetch(t, e.url+att.ThumbnailURL); res.StatusCode != 200 {
+		t.Errorf("the thumbnail: %d", res.StatusCode)
+	} else if cfg, _, err := image.DecodeConfig(bytes.NewReader(body)); err != nil || cfg.Width != 320 {
+		t.Errorf("the thumbnail is %dx%d (%v), want 320 wide", cfg.Width, cfg.Height, err)
+	}
+
+	// An agent sends a PDF: a download, never shown inline.
+	pdf := []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+	st, doc := upload(t, e.url+"/api/v1/conversations/"+v.conv.ID+"/attachments?site=site-a", e.agentA, "发票.pdf", pdf)
+	if st != http.StatusCreated || doc.ThumbnailURL != "" {
+		t.Fatalf("the agent's PDF: %d %+v", st, doc)
+	}
+	res, body = fetch(t, e.url+doc.URL)
+	if res.StatusCode != 200 || !bytes.Equal(body, pdf) || res.Header.Get("Content-Type") != "application/pdf" ||
+		!strings.HasPrefix(res.Header.Get("Content-Disposition"), "attachment") || !strings.Contains(res.Header.Get("Content-Disposition"), "filename*=utf-8''") {
+		t.Errorf("the PDF is served %d with %v", res.StatusCode, res.Header)
+	}
+
+	// Bad inputs.
+	var tiny bytes.Buffer
+	png.Encode(&tiny, image.NewNRGBA(image.Rect(0, 0, 1, 1)))
+	bomb := tiny.Bytes()
+	binary.BigEndian.PutUint32(bomb[16:], 20000)
+	binary.BigEndian.PutUint32(bomb[20:], 20000)
+	binary.BigEndian.PutUint32(bomb[29:], crc32.ChecksumIEEE(bomb[12:29]))
+	for name, tt := range map[string]struct {
+		url, token, file string
+		data             []byte
+		want             int
+	}{
+		"an executable named .png":       {mine, v.sess.Token, "photo.png", append([]byte("MZ\x90\x00"), make([]byte, 64)...), 400},
+		"an SVG with a script":           {mine, v.sess.Token, "logo.svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`), 400},
+		"an HTML file":                   {mine, v.sess.Token, "page.html", []byte("<!doctype html><script>steal()</script>"), 400},
+		"an oversized file":              {mine, v.sess.Token, "big.txt", bytes.Repeat([]byte("a"), 10<<20+1), 413},
+		"a 20,000 × 20,000 PNG":          {mine, v.sess.Token, "bomb.png", bomb, 400},
+		"another visitor's conversation": {mine, other.sess.Token, "x.txt", []byte("hello"), 404},
+		"another site's conversation":    {visitorURL("site-a", b.conv.ID), v.sess.Token, "x.txt", []byte("hello"), 404},
+		"an agent of another site":       {e.url + "/api/v1/conversations/" + v.conv.ID + "/attachments?site=site-b", e.agentB, "x.txt", []byte("hello"), 404},
+	} {
+		if st, _ := upload(t, tt.url, tt.token, tt.file, tt.data); st != tt.want {
+			t.Errorf("%s: %d, want %d", name, st, tt.want)
+		}
+	}
+
+	// URLs: only the signed one, until it expires.
+	_, own := upload(t, visitorURL("site-a", other.conv.ID), other.sess.Token, "mine.txt", []byte("the other visitor's note"))
+	token := own.URL[strings.Index(own.URL, "?t="):]
+	for name, u := range map[string]string{
+		"another visitor's token on this file": "/files/site-a/" + v.conv.ID + "/" + att.ID + token,
+		"this file under another conversation": "/files/site-a/" + other.conv.ID + "/" + att.ID + "?" + strings.SplitN(att.URL, "?", 2)[1],
+		"this file under another site":         "/files/site-b/" + v.conv.ID + "/" + att.ID + "?" + strings.SplitN(att.URL, "?", 2)[1],
+		"no token":                             "/files/site-a/" + v.conv.ID + "/" + att.ID,
+		"a thumbnail of a PDF":                 strings.Replace(doc.URL, "?", "/thumb?", 1),
+	} {
+		if res, _ := fetch(t, e.url+u); res.StatusCode != 404 {
+			t.Errorf("%s: %d, want 404", name, res.StatusCode)
+		}
+	}
+	now = now.Add(16 * time.Minute)
+	if res, _ := fetch(t, e.url+att.URL); res.StatusCode != 404 {
+		t.Errorf("an expired URL: %d, want 404", res.StatusCode)
+	}
+
+	// Too many files from one visitor in an hour.
+	status := 0
+	for i := 0; i < 20 && status != http.StatusTooManyRequests; i++ {
+		status, _ = upload(t, mine, v.sess.Token, "n.txt", []byte("note"))
+	}
+	if status != http.StatusTooManyRequests {
+		t.Errorf("20 more uploads in a row: last %d, want 429", status)
+	}
+	if recs, err := e.store.ConversationAttachments(ctx, "site-a", v.conv.ID); err != nil || len(recs) < 3 {
+		t.Errorf("the conversation's records: %d (%v)", len(recs), err)
+	}
+}
