@@ -273,6 +273,9 @@ type Message struct {
 	Text           string    `json:"text,omitempty"`
 	Private        bool      `json:"private,omitempty"` // an agents-only note
 	CreatedAt      time.Time `json:"created_at,omitzero"`
+	// Attachments are the ids of the files the message carries (see
+	// AttachmentStore), in the order sent.
+	Attachments []string `json:"attachment_ids,omitempty"`
 }
 
 // Placeholder is what a visitor is told of a private note: only that its

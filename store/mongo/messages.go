@@ -45,6 +45,7 @@ type bodyDoc struct {
 	Text      string    `bson:"text"`
 	Private   bool      `bson:"private,omitempty"`
 	CreatedAt time.Time `bson:"created_at"`
+	Files     []string  `bson:"attachments,omitempty"`
 }
 
 type authorDoc struct {
@@ -65,7 +66,7 @@ type messageDoc struct {
 func newBodyDoc(m *chat.Message) bodyDoc {
 	return bodyDoc{
 		Seq: m.Seq, ClientID: m.ClientID, Author: authorDoc(m.Author),
-		Text: m.Text, Private: m.Private, CreatedAt: m.CreatedAt,
+		Text: m.Text, Private: m.Private, CreatedAt: m.CreatedAt, Files: m.Attachments,
 	}
 }
 
@@ -73,7 +74,7 @@ func (b *bodyDoc) message(site, conversationID string) chat.Message {
 	return chat.Message{
 		ID: chat.MessageID(conversationID, b.Seq), Site: site, ConversationID: conversationID,
 		Seq: b.Seq, ClientID: b.ClientID, Author: chat.Author(b.Author),
-		Text: b.Text, Private: b.Private, CreatedAt: b.CreatedAt,
+		Text: b.Text, Private: b.Private, CreatedAt: b.CreatedAt, Attachments: b.Files,
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -122,7 +123,7 @@ func TestAppendDedupe(t *testing.T) {
 	if !appendOne(t, s, resend) {
 		t.Fatal("resend was not reported as a duplicate")
 	}
-	if *resend != *first {
+	if !reflect.DeepEqual(*resend, *first) {
 		t.Errorf("resend answered with %+v, want the stored %+v", resend, first)
 	}
 	got, err := s.Conversation(ctx, "acme", c.ID)

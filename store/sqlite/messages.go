@@ -14,7 +14,7 @@ import (
 // maxMessagesPage bounds one Messages or MessagesBefore call.
 const maxMessagesPage = 200
 
-const messageColumns = `conversation_id, seq, site, client_id, author_type, author_id, author_name, text, private, created_at`
+const messageColumns = `conversation_id, seq, site, client_id, author_type, author_id, author_name, text, private, created_at, attachments`
 
 // The queries of a page of messages: conversation_id, seq, limit.
 const (
@@ -26,11 +26,15 @@ func scanMessage(r rowScanner) (chat.Message, error) {
 	var (
 		m       chat.Message
 		created int64
+		files   string
 	)
 	err := r.Scan(&m.ConversationID, &m.Seq, &m.Site, &m.ClientID, &m.Author.Type, &m.Author.ID, &m.Author.Name,
-		&m.Text, &m.Private, &created)
+		&m.Text, &m.Private, &created, &files)
 	m.ID = chat.MessageID(m.ConversationID, m.Seq)
 	m.CreatedAt = fromMillis(created)
+	if err == nil && files != "" {
+		err = fromJSON(files, &m.Attachments)
+	}
 	return m, err
 }
 
@@ -137,7 +141,7 @@ func (a *appendStmts) prepare(ctx context.Context, db *sql.DB) error {
 	}{
 		{&a.conversation, `SELECT site, last_seq, first_reply_at FROM conversations WHERE id = ?`},
 		{&a.byClientID, `SELECT ` + messageColumns + ` FROM messages WHERE conversation_id = ? AND client_id = ?`},
-		{&a.insert, `INSERT INTO messages (` + messageColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&a.insert, `INSERT INTO messages (` + messageColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&a.advance, `UPDATE conversations SET last_seq = ?, updated_at = ?, last_message = ?,
 			last_public = coalesce(?, last_public), first_reply_at = ? WHERE id = ?`},
 	} {
@@ -204,8 +208,14 @@ func (a *appendStmts) append(ctx context.Context, m *chat.Message) (duplicate bo
 	if err != nil {
 		return false, err
 	}
+	files := ""
+	if len(m.Attachments) > 0 {
+		if files, err = toJSON(m.Attachments); err != nil {
+			return false, err
+		}
+	}
 	_, err = a.insert.ExecContext(ctx, m.ConversationID, m.Seq, m.Site, m.ClientID,
-		m.Author.Type, m.Author.ID, m.Author.Name, m.Text, bit(m.Private), millis(m.CreatedAt))
+		m.Author.Type, m.Author.ID, m.Author.Name, m.Text, bit(m.Private), millis(m.CreatedAt), files)
 	if err != nil {
 		return false, mapErr(err, "insert message", "message")
 	}

@@ -233,6 +233,11 @@ CREATE TABLE attachments (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX attachments_conversation ON attachments (site, conversation_id, created_at, id);
 `,
+	// 11: the files a message carries, as a JSON array of attachment ids
+	// ('' for none).
+	`
+ALTER TABLE messages ADD COLUMN attachments TEXT NOT NULL DEFAULT '';
+`,
 }
 
 // migrate brings the database's schema to the newest version, in one

@@ -54,6 +54,21 @@ func testAppendMessage(t *testing.T, b Backend) {
 	if got.LastSeq != 1 || len(msgs) != 1 {
 		t.Errorf("after failed appends: last_seq %d, %d messages", got.LastSeq, len(msgs))
 	}
+
+	// A message with files keeps their ids, in order, however it is read;
+	// sent again with its client id, it comes back with them.
+	withFiles := newMessage("acme", c.ID, "c-files")
+	withFiles.Text, withFiles.Attachments = "", []string{"f2", "f1"}
+	_, err = s.AppendMessage(ctx, withFiles)
+	must(t, err)
+	again := newMessage("acme", c.ID, "c-files")
+	dup, err = s.AppendMessage(ctx, again)
+	must(t, err)
+	msgs, err = s.Messages(ctx, "acme", c.ID, 1, 10)
+	must(t, err)
+	if !dup || len(msgs) != 1 || !slices.Equal(msgs[0].Attachments, []string{"f2", "f1"}) || !slices.Equal(again.Attachments, []string{"f2", "f1"}) {
+		t.Errorf("a message with files: duplicate %v, read back %+v, the resend got %v", dup, msgs, again.Attachments)
+	}
 }
 
 // The conversation's summary moves in the same step as the append: what
