@@ -98,7 +98,9 @@ func (s *Service) View(a *chat.Attachment) View {
 	base := "/files/" + url.PathEscape(a.Site) + "/" + url.PathEscape(a.ConversationID) + "/" + url.PathEscape(a.ID)
 	q := "?t=" + url.QueryEscape(token)
 	v := View{ID: a.ID, Name: a.Name, Type: a.Type, Size: a.Size, URL: base + q, Width: a.Width, Height: a.Height}
-	if a.Thumb != "" {
+	// ThumbType says there is a thumbnail: it travels with the record
+	// between nodes, where the content keys do not.
+	if a.ThumbType != "" {
 		v.ThumbnailURL = base + "/thumb" + q
 	}
 	return v

@@ -8,22 +8,28 @@ import (
 // Attachment is a file sent in a conversation: an image, a PDF or a text
 // file, made safe by package attach. Its content is kept apart, by key
 // (see BlobStore); the record says whose it is and what it is.
+//
+// Its JSON is how it travels between nodes with a message; clients get a
+// view with signed URLs instead (package attach).
 type Attachment struct {
-	ID             string
-	Site           string
-	ConversationID string
+	ID             string `json:"id"`
+	Site           string `json:"site"`
+	ConversationID string `json:"conversation_id"`
 	// Uploader is who sent the file: the visitor or an agent (type and id).
-	Uploader  Author
-	Name      string // cleaned, for display only
-	Type      string // the MIME type, sniffed from the content
-	Size      int64
-	Blob      string // the key of the content
-	Thumb     string // the key of the thumbnail; "" for a file that is no image
-	ThumbType string
-	Width     int
-	Height    int
-	CreatedAt time.Time
+	Uploader  Author    `json:"uploader"`
+	Name      string    `json:"name"` // cleaned, for display only
+	Type      string    `json:"type"` // the MIME type, sniffed from the content
+	Size      int64     `json:"size"`
+	Blob      string    `json:"-"` // the key of the content
+	Thumb     string    `json:"-"` // the key of the thumbnail; "" for a file that is no image
+	ThumbType string    `json:"thumb_type,omitempty"`
+	Width     int       `json:"width,omitempty"`
+	Height    int       `json:"height,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
 }
+
+// MaxFilesPerMessage is how many files one message carries at most.
+const MaxFilesPerMessage = 5
 
 // AttachmentStore keeps the records of attachments.
 type AttachmentStore interface {
@@ -45,4 +51,60 @@ type BlobStore interface {
 	Put(ctx context.Context, scope string, data []byte) (key string, err error)
 	Get(ctx context.Context, key string) ([]byte, error)
 	Delete(ctx context.Context, key string) error
+}
+
+// sendable returns the records of the files a message is to carry: each
+// one uploaded to this conversation by this sender (a visitor's own
+// uploads; for agents, any agent's), each once.
+func (s *Service) sendable(ctx context.Context, a Actor, c *Conversation, ids []string) ([]Attachment, error) {
+	var out []Attachment
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		f, err := s.store.Attachment(ctx, c.Site, id)
+		if IsCode(err, CodeNotFound) {
+			return nil, Invalid("attachment %q is not one of this conversation's", clip(id, 64))
+		}
+		if err != nil {
+			return nil, err
+		}
+		mine := f.Uploader.Type == AuthorAgent && a.Agent != nil || f.Uploader.Type == AuthorVisitor && a.Agent == nil && f.Uploader.ID == a.VisitorID
+		if f.ConversationID != c.ID || !mine {
+			return nil, Invalid("attachment %q is not one of this conversation's", clip(id, 64))
+		}
+		out = append(out, *f)
+	}
+	return out, nil
+}
+
+// WithFiles sets the Files of those msgs that carry attachments, all of
+// one conversation, with one read of the conversation's files.
+func (s *Service) WithFiles(ctx context.Context, site, conversationID string, msgs []Message) error {
+	need := false
+	for i := range msgs {
+		need = need || len(msgs[i].Attachments) > 0
+	}
+	if !need {
+		return nil
+	}
+	all, err := s.store.ConversationAttachments(ctx, site, conversationID)
+	if err != nil {
+		return err
+	}
+	byID := make(map[string]Attachment, len(all))
+	for _, f := range all {
+		byID[f.ID] = f
+	}
+	for i := range msgs {
+		msgs[i].Files = nil
+		for _, id := range msgs[i].Attachments {
+			if f, ok := byID[id]; ok {
+				msgs[i].Files = append(msgs[i].Files, f)
+			}
+		}
+	}
+	return nil
 }

@@ -276,6 +276,9 @@ type Message struct {
 	// Attachments are the ids of the files the message carries (see
 	// AttachmentStore), in the order sent.
 	Attachments []string `json:"attachment_ids,omitempty"`
+	// Files are those files' records, when the message was sent or read
+	// with them (see Service.WithFiles): what a client's view is made of.
+	Files []Attachment `json:"files,omitempty"`
 }
 
 // Placeholder is what a visitor is told of a private note: only that its

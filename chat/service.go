@@ -103,8 +103,10 @@ func (s *Service) Conversation(ctx context.Context, a Actor, id string) (*Conver
 type SendInput struct {
 	ConversationID string
 	ClientID       string // empty: the server makes one
-	Text           string
-	Private        bool // agents only
+	Text           string // may be empty when the message carries files
+	Private        bool   // agents only
+	// Attachments are ids of files the sender uploaded to the conversation.
+	Attachments []string
 }
 
 // ValidateText checks message text and returns it trimmed.
@@ -135,8 +137,11 @@ type Sent struct {
 
 // Send stores a message and announces it.
 func (s *Service) Send(ctx context.Context, a Actor, in SendInput) (Sent, error) {
+	if len(in.Attachments) > MaxFilesPerMessage {
+		return Sent{}, Invalid("a message carries at most %d files", MaxFilesPerMessage)
+	}
 	text, err := ValidateText(in.Text)
-	if err != nil {
+	if err != nil && !(len(in.Attachments) > 0 && strings.TrimSpace(in.Text) == "") {
 		return Sent{}, err
 	}
 	if in.ClientID == "" {
@@ -159,6 +164,10 @@ func (s *Service) Send(ctx context.Context, a Actor, in SendInput) (Sent, error)
 		}
 		return Sent{}, Errorf(CodeConflict, "conversation is resolved; start a new one")
 	}
+	files, err := s.sendable(ctx, a, c, in.Attachments)
+	if err != nil {
+		return Sent{}, err
+	}
 	m := &Message{
 		Site:           c.Site,
 		ConversationID: c.ID,
@@ -167,6 +176,10 @@ func (s *Service) Send(ctx context.Context, a Actor, in SendInput) (Sent, error)
 		Text:           text,
 		Private:        in.Private,
 		CreatedAt:      s.now().UTC().Truncate(time.Millisecond),
+		Files:          files,
+	}
+	for _, f := range files {
+		m.Attachments = append(m.Attachments, f.ID)
 	}
 	unlock := s.locks.lock(c.Site + "/" + c.ID)
 	defer unlock()
@@ -179,6 +192,14 @@ func (s *Service) Send(ctx context.Context, a Actor, in SendInput) (Sent, error)
 		// Someone else's message has that client id: it is not this
 		// sender's to see, nor to announce again.
 		return Sent{}, Errorf(CodeConflict, "client_id is taken; use a new one")
+	}
+	if dup {
+		// The stored message, with the files it was sent with.
+		ms := []Message{*m}
+		if err := s.WithFiles(ctx, c.Site, c.ID, ms); err != nil {
+			return Sent{}, err
+		}
+		*m = ms[0]
 	}
 	// A resend is announced again too: the first try may have been stored
 	// by a node that died before announcing it. Clients drop a seq they
@@ -227,6 +248,9 @@ func (s *Service) Resume(ctx context.Context, a Actor, conversationID string, la
 		r.State = ReplayLimited
 	}
 	msgs, err := s.store.Messages(ctx, c.Site, c.ID, lastSeq, ReplayLimit)
+	if err == nil {
+		err = s.WithFiles(ctx, c.Site, c.ID, msgs)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -247,6 +271,9 @@ func (s *Service) Messages(ctx context.Context, a Actor, conversationID string, 
 		afterSeq = 0
 	}
 	msgs, err := s.store.Messages(ctx, c.Site, c.ID, afterSeq, limit)
+	if err == nil {
+		err = s.WithFiles(ctx, c.Site, c.ID, msgs)
+	}
 	if err != nil {
 		return nil, nil, err
 	}

@@ -31,6 +31,7 @@ type Frame struct {
 	ClientID       string          `json:"client_id,omitempty"`
 	Text           string          `json:"text,omitempty"`
 	Private        bool            `json:"private,omitempty"`
+	Attachments    []string        `json:"attachments,omitempty"` // ids, in a send frame
 	Message        *chat.Message   `json:"message,omitempty"`
 	Messages       []chat.Message  `json:"messages,omitempty"`
 	Duplicate      bool            `json:"duplicate,omitempty"`

@@ -110,7 +110,7 @@ func (s *Server) sendMessages(c *fiber.Ctx, a chat.Actor) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"messages": msgs, "last_seq": conv.LastSeq})
+	return c.JSON(fiber.Map{"messages": s.viewMessages(msgs), "last_seq": conv.LastSeq})
 }
 
 func queryInt64(c *fiber.Ctx, key string) (int64, error) {
@@ -126,9 +126,10 @@ func queryInt64(c *fiber.Ctx, key string) (int64, error) {
 }
 
 type sendRequest struct {
-	Text     string `json:"text"`
-	ClientID string `json:"client_id"`
-	Private  bool   `json:"private"`
+	Text        string   `json:"text"`
+	ClientID    string   `json:"client_id"`
+	Private     bool     `json:"private"`
+	Attachments []string `json:"attachments"`
 }
 
 func (s *Server) handleAgentSend(c *fiber.Ctx) error {
@@ -142,7 +143,7 @@ func (s *Server) handleAgentSend(c *fiber.Ctx) error {
 	}
 	start := time.Now()
 	sent, err := s.opts.Service.Send(c.UserContext(), a, chat.SendInput{
-		ConversationID: c.Params("id"), ClientID: req.ClientID, Text: req.Text, Private: req.Private,
+		ConversationID: c.Params("id"), ClientID: req.ClientID, Text: req.Text, Private: req.Private, Attachments: req.Attachments,
 	})
 	if err != nil {
 		return err
@@ -153,7 +154,7 @@ func (s *Server) handleAgentSend(c *fiber.Ctx) error {
 		s.metrics.sendLatency.Observe(time.Since(start).Seconds())
 		c.Status(fiber.StatusCreated)
 	}
-	return c.JSON(fiber.Map{"message": m, "duplicate": dup})
+	return c.JSON(fiber.Map{"message": s.viewMessage(m), "duplicate": dup})
 }
 
 type statusRequest struct {

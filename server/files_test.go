@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kefu/kefu/client"
 )
 
 type attachmentJSON struct {
@@ -183,5 +185,124 @@ func TestAttachments(t *testing.T) {
 	}
 	if recs, err := e.store.ConversationAttachments(ctx, "site-a", v.conv.ID); err != nil || len(recs) < 3 {
 		t.Errorf("the conversation's records: %d (%v)", len(recs), err)
+	}
+}
+
+// filesOf returns the attachments of the message in a frame's raw JSON.
+func filesOf(t *testing.T, raw []byte) []attachmentJSON {
+	t.Helper()
+	var f struct {
+		Message struct {
+			Files       any              `json:"files"`
+			Attachments []attachmentJSON `json:"attachments"`
+		} `json:"message"`
+	}
+	if err := json.Unmarshal(raw, &f); err != nil {
+		t.Fatal(err)
+	}
+	if f.Message.Files != nil {
+		t.Errorf("a frame shows the records between nodes: %s", raw)
+	}
+	return f.Message.Attachments
+}
+
+// A message carries files its sender uploaded to the conversation: the
+// ack, the other side's live message, a resend and the REST listing all
+// show them with signed URLs that work. A visitor cannot send another
+// visitor's file, nor an agent's, and text may be empty only with files.
+func TestMessagesCarryFiles(t *testing.T) {
+	e := startEnv(t)
+	ctx := ctxT(t)
+	v := e.mustVisitor(ctx, "site-a")
+	other := e.mustVisitor(ctx, "site-a")
+	agent := e.mustAgentSocket(ctx, e.agentA)
+	url := e.url + "/api/v1/widget/site-a/conversations/" + v.conv.ID + "/attachments"
+	var img bytes.Buffer
+	png.Encode(&img, image.NewNRGBA(image.Rect(0, 0, 400, 300)))
+	_, shot := upload(t, url, v.sess.Token, "截图.png", img.Bytes())
+	_, theirs := upload(t, e.url+"/api/v1/widget/site-a/conversations/"+other.conv.ID+"/attachments", other.sess.Token, "x.txt", []byte("theirs"))
+	_, agents := upload(t, e.url+"/api/v1/conversations/"+v.conv.ID+"/attachments?site=site-a", e.agentA, "guide.txt", []byte("how to pay"))
+	if shot.ID == "" || theirs.ID == "" || agents.ID == "" {
+		t.Fatal("uploads failed")
+	}
+
+	send := client.Frame{Type: "send", ConversationID: v.conv.ID, ClientID: "with-file", Attachments: []string{shot.ID}}
+	if err := v.ws.Send(send); err != nil {
+		t.Fatal(err)
+	}
+	ack, err := v.ws.ExpectType(ctx, "ack")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := filesOf(t, ack.Raw)
+	if len(files) != 1 || files[0].ID != shot.ID || files[0].Name != "截图.png" || files[0].ThumbnailURL == "" {
+		t.Fatalf("the ack's files: %+v", files)
+	}
+	if res, _ := fetch(t, e.url+files[0].URL); res.StatusCode != 200 {
+		t.Errorf("the ack's URL: %d", res.StatusCode)
+	}
+	live, err := agent.Expect(ctx, func(f client.Frame) bool { return f.Type == "message" && f.Message.ClientID == "with-file" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if files := filesOf(t, live.Raw); len(files) != 1 || files[0].ID != shot.ID {
+		t.Errorf("the agent's live message: %s", live.Raw)
+	} else if res, _ := fetch(t, e.url+files[0].ThumbnailURL); res.StatusCode != 200 {
+		t.Errorf("the agent's thumbnail URL: %d", res.StatusCode)
+	}
+	// A resend answers the stored message, with its file.
+	if err := v.ws.Send(send); err != nil {
+		t.Fatal(err)
+	}
+	if again, err := v.ws.ExpectType(ctx, "ack"); err != nil || !again.Duplicate || len(filesOf(t, again.Raw)) != 1 {
+		t.Errorf("the resend's ack: %v %s", err, again.Raw)
+	}
+
+	// Refused: another visitor's file, an agent's file, nothing at all, and
+	// more than five files.
+	for name, ids := range map[string][]string{
+		"another visitor's file": {theirs.ID},
+		"an agent's file":        {agents.ID},
+		"no text and no file":    nil,
+		"six files":              {shot.ID, shot.ID + "1", shot.ID + "2", shot.ID + "3", shot.ID + "4", shot.ID + "5"},
+	} {
+		if err := v.ws.Send(client.Frame{Type: "send", ConversationID: v.conv.ID, ClientID: "bad-" + strings.ReplaceAll(name, " ", "-")[:8], Attachments: ids}); err != nil {
+			t.Fatal(err)
+		}
+		f, err := v.ws.ExpectType(ctx, "error")
+		if err != nil || f.Code != "invalid" {
+			t.Errorf("%s: %v %s, want an invalid error", name, err, f.Raw)
+		}
+	}
+
+	// The agent sends their file by REST; the listing shows both messages'
+	// files.
+	var sent struct {
+		Message map[string]any `json:"message"`
+	}
+	if err := e.client().Do(ctx, "POST", "/api/v1/conversations/"+v.conv.ID+"/messages?site=site-a", e.agentA,
+		map[string]any{"text": "请看说明", "attachments": []string{agents.ID}}, &sent); err != nil {
+		t.Fatal(err)
+	}
+	var list struct {
+		Messages []struct {
+			ClientID    string           `json:"client_id"`
+			Attachments []attachmentJSON `json:"attachments"`
+		} `json:"messages"`
+	}
+	if err := e.client().Do(ctx, "GET", "/api/v1/conversations/"+v.conv.ID+"/messages?site=site-a", e.agentA, nil, &list); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, m := range list.Messages {
+		for _, f := range m.Attachments {
+			got[f.ID] = f.URL
+		}
+	}
+	if len(got) != 2 || got[shot.ID] == "" || got[agents.ID] == "" {
+		t.Errorf("the listing's files: %v", got)
+	}
+	if res, body := fetch(t, e.url+got[agents.ID]); res.StatusCode != 200 || string(body) != "how to pay" {
+		t.Errorf("the agent's file from the listing: %d %q", res.StatusCode, body)
 	}
 }

@@ -28,6 +28,9 @@ type inFrame struct {
 	Typing         bool   `json:"typing"`
 	Seq            int64  `json:"seq"`
 	LastSeq        int64  `json:"last_seq"`
+	// Attachments are ids of files uploaded to the conversation, for a
+	// send frame.
+	Attachments []string `json:"attachments"`
 }
 
 // decodeFrame parses and checks one client frame.
@@ -94,8 +97,8 @@ type outFrame struct {
 	Conversation   *conversationView   `json:"conversation,omitempty"`
 	ConversationID string              `json:"conversation_id,omitempty"`
 	ClientID       string              `json:"client_id,omitempty"`
-	Message        *chat.Message       `json:"message,omitempty"`
-	Messages       *[]chat.Message     `json:"messages,omitempty"`
+	Message        *messageView        `json:"message,omitempty"`
+	Messages       *[]messageView      `json:"messages,omitempty"`
 	Duplicate      bool                `json:"duplicate,omitempty"`
 	Author         *chat.Author        `json:"author,omitempty"`
 	Typing         *bool               `json:"typing,omitempty"`

@@ -211,7 +211,7 @@ func (h *hub) onEvent(site string, data []byte) {
 		h.siteChanged(site)
 		return
 	}
-	forAgents, forVisitor := framesFor(e)
+	forAgents, forVisitor := h.framesFor(e)
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	sc := h.sites[site]
@@ -278,17 +278,17 @@ func (h *hub) toVisitors(site string, frame []byte) {
 
 // framesFor encodes what agents and the conversation's visitor are told of
 // an event; nil means they are not told.
-func framesFor(e chat.Event) (agents, visitor []byte) {
+func (h *hub) framesFor(e chat.Event) (agents, visitor []byte) {
 	switch e.Type {
 	case chat.EventMessage:
 		if e.Message == nil {
 			return nil, nil
 		}
-		agents = encode(outFrame{Type: "message", Message: e.Message})
+		agents = encode(outFrame{Type: "message", Message: h.s.viewMessage(e.Message)})
 		visitor = agents
 		if e.Message.Private {
 			p := e.Message.Placeholder()
-			visitor = encode(outFrame{Type: "message", Message: &p})
+			visitor = encode(outFrame{Type: "message", Message: h.s.viewMessage(&p)})
 		}
 	case chat.EventConversation:
 		if e.Conversation == nil {

@@ -95,7 +95,7 @@ func (s *Server) dispatch(ctx context.Context, c *conn, a chat.Actor, f inFrame)
 	case "send":
 		start := time.Now()
 		sent, err := s.opts.Service.Send(ctx, a, chat.SendInput{
-			ConversationID: f.ConversationID, ClientID: f.ClientID, Text: f.Text, Private: f.Private && c.role == roleAgent,
+			ConversationID: f.ConversationID, ClientID: f.ClientID, Text: f.Text, Private: f.Private && c.role == roleAgent, Attachments: f.Attachments,
 		})
 		if err != nil {
 			return err
@@ -105,7 +105,7 @@ func (s *Server) dispatch(ctx context.Context, c *conn, a chat.Actor, f inFrame)
 			s.metrics.messages.WithLabelValues(string(m.Author.Type)).Inc()
 			s.metrics.sendLatency.Observe(time.Since(start).Seconds())
 		}
-		c.enqueue(encode(outFrame{Type: "ack", ClientID: f.ClientID, Message: m, Duplicate: dup}))
+		c.enqueue(encode(outFrame{Type: "ack", ClientID: f.ClientID, Message: s.viewMessage(m), Duplicate: dup}))
 		if !dup && c.role == roleVisitor {
 			s.suggestWhileWaiting(ctx, c, sent.Conversation, m)
 		}
@@ -119,7 +119,7 @@ func (s *Server) dispatch(ctx context.Context, c *conn, a chat.Actor, f inFrame)
 			return err
 		}
 		c.enqueue(encode(outFrame{Type: "history", ConversationID: r.ConversationID, State: r.State,
-			Messages: &r.Messages, LastSeq: ptr(r.LastSeq)}))
+			Messages: ptr(s.viewMessages(r.Messages)), LastSeq: ptr(r.LastSeq)}))
 	}
 	return nil
 }
