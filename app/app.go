@@ -39,9 +39,11 @@ type Main struct {
 	closeOnce sync.Once
 	closeErr  error
 
-	store  Database
-	bus    busCloser
-	index  *search.Index
+	store Database
+	bus   busCloser
+	index *search.Index
+	// blobs keeps the content of files sent in chats; nil with MongoDB.
+	blobs  chat.BlobStore
 	server *server.Server
 	ln     net.Listener
 	served chan error
@@ -135,11 +137,12 @@ func (m *Main) Run(ctx context.Context) error {
 	svc := chat.NewService(m.store, m.bus, nil, m.Logger)
 	// Files sent in chats: in the data dir with the embedded store. With
 	// MongoDB they are not kept yet (uploads answer 503).
-	var blobs chat.BlobStore
 	if cfg.Embedded() {
-		if blobs, err = blob.Open(filepath.Join(cfg.DataDir, "files")); err != nil {
+		dir, err := blob.Open(filepath.Join(cfg.DataDir, "files"))
+		if err != nil {
 			return fmt.Errorf("open the files folder: %w", err)
 		}
+		m.blobs = dir
 	}
 	m.server, err = server.New(server.Options{
 		Service:   svc,
@@ -157,7 +160,7 @@ func (m *Main) Run(ctx context.Context) error {
 
 		TrustedProxies: cfg.TrustedProxies,
 		MetricsToken:   cfg.MetricsToken,
-		Blobs:          blobs,
+		Blobs:          m.blobs,
 		FileKey:        derive(secret, "kefu-file-urls"),
 	})
 	if err != nil {

@@ -65,7 +65,7 @@ func (m *Main) startRetention(cfg config.Config) (stop func()) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		chat.RunRetention(ctx, m.store, cfg.Retention(), retentionInterval, time.Now, m.Logger)
+		chat.RunRetention(ctx, m.store, m.blobs, cfg.Retention(), retentionInterval, time.Now, m.Logger)
 	}()
 	return func() { cancel(); <-done }
 }

@@ -15,8 +15,10 @@ type RetentionStore interface {
 	// verified user id) last seen before t who have no conversation.
 	DeleteIdleVisitors(ctx context.Context, t time.Time, limit int) (int, error)
 	// DeleteResolvedConversations deletes up to limit resolved
-	// conversations last updated before t, with their messages.
-	DeleteResolvedConversations(ctx context.Context, t time.Time, limit int) (int, error)
+	// conversations last updated before t, with their messages and the
+	// records of their files, and returns how many it deleted and the
+	// keys of those files' content (see BlobStore).
+	DeleteResolvedConversations(ctx context.Context, t time.Time, limit int) (n int, blobs []string, err error)
 }
 
 // RetentionPolicy says how long kefu keeps what. A zero age keeps forever.
@@ -35,12 +37,13 @@ const retentionBatch = 500
 
 // Purged counts what one retention pass deleted.
 type Purged struct {
-	Tokens, Visitors, Conversations int
+	Tokens, Visitors, Conversations, Files int
 }
 
 // Purge runs one retention pass at now: expired refresh tokens always go,
-// and visitors and resolved conversations as p allows.
-func Purge(ctx context.Context, st RetentionStore, p RetentionPolicy, now time.Time) (Purged, error) {
+// and visitors and resolved conversations, with their files' content in
+// blobs (which may be nil), as p allows.
+func Purge(ctx context.Context, st RetentionStore, blobs BlobStore, p RetentionPolicy, now time.Time) (Purged, error) {
 	var out Purged
 	var err error
 	if out.Tokens, err = st.DeleteExpiredTokens(ctx, now); err != nil {
@@ -52,7 +55,23 @@ func Purge(ctx context.Context, st RetentionStore, p RetentionPolicy, now time.T
 		}
 	}
 	if p.Resolved > 0 {
-		if out.Conversations, err = drain(ctx, now.Add(-p.Resolved), st.DeleteResolvedConversations); err != nil {
+		conversations := func(ctx context.Context, t time.Time, limit int) (int, error) {
+			n, keys, err := st.DeleteResolvedConversations(ctx, t, limit)
+			// The records are gone: their content goes too. A key is of
+			// one conversation only (BlobStore), so no other file shares it.
+			for _, k := range keys {
+				if blobs == nil {
+					break
+				}
+				if derr := blobs.Delete(ctx, k); derr != nil && err == nil {
+					err = derr
+				} else if derr == nil {
+					out.Files++
+				}
+			}
+			return n, err
+		}
+		if out.Conversations, err = drain(ctx, now.Add(-p.Resolved), conversations); err != nil {
 			return out, err
 		}
 	}
@@ -73,14 +92,14 @@ func drain(ctx context.Context, before time.Time, del func(context.Context, time
 
 // RunRetention runs Purge at start and then every interval until ctx is
 // done, logging what each pass deleted.
-func RunRetention(ctx context.Context, st RetentionStore, p RetentionPolicy, interval time.Duration, now func() time.Time, log *slog.Logger) {
+func RunRetention(ctx context.Context, st RetentionStore, blobs BlobStore, p RetentionPolicy, interval time.Duration, now func() time.Time, log *slog.Logger) {
 	for {
-		n, err := Purge(ctx, st, p, now())
+		n, err := Purge(ctx, st, blobs, p, now())
 		switch {
 		case err != nil && ctx.Err() == nil:
 			log.Error("retention: purge failed; trying again next time", "err", err)
 		case n != (Purged{}):
-			log.Info("retention: purged", "refresh_tokens", n.Tokens, "idle_visitors", n.Visitors, "resolved_conversations", n.Conversations)
+			log.Info("retention: purged", "refresh_tokens", n.Tokens, "idle_visitors", n.Visitors, "resolved_conversations", n.Conversations, "files", n.Files)
 		}
 		select {
 		case <-ctx.Done():

@@ -36,8 +36,9 @@ func (f *fakeRetention) DeleteIdleVisitors(_ context.Context, t time.Time, limit
 	return f.take("visitors", t, limit)
 }
 
-func (f *fakeRetention) DeleteResolvedConversations(_ context.Context, t time.Time, limit int) (int, error) {
-	return f.take("conversations", t, limit)
+func (f *fakeRetention) DeleteResolvedConversations(_ context.Context, t time.Time, limit int) (int, []string, error) {
+	n, err := f.take("conversations", t, limit)
+	return n, nil, err
 }
 
 func newFake(tokens, visitors, convs int) *fakeRetention {
@@ -53,7 +54,7 @@ func TestPurge(t *testing.T) {
 	day := 24 * time.Hour
 
 	f := newFake(3, 1234, 600)
-	got, err := Purge(context.Background(), f, RetentionPolicy{IdleVisitors: 30 * day, Resolved: 90 * day}, now)
+	got, err := Purge(context.Background(), f, nil, RetentionPolicy{IdleVisitors: 30 * day, Resolved: 90 * day}, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,14 +71,14 @@ func TestPurge(t *testing.T) {
 
 	// A zero age keeps: resolved conversations are kept by default.
 	f = newFake(1, 5, 5)
-	got, err = Purge(context.Background(), f, RetentionPolicy{}, now)
+	got, err = Purge(context.Background(), f, nil, RetentionPolicy{}, now)
 	if err != nil || got != (Purged{Tokens: 1}) || f.calls["visitors"] != 0 || f.calls["conversations"] != 0 {
 		t.Errorf("zero policy: purged %+v, calls %v, err %v", got, f.calls, err)
 	}
 
 	f = newFake(0, 5, 5)
 	f.failVisitor = true
-	if _, err := Purge(context.Background(), f, RetentionPolicy{IdleVisitors: day, Resolved: day}, now); err == nil {
+	if _, err := Purge(context.Background(), f, nil, RetentionPolicy{IdleVisitors: day, Resolved: day}, now); err == nil {
 		t.Error("a failing delete was not reported")
 	}
 }

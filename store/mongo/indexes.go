@@ -66,6 +66,7 @@ func indexSpecs() []indexSpec {
 		{coll: collFeedback, keys: keys("site", "category", "-created_at", "-_id")},
 		{coll: collTokens, keys: keys("family")},
 		{coll: collAttachments, keys: keys("site", "conversation_id", "created_at", "_id")},
+		{coll: collAttachments, keys: keys("conversation_id")}, // retention deletes by conversation
 		{coll: collTokens, keys: keys("agent_id")},
 		{coll: collTokens, keys: keys("expires_at"), ttl: true},
 	}

@@ -79,9 +79,9 @@ func (s *Store) DeleteIdleVisitors(ctx context.Context, t time.Time, limit int) 
 // under the same filter, so that one reopened in the meantime keeps
 // everything; its messages follow. A crash in between leaves messages of
 // a conversation that no longer exists, which no call can reach.
-func (s *Store) DeleteResolvedConversations(ctx context.Context, t time.Time, limit int) (int, error) {
+func (s *Store) DeleteResolvedConversations(ctx context.Context, t time.Time, limit int) (int, []string, error) {
 	if limit <= 0 {
-		return 0, nil
+		return 0, nil, nil
 	}
 	ctx, cancel := s.op(ctx)
 	defer cancel()
@@ -91,16 +91,16 @@ func (s *Store) DeleteResolvedConversations(ctx context.Context, t time.Time, li
 	}
 	ids, err := s.conversationIDs(ctx, old, int64(limit))
 	if err != nil || len(ids) == 0 {
-		return 0, err
+		return 0, nil, err
 	}
 	in := bson.D{{Key: "$in", Value: ids}}
 	res, err := s.conversations.DeleteMany(ctx, append(bson.D{{Key: "_id", Value: in}}, old...))
 	if err != nil {
-		return 0, mapErr(err, "delete resolved conversations", "conversation")
+		return 0, nil, mapErr(err, "delete resolved conversations", "conversation")
 	}
 	kept, err := s.conversationIDs(ctx, bson.D{{Key: "_id", Value: in}}, 0)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	gone := make([]string, 0, len(ids))
 	for _, id := range ids {
@@ -108,13 +108,42 @@ func (s *Store) DeleteResolvedConversations(ctx context.Context, t time.Time, li
 			gone = append(gone, id)
 		}
 	}
+	var blobs []string
 	if len(gone) > 0 {
 		filter := bson.D{{Key: "conversation_id", Value: bson.D{{Key: "$in", Value: gone}}}}
 		if _, err := s.messages.DeleteMany(ctx, filter); err != nil {
-			return 0, mapErr(err, "delete messages of resolved conversations", "message")
+			return 0, nil, mapErr(err, "delete messages of resolved conversations", "message")
+		}
+		if blobs, err = s.deleteAttachments(ctx, filter); err != nil {
+			return 0, nil, err
 		}
 	}
-	return int(res.DeletedCount), nil
+	return int(res.DeletedCount), blobs, nil
+}
+
+// deleteAttachments deletes the attachment records that filter matches
+// and returns the keys of their content.
+func (s *Store) deleteAttachments(ctx context.Context, filter bson.D) ([]string, error) {
+	cur, err := s.attachments.Find(ctx, filter, options.Find().SetProjection(bson.D{{Key: "blob", Value: 1}, {Key: "thumb", Value: 1}}))
+	if err != nil {
+		return nil, mapErr(err, "find files of resolved conversations", "attachment")
+	}
+	var docs []attachmentDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, mapErr(err, "find files of resolved conversations", "attachment")
+	}
+	var keys []string
+	for _, d := range docs {
+		for _, k := range []string{d.Blob, d.Thumb} {
+			if k != "" && !slices.Contains(keys, k) {
+				keys = append(keys, k)
+			}
+		}
+	}
+	if _, err := s.attachments.DeleteMany(ctx, filter); err != nil {
+		return nil, mapErr(err, "delete files of resolved conversations", "attachment")
+	}
+	return keys, nil
 }
 
 // conversationIDs returns the ids of up to limit (0: any number)

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"time"
 )
 
@@ -30,30 +31,51 @@ func (s *Store) DeleteIdleVisitors(ctx context.Context, t time.Time, limit int) 
 
 // DeleteResolvedConversations deletes up to limit resolved conversations
 // last changed before t, and their messages, in one transaction.
-func (s *Store) DeleteResolvedConversations(ctx context.Context, t time.Time, limit int) (int, error) {
+func (s *Store) DeleteResolvedConversations(ctx context.Context, t time.Time, limit int) (int, []string, error) {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return 0, mapErr(err, "begin delete resolved conversations", "conversation")
+		return 0, nil, mapErr(err, "begin delete resolved conversations", "conversation")
 	}
 	defer tx.Rollback()
-	// Both statements pick the same conversations: nothing else writes
+	// Every statement picks the same conversations: nothing else writes
 	// inside this transaction, and the order is total.
 	const doomed = `SELECT id FROM conversations WHERE status = 'resolved' AND updated_at < ?
 		ORDER BY updated_at, id LIMIT ?`
+	rows, err := tx.QueryContext(ctx, `DELETE FROM attachments WHERE (site, conversation_id) IN (SELECT site, id FROM (`+doomed+`))
+		RETURNING blob, thumb`, millis(t), limit)
+	if err != nil {
+		return 0, nil, mapErr(err, "delete files of resolved conversations", "attachment")
+	}
+	var blobs []string
+	for rows.Next() {
+		var blob, thumb string
+		if err := rows.Scan(&blob, &thumb); err != nil {
+			rows.Close()
+			return 0, nil, mapErr(err, "delete files of resolved conversations", "attachment")
+		}
+		for _, k := range []string{blob, thumb} {
+			if k != "" && !slices.Contains(blobs, k) {
+				blobs = append(blobs, k)
+			}
+		}
+	}
+	if err := rows.Close(); err != nil {
+		return 0, nil, mapErr(err, "delete files of resolved conversations", "attachment")
+	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM messages WHERE conversation_id IN (`+doomed+`)`, millis(t), limit); err != nil {
-		return 0, mapErr(err, "delete messages of resolved conversations", "conversation")
+		return 0, nil, mapErr(err, "delete messages of resolved conversations", "conversation")
 	}
 	res, err := tx.ExecContext(ctx, `DELETE FROM conversations WHERE id IN (`+doomed+`)`, millis(t), limit)
 	n, err := affected(res, err, "delete resolved conversations")
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	if err := tx.Commit(); err != nil {
-		return 0, mapErr(err, "commit delete resolved conversations", "conversation")
+		return 0, nil, mapErr(err, "commit delete resolved conversations", "conversation")
 	}
-	return n, nil
+	return n, blobs, nil
 }
 
 // affected is the number of rows a statement changed.

@@ -130,19 +130,34 @@ func testRetention(t *testing.T, b Backend) {
 		must(t, err)
 		convs[name] = c
 	}
+	// Files: the old resolved conversation's records go, and their keys
+	// come back; the recent one's stay.
+	file := func(conv, blob, thumb string) *chat.Attachment {
+		a := &chat.Attachment{Site: "acme", ConversationID: convs[conv].ID, Uploader: chat.Author{Type: chat.AuthorVisitor, ID: conv},
+			Name: blob, Type: "image/png", Blob: blob, Thumb: thumb, CreatedAt: old}
+		must(t, s.CreateAttachment(ctx, a))
+		return a
+	}
+	oldShot, _ := file("resolved-old", "blob-old-1", "thumb-old-1"), file("resolved-old", "blob-old-2", "")
+	keep := file("resolved-recent", "blob-recent", "")
 	must(t, s.SetStatus(ctx, "acme", convs["resolved-old"].ID, chat.StatusResolved, old))
 	must(t, s.SetStatus(ctx, "acme", convs["resolved-recent"].ID, chat.StatusResolved, recent))
 	// Batches: a limit of 1 takes one at a time.
-	n, err = s.DeleteResolvedConversations(ctx, cut, 1)
+	n, blobs, err := s.DeleteResolvedConversations(ctx, cut, 1)
 	must(t, err)
-	if n != 1 {
-		t.Errorf("deleted %d conversations, want 1", n)
+	slices.Sort(blobs)
+	if n != 1 || !slices.Equal(blobs, []string{"blob-old-1", "blob-old-2", "thumb-old-1"}) {
+		t.Errorf("deleted %d conversations and files %v, want 1 and the old conversation's three keys", n, blobs)
 	}
-	n, err = s.DeleteResolvedConversations(ctx, cut, 1)
+	n, blobs, err = s.DeleteResolvedConversations(ctx, cut, 1)
 	must(t, err)
-	if n != 0 {
-		t.Errorf("second pass deleted %d conversations, want 0", n)
+	if n != 0 || len(blobs) != 0 {
+		t.Errorf("second pass deleted %d conversations and files %v, want none", n, blobs)
 	}
+	_, err = s.Attachment(ctx, "acme", oldShot.ID)
+	wantCode(t, err, chat.CodeNotFound)
+	_, err = s.Attachment(ctx, "acme", keep.ID)
+	must(t, err)
 	_, err = s.Conversation(ctx, "acme", convs["resolved-old"].ID)
 	wantCode(t, err, chat.CodeNotFound)
 	msgs, err := s.Messages(ctx, "acme", convs["resolved-old"].ID, 0, 10)
