@@ -29,7 +29,7 @@ type attachmentJSON struct {
 
 // upload posts a file as the multipart field "file" and returns the
 // status and, on success, the attachment.
-func upload(t *testing.T, url, token, name string, data []byte) (int, attachmentJSON) {
+func upload(t testing.TB, url, token, name string, data []byte) (int, attachmentJSON) {
 	t.Helper()
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
