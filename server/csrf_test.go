@@ -1,6 +1,8 @@
 package server_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -112,6 +114,22 @@ func TestBodiesAreBoundedPerRoute(t *testing.T) {
 	}
 	if res := post(t, e.url, "/api/v1/auth/login", strings.Repeat(" ", 8<<10)+`{}`, jsonType); res.StatusCode != http.StatusRequestEntityTooLarge {
 		t.Fatalf("an 8 KB login = %d, want 413", res.StatusCode)
+	}
+	// A compressed body would grow past every limit when read: 64 MB of
+	// spaces in gzip twice is a few hundred bytes. It is refused unread.
+	var bomb bytes.Buffer
+	inner := gzip.NewWriter(&bomb)
+	inner.Write(bytes.Repeat([]byte(" "), 64<<20))
+	inner.Close()
+	var twice bytes.Buffer
+	outer := gzip.NewWriter(&twice)
+	outer.Write(bomb.Bytes())
+	outer.Close()
+	for _, path := range []string{"/api/v1/auth/login", "/api/v1/widget/site-a/session"} {
+		gz := map[string]string{"Content-Type": "application/json", "Content-Encoding": "gzip, gzip"}
+		if res := post(t, e.url, path, twice.String(), gz); res.StatusCode != http.StatusUnsupportedMediaType {
+			t.Errorf("a %d-byte gzip bomb to %s = %d, want 415", twice.Len(), path, res.StatusCode)
+		}
 	}
 }
 

@@ -24,6 +24,17 @@ func (s *Server) recoverPanics(c *fiber.Ctx) (err error) {
 	return c.Next()
 }
 
+// plainBodies refuses a request body sent compressed. Fiber decompresses
+// such a body when a handler reads it, with no bound, so a few KB of gzip
+// could become gigabytes past every body limit. Browsers never compress
+// what they send.
+func plainBodies(c *fiber.Ctx) error {
+	if ce := strings.TrimSpace(c.Get(fiber.HeaderContentEncoding)); ce != "" && !strings.EqualFold(ce, "identity") {
+		return fiber.NewError(fiber.StatusUnsupportedMediaType, "send the body uncompressed: Content-Encoding is not accepted")
+	}
+	return c.Next()
+}
+
 func (s *Server) securityHeaders(c *fiber.Ctx) error {
 	h := &c.Response().Header
 	h.Set("X-Content-Type-Options", "nosniff")

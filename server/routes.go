@@ -8,7 +8,7 @@ import (
 // routes is the one route table.
 func (s *Server) routes() {
 	app := s.app
-	app.Use(s.recoverPanics, s.securityHeaders, s.logRequests)
+	app.Use(s.recoverPanics, s.securityHeaders, s.logRequests, plainBodies)
 
 	app.Get("/healthz", s.handleHealthz)
 	app.Get("/readyz", s.handleReadyz)
@@ -31,7 +31,8 @@ func (s *Server) routes() {
 
 	api := app.Group("/api/v1")
 
-	// Bodies are bounded per route, before anything decodes them: a JSON
+	// Bodies are bounded per route, before anything decodes them (and are
+	// never compressed, see plainBodies): a JSON
 	// body of many small keys costs far more memory decoded than raw.
 	// Uploads come before the widget's group, whose body limit would
 	// refuse them; the agents' before theirs, for the same reason.
