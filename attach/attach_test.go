@@ -62,11 +62,16 @@ func withText(t *testing.T, p []byte) []byte {
 }
 
 // bomb is a valid PNG header that claims side × side pixels.
-func bomb(t *testing.T, side uint32) []byte {
+func bomb(t *testing.T, side uint32) []byte { return claim(t, side, side, 8) }
+
+// claim is a valid PNG header that claims w × h pixels of RGBA with depth
+// bits a channel.
+func claim(t *testing.T, w, h uint32, depth byte) []byte {
 	t.Helper()
 	b := encodePNG(t, picture(1, 1))
-	binary.BigEndian.PutUint32(b[16:], side)
-	binary.BigEndian.PutUint32(b[20:], side)
+	binary.BigEndian.PutUint32(b[16:], w)
+	binary.BigEndian.PutUint32(b[20:], h)
+	b[24] = depth
 	binary.BigEndian.PutUint32(b[29:], crc32.ChecksumIEEE(b[12:29]))
 	return b
 }
@@ -91,6 +96,8 @@ func TestPrepareRefuses(t *testing.T) {
 		"a file over the site's limit": {bytes.Repeat([]byte("a"), 2<<20+1), Policy{MaxBytes: 2 << 20}, chat.CodeTooLarge, "the limit is 2 MB"},
 		"a file over 10 MB":            {bytes.Repeat([]byte("a"), DefaultMaxBytes+1), Policy{}, chat.CodeTooLarge, "10 MB"},
 		"a 20,000 × 20,000 PNG":        {bomb(t, 20000), Policy{}, chat.CodeInvalid, "20000×20000"},
+		"a 5,000 × 4,000 PNG":          {claim(t, 5000, 4000, 8), Policy{}, chat.CodeInvalid, "16 million"},
+		"a 16-bit 4,000 × 3,000 PNG":   {claim(t, 4000, 3000, 16), Policy{}, chat.CodeInvalid, "8 million with 16-bit"},
 		"a PDF where only images go":   {[]byte("%PDF-1.7\n%âãÏÓ\n1 0 obj\n"), Policy{Types: []Type{PNG, JPEG}}, chat.CodeInvalid, "allowed: PNG, JPEG"},
 		"an empty file":                {nil, Policy{}, chat.CodeInvalid, "empty"},
 		"a broken PNG":                 {[]byte("\x89PNG\r\n\x1a\nbroken"), Policy{}, chat.CodeInvalid, "cannot be read"},

@@ -3,6 +3,7 @@ package attach
 import (
 	"bytes"
 	"image"
+	"image/color"
 	"image/gif"
 	"image/jpeg"
 	"image/png"
@@ -18,11 +19,14 @@ import (
 const (
 	// DefaultMaxBytes is a file's size limit unless the site sets another.
 	DefaultMaxBytes = 10 << 20
-	// maxSide and maxPixels bound an image's dimensions, read from its
+	// maxSide, maxPixels and maxDecoded bound an image, read from its
 	// header before any pixel is decoded: a few KB of PNG can claim
-	// 20,000 × 20,000 pixels, 1.6 GB once decoded.
-	maxSide   = 10000
-	maxPixels = 40_000_000
+	// 20,000 × 20,000 pixels, 1.6 GB once decoded. 16 million pixels is
+	// more than a phone's camera takes; 64 MB decoded is 16 million at 8
+	// bits a channel, or 8 million at 16.
+	maxSide    = 10000
+	maxPixels  = 16_000_000
+	maxDecoded = 64 << 20
 	// ThumbSize is the longer side of a thumbnail, in pixels.
 	ThumbSize = 320
 	// jpegQuality is the quality re-encoded photos and thumbnails get.
@@ -87,8 +91,10 @@ func (f *File) reencode() error {
 	if err != nil {
 		return chat.Invalid("the image cannot be read")
 	}
-	if cfg.Width < 1 || cfg.Height < 1 || cfg.Width > maxSide || cfg.Height > maxSide || cfg.Width*cfg.Height > maxPixels {
-		return chat.Invalid("the image is %d×%d pixels; at most %d on a side and %d million in all", cfg.Width, cfg.Height, maxSide, maxPixels/1_000_000)
+	if cfg.Width < 1 || cfg.Height < 1 || cfg.Width > maxSide || cfg.Height > maxSide || cfg.Width*cfg.Height > maxPixels ||
+		cfg.Width*cfg.Height*bytesPerPixel(cfg.ColorModel) > maxDecoded {
+		return chat.Invalid("the image is %d×%d pixels; at most %d on a side and %d million in all (8 million with 16-bit colour)",
+			cfg.Width, cfg.Height, maxSide, maxPixels/1_000_000)
 	}
 	var img image.Image
 	if f.Type == GIF {
@@ -141,4 +147,17 @@ func thumbnail(img image.Image, typ Type) ([]byte, Type, error) {
 		typ, err = PNG, png.Encode(&out, dst)
 	}
 	return out.Bytes(), typ, err
+}
+
+// bytesPerPixel is what one pixel of an image with model m takes decoded.
+func bytesPerPixel(m color.Model) int {
+	switch m {
+	case color.RGBA64Model, color.NRGBA64Model:
+		return 8
+	case color.Gray16Model:
+		return 2
+	case color.GrayModel, color.AlphaModel:
+		return 1
+	}
+	return 4
 }

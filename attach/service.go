@@ -21,7 +21,13 @@ type Service struct {
 	// and CodeNotFound otherwise (chat.Service.Conversation).
 	conversation func(ctx context.Context, a chat.Actor, id string) (*chat.Conversation, error)
 	now          func() time.Time
+	// work lets MaxPreparing uploads be made safe at once: decoding an
+	// image takes up to 64 MB and a core for a moment; more wait.
+	work chan struct{}
 }
+
+// MaxPreparing is how many uploads one process makes safe at once.
+const MaxPreparing = 2
 
 // NewService returns a Service. now may be nil for time.Now.
 func NewService(store chat.AttachmentStore, blobs chat.BlobStore, sign *Signer,
@@ -29,7 +35,7 @@ func NewService(store chat.AttachmentStore, blobs chat.BlobStore, sign *Signer,
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{store: store, blobs: blobs, sign: sign, conversation: conversation, now: now}
+	return &Service{store: store, blobs: blobs, sign: sign, conversation: conversation, now: now, work: make(chan struct{}, MaxPreparing)}
 }
 
 // Check reports whether the actor may send files to the conversation:
@@ -50,7 +56,13 @@ func (s *Service) Upload(ctx context.Context, a chat.Actor, conversationID, name
 	if err != nil {
 		return nil, err
 	}
+	select {
+	case s.work <- struct{}{}:
+	case <-ctx.Done():
+		return nil, chat.Wrap(chat.CodeUnavailable, ctx.Err(), "the server is busy with other files; try again")
+	}
 	f, err := Prepare(data, name, p)
+	<-s.work
 	if err != nil {
 		return nil, err
 	}

@@ -17,8 +17,12 @@ import (
 // multipart framing around it.
 const uploadBodyLimit = attach.DefaultMaxBytes + 64<<10
 
-// Uploads one visitor may make per hour; agents are not limited.
-const uploadsPerHour = 30
+// Uploads one visitor, and one client IP, may make per hour; agents are
+// not limited.
+const (
+	uploadsPerHour   = 30
+	uploadsPerIPHour = 120
+)
 
 // fileKey returns the key that signs file URLs, or a random one.
 func fileKey(key []byte) []byte {
@@ -33,7 +37,9 @@ func fileKey(key []byte) []byte {
 // handleVisitorUpload takes a file a visitor sends to their conversation.
 func (s *Server) handleVisitorUpload(c *fiber.Ctx) error {
 	a := visitorOf(c)
-	if !s.limits.uploads.allow(a.Site+"/"+a.VisitorID, s.opts.Now()) {
+	// Per IP too: a new visitor id costs nothing.
+	now := s.opts.Now()
+	if !s.limits.uploadsIP.allow(s.clientIP(c), now) || !s.limits.uploads.allow(a.Site+"/"+a.VisitorID, now) {
 		return rateLimited(time.Minute, "too many files sent this hour; wait a little")
 	}
 	return s.upload(c, a)

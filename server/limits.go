@@ -117,17 +117,18 @@ func (l *limiterSet) allow(key string, now time.Time) bool {
 
 type limiters struct {
 	visitor, ip, site, login, account *limiterSet
-	uploads                           *limiterSet // files per visitor per hour
+	uploads, uploadsIP                *limiterSet // files per visitor, and per IP, per hour
 }
 
 func newLimiters(l Limits) *limiters {
 	return &limiters{
-		visitor: newLimiterSet(l.VisitorPer10s, 10*time.Second),
-		ip:      newLimiterSet(l.IPPer10s, 10*time.Second),
-		site:    siteLimits(l.SitePer10s),
-		login:   newLimiterSet(l.LoginPerMinute, time.Minute),
-		account: newLimiterSet(l.LoginPerAccount, 10*time.Minute),
-		uploads: newLimiterSet(uploadsPerHour, time.Hour),
+		visitor:   newLimiterSet(l.VisitorPer10s, 10*time.Second),
+		ip:        newLimiterSet(l.IPPer10s, 10*time.Second),
+		site:      siteLimits(l.SitePer10s),
+		login:     newLimiterSet(l.LoginPerMinute, time.Minute),
+		account:   newLimiterSet(l.LoginPerAccount, 10*time.Minute),
+		uploads:   newLimiterSet(uploadsPerHour, time.Hour),
+		uploadsIP: newLimiterSet(uploadsPerIPHour, time.Hour),
 	}
 }
 
