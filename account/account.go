@@ -32,6 +32,15 @@ type Service struct {
 	issuer *auth.Issuer
 	now    func() time.Time
 	log    *slog.Logger
+	// site looks a site up, for the sites' two-factor policy; nil: no
+	// site requires it (see RequireTwoFactorOf).
+	site func(ctx context.Context, key string) (*chat.Site, error)
+}
+
+// RequireTwoFactorOf makes s keep the sites' two-factor policy: an agent
+// whose site requires it cannot turn it off. site looks a site up by key.
+func (s *Service) RequireTwoFactorOf(site func(ctx context.Context, key string) (*chat.Site, error)) {
+	s.site = site
 }
 
 // New returns a Service. now may be nil for time.Now, log nil for none.

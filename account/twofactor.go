@@ -2,6 +2,7 @@ package account
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/kefu/kefu/auth"
@@ -57,24 +58,30 @@ func (s *Service) StartTOTP(ctx context.Context, agentID, password string) (*Enr
 }
 
 // ConfirmTOTP turns two-factor login on, once a code made with the
-// pending secret proves that the authenticator has it.
-func (s *Service) ConfirmTOTP(ctx context.Context, agentID, code string) error {
+// pending secret proves that the authenticator has it. Every login of the
+// agent ends, since each was made with the password alone (one could be a
+// thief's, whom a site's two-factor policy held back until now), and the
+// answer is a new login for the browser that confirmed.
+func (s *Service) ConfirmTOTP(ctx context.Context, agentID, code string) (Tokens, error) {
 	a, err := s.agent(ctx, agentID)
 	if err != nil {
-		return err
+		return Tokens{}, err
 	}
 	if a.TOTPPending == "" {
-		return chat.Errorf(chat.CodeConflict, "no enrolment to confirm; start one with POST /api/v1/me/totp")
+		return Tokens{}, chat.Errorf(chat.CodeConflict, "no enrolment to confirm; start one with POST /api/v1/me/totp")
 	}
 	if !auth.CheckTOTP(a.TOTPPending, strings.TrimSpace(code), s.now()) {
-		return chat.Invalid("wrong code; enter the 6 digits the authenticator shows now")
+		return Tokens{}, chat.Invalid("wrong code; enter the 6 digits the authenticator shows now")
 	}
 	a.TOTPSecret, a.TOTPPending = a.TOTPPending, ""
 	if err := s.save(ctx, a); err != nil {
-		return err
+		return Tokens{}, err
 	}
-	s.log.Info("two-factor login turned on", "agent", a.ID)
-	return nil
+	if err := s.store.RevokeAgent(ctx, a.ID); err != nil {
+		return Tokens{}, fmt.Errorf("account: end the agent's logins: %w", err)
+	}
+	s.log.Info("two-factor login turned on; every other login of the agent ended", "agent", a.ID)
+	return s.startLogin(ctx, a.ID, chat.NewID())
 }
 
 // DisableTOTP turns two-factor login off, given the current password and
@@ -94,6 +101,17 @@ func (s *Service) DisableTOTP(ctx context.Context, agentID, password, code strin
 	_, recovery := auth.UseRecoveryCode(a.RecoveryHashes, code)
 	if !recovery && !auth.CheckTOTP(a.TOTPSecret, strings.TrimSpace(code), s.now()) {
 		return chat.Invalid("wrong code: enter the authenticator's code or a recovery code")
+	}
+	if s.site != nil {
+		without := *a
+		without.TOTPSecret = ""
+		required, err := chat.MustEnrol(ctx, s.site, &without)
+		if err != nil {
+			return err
+		}
+		if required {
+			return chat.Errorf(chat.CodeForbidden, "a site of yours requires two-factor login, so it stays on")
+		}
 	}
 	a.TOTPSecret, a.TOTPPending, a.RecoveryHashes = "", "", nil
 	if err := s.save(ctx, a); err != nil {

@@ -27,7 +27,7 @@ func TestTwoFactorEnrolment(t *testing.T) {
 
 	_, err := e.svc.StartTOTP(e.ctx, ann.ID, "wrong-horse")
 	wantErr(t, err, chat.CodeInvalid, "the current password is wrong")
-	err = e.svc.ConfirmTOTP(e.ctx, ann.ID, "123456")
+	_, err = e.svc.ConfirmTOTP(e.ctx, ann.ID, "123456")
 	wantErr(t, err, chat.CodeConflict, "no enrolment to confirm; start one with POST /api/v1/me/totp")
 	en, err := e.svc.StartTOTP(e.ctx, ann.ID, pw)
 	if err != nil {
@@ -39,14 +39,21 @@ func TestTwoFactorEnrolment(t *testing.T) {
 	if needsCode() {
 		t.Fatal("a login needs a code before the enrolment is confirmed")
 	}
-	err = e.svc.ConfirmTOTP(e.ctx, ann.ID, wrongCode(t, en.Secret, e.now))
+	_, err = e.svc.ConfirmTOTP(e.ctx, ann.ID, wrongCode(t, en.Secret, e.now))
 	wantErr(t, err, chat.CodeInvalid, "wrong code; enter the 6 digits the authenticator shows now")
 	code, err := totp.GenerateCode(en.Secret, e.now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.svc.ConfirmTOTP(e.ctx, ann.ID, code); err != nil {
+	// A login made with the password alone, before the confirmation (a
+	// thief's, maybe), ends with it; the confirming browser gets a new one.
+	before := e.login("ann@example.com", pw, "")
+	after, err := e.svc.ConfirmTOTP(e.ctx, ann.ID, code)
+	if err != nil {
 		t.Fatal(err)
+	}
+	if e.live(before, ann.ID) || !e.live(after, ann.ID) {
+		t.Errorf("after the confirmation: the earlier login lives %v, the new one %v; want false, true", e.live(before, ann.ID), e.live(after, ann.ID))
 	}
 	if !needsCode() {
 		t.Fatal("a login needs no code after the confirmation")

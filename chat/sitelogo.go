@@ -80,7 +80,7 @@ func makeLogo(data []byte) ([]byte, error) {
 		return nil, Errorf(CodeTooLarge, "a logo is at most %d KB", MaxLogoUpload>>10)
 	}
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
-	if err != nil {
+	if err != nil || (format != "png" && format != "jpeg" && format != "gif") {
 		return nil, Invalid("the logo must be a PNG, JPEG or GIF image")
 	}
 	if cfg.Width < 1 || cfg.Height < 1 || cfg.Width > maxLogoPixels || cfg.Height > maxLogoPixels {

@@ -49,6 +49,11 @@ func (s *Server) handleLogin(c *fiber.Ctx) error {
 // sendAgentTokens answers with a login's tokens: the refresh token in a
 // cookie that only the auth routes get, the access token in the body.
 func (s *Server) sendAgentTokens(c *fiber.Ctx, t account.Tokens) error {
+	return s.sendAgentTokensWith(c, t, nil)
+}
+
+// sendAgentTokensWith answers with a new login, and what extra says.
+func (s *Server) sendAgentTokensWith(c *fiber.Ctx, t account.Tokens, extra fiber.Map) error {
 	c.Cookie(&fiber.Cookie{
 		Name:     refreshCookie,
 		Value:    t.Refresh,
@@ -58,7 +63,11 @@ func (s *Server) sendAgentTokens(c *fiber.Ctx, t account.Tokens) error {
 		Secure:   strings.HasPrefix(s.origin, "https://"),
 		SameSite: fiber.CookieSameSiteStrictMode,
 	})
-	return c.JSON(fiber.Map{"access_token": t.Access, "expires_in": int(t.AccessExpires.Sub(s.opts.Now()) / time.Second), "token_type": "Bearer"})
+	out := fiber.Map{"access_token": t.Access, "expires_in": int(t.AccessExpires.Sub(s.opts.Now()) / time.Second), "token_type": "Bearer"}
+	for k, v := range extra {
+		out[k] = v
+	}
+	return c.JSON(out)
 }
 
 // handleRefresh rotates the refresh token of the cookie (see

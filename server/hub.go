@@ -251,13 +251,20 @@ func (h *hub) closeUnenrolled(site string) {
 	if st, err := h.s.site(ctx, site); err != nil || !st.RequireTwoFactor {
 		return
 	}
+	var suspects []*conn
 	h.mu.Lock()
-	defer h.mu.Unlock()
 	if sc := h.sites[site]; sc != nil {
 		for c := range sc.conns {
 			if c.role == roleAgent && c.agent != nil && !c.agent.TwoFactor() {
-				c.close(closeForbidden, "this site requires two-factor login: turn it on first")
+				suspects = append(suspects, c)
 			}
+		}
+	}
+	h.mu.Unlock()
+	// The agent as the socket saw it at connect may have enrolled since.
+	for _, c := range suspects {
+		if a, err := h.s.opts.Store.Agent(ctx, c.agent.ID); err == nil && !a.TwoFactor() {
+			c.close(closeForbidden, "this site requires two-factor login: turn it on first")
 		}
 	}
 }

@@ -74,15 +74,31 @@ func TestSiteRequiresTwoFactor(t *testing.T) {
 	if err := c.Do(ctx, "POST", "/api/v1/me/totp", e.agentA, map[string]string{"current_password": "password-site-a"}, &enrol); err != nil {
 		t.Fatal(err)
 	}
-	code, _ := totp.GenerateCode(enrol.Secret, time.Now())
-	if err := c.Do(ctx, "POST", "/api/v1/me/totp/confirm", e.agentA, map[string]string{"code": code}, nil); err != nil {
+	// A thief who had the password logged in too, and was held back.
+	thief, err := c.Login(ctx, "a@example.com", "password-site-a", "")
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Do(ctx, "GET", "/api/v1/conversations?site=site-a", e.agentA, nil, nil); err != nil {
+	code, _ := totp.GenerateCode(enrol.Secret, time.Now())
+	var confirmed struct {
+		AccessToken string `json:"access_token"`
+	}
+	if err := c.Do(ctx, "POST", "/api/v1/me/totp/confirm", e.agentA, map[string]string{"code": code}, &confirmed); err != nil {
+		t.Fatal(err)
+	}
+	token := confirmed.AccessToken
+	if err := c.Do(ctx, "GET", "/api/v1/conversations?site=site-a", token, nil, nil); err != nil {
 		t.Errorf("after enrolling: %v", err)
 	}
-	if err := c.Do(ctx, "GET", "/api/v1/me", e.agentA, nil, &me); err != nil || me.TwoFactorRequired || !me.TwoFactor {
+	if err := c.Do(ctx, "GET", "/api/v1/me", token, nil, &me); err != nil || me.TwoFactorRequired || !me.TwoFactor {
 		t.Errorf("/me after enrolling: %+v %v", me, err)
 	}
-	e.mustAgentSocket(ctx, e.agentA)
+	e.mustAgentSocket(ctx, token)
+	// The enrolment does not let the password-only logins through: they
+	// ended with it.
+	// Nor can the agent turn it off while the site requires it.
+	code, _ = totp.GenerateCode(enrol.Secret, time.Now())
+	wantStatus(t, c.Do(ctx, "DELETE", "/api/v1/me/totp", token, map[string]string{"current_password": "password-site-a", "code": code}, nil), http.StatusForbidden)
+	wantStatus(t, c.Do(ctx, "GET", "/api/v1/conversations?site=site-a", thief, nil, nil), http.StatusUnauthorized)
+	wantStatus(t, c.Do(ctx, "GET", "/api/v1/conversations?site=site-a", e.agentA, nil, nil), http.StatusUnauthorized)
 }

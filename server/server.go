@@ -145,6 +145,7 @@ func New(opts Options) (*Server, error) {
 	s.agentAdmin = chat.NewAgentAdmin(opts.Store, opts.Bus, auth.HashPassword, opts.Now)
 	s.visitors = chat.NewVisitors(opts.Store, auth.VerifyIdentity, opts.Now)
 	s.account = account.New(opts.Store, opts.Issuer, opts.Now, opts.Logger)
+	s.account.RequireTwoFactorOf(s.site)
 	s.attach = attach.NewService(opts.Store, opts.Blobs, attach.NewSigner(fileKey(opts.FileKey), opts.Now), opts.Service.Conversation, opts.Now)
 	cfg := fiber.Config{
 		ErrorHandler:          s.handleError,

@@ -34,16 +34,18 @@ func (s *Server) handleStartTOTP(c *fiber.Ctx) error {
 }
 
 // handleConfirmTOTP turns two-factor login on, given a code of the
-// enrolled secret.
+// enrolled secret. Every other login of the agent ends (they were made
+// with the password alone); the answer is a new login for this browser.
 func (s *Server) handleConfirmTOTP(c *fiber.Ctx) error {
 	req, err := s.codeBody(c)
 	if err != nil {
 		return err
 	}
-	if err := s.account.ConfirmTOTP(c.UserContext(), agentOf(c).ID, req.Code); err != nil {
+	t, err := s.account.ConfirmTOTP(c.UserContext(), agentOf(c).ID, req.Code)
+	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"two_factor": true})
+	return s.sendAgentTokensWith(c, t, fiber.Map{"two_factor": true})
 }
 
 // handleDeleteTOTP turns two-factor login off, given the current password

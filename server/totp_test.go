@@ -49,11 +49,21 @@ func TestTwoFactorEnrolment(t *testing.T) {
 	}
 	wantStatus(t, c.Do(ctx, "POST", "/api/v1/me/totp/confirm", e.agentA, map[string]string{"code": "000000"}, nil), http.StatusBadRequest)
 	code, _ := totp.GenerateCode(enrol.Secret, time.Now())
-	if err := c.Do(ctx, "POST", "/api/v1/me/totp/confirm", e.agentA, map[string]string{"code": code}, nil); err != nil {
+	var confirmed struct {
+		AccessToken string `json:"access_token"`
+		TwoFactor   bool   `json:"two_factor"`
+	}
+	if err := c.Do(ctx, "POST", "/api/v1/me/totp/confirm", e.agentA, map[string]string{"code": code}, &confirmed); err != nil {
 		t.Fatal(err)
 	}
-	wantStatus(t, c.Do(ctx, "POST", "/api/v1/me/totp", e.agentA, pw, nil), http.StatusConflict)
-	if !twoFactor(e.agentA) {
+	// Every login made with the password alone has ended; the confirming
+	// browser has a new one.
+	wantStatus(t, c.Do(ctx, "GET", "/api/v1/me", e.agentA, nil, nil), http.StatusUnauthorized)
+	if confirmed.AccessToken == "" || !confirmed.TwoFactor {
+		t.Fatalf("the confirmation answered %+v, want a new login", confirmed)
+	}
+	wantStatus(t, c.Do(ctx, "POST", "/api/v1/me/totp", confirmed.AccessToken, pw, nil), http.StatusConflict)
+	if !twoFactor(confirmed.AccessToken) {
 		t.Error("/me says two-factor login is off after the confirmation")
 	}
 

@@ -1,7 +1,7 @@
 // The account page: the agent's own password and two-factor login. Turning
 // two-factor login on shows a QR code that kefu made (drawn on a canvas)
 // and ten recovery codes, then asks for a code to confirm.
-import { api } from './api.js';
+import { api, useLogin } from './api.js';
 import { $, h } from './dom.js';
 import { field, onSubmit, status } from './form.js';
 import { t } from './i18n.js';
@@ -22,7 +22,7 @@ function password() {
       id: 'password-form',
       onsubmit: onSubmit(saved, async (el, f) => {
         // The answer is a new login for this browser; every other one ends.
-        await api('POST', '/api/v1/me/password', { current_password: el.current_password.value, new_password: el.new_password.value });
+        useLogin(await api('POST', '/api/v1/me/password', { current_password: el.current_password.value, new_password: el.new_password.value }));
         f.reset();
         saved.ok(t('account.password.changed'));
       }),
@@ -85,7 +85,7 @@ function enrol(res, done) {
     {
       id: 'totp-confirm',
       onsubmit: onSubmit(msg, async (el) => {
-        await api('POST', '/api/v1/me/totp/confirm', { code: el.code.value.trim() });
+        useLogin(await api('POST', '/api/v1/me/totp/confirm', { code: el.code.value.trim() }));
         state.twoFactor = true;
         // An agent held here by a site's policy may now use the inbox.
         if (state.mustEnrol) location.reload();

@@ -75,6 +75,10 @@ function end() {
   onLogout();
 }
 
+// useLogin keeps the new login that a password change or a two-factor
+// enrolment answers with: every other login of the agent ended.
+export const useLogin = (data) => keep(data);
+
 export async function login(email, password, totp) {
   keep(await call('POST', '/api/v1/auth/login', { email, password, totp }));
 }

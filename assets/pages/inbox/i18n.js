@@ -10,7 +10,7 @@ export const languages = { en: 'English', 'zh-CN': '简体中文' };
 function pick() {
   try {
     const saved = localStorage.getItem(KEY);
-    if (saved in strings) return saved;
+    if (saved && Object.hasOwn(strings, saved)) return saved;
   } catch {
     // storage may be blocked; the browser's language still decides
   }
@@ -38,7 +38,7 @@ export function t(key, vars) {
     console.warn('kefu inbox: no text for', key);
     return key;
   }
-  if (vars) s = s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
+  if (vars) s = s.replace(/\{(\w+)\}/g, (m, k) => (Object.hasOwn(vars, k) ? String(vars[k]) : m));
   return s;
 }
 

@@ -232,7 +232,7 @@ async function start() {
   }
   const page = location.hash.slice(1);
   const m = /^c\/([A-Za-z0-9_-]{1,64})$/.exec(page);
-  show(page in LOADERS ? page : 'conversations');
+  show(Object.hasOwn(LOADERS, page) ? page : 'conversations');
   loadTopics();
   list.load();
   sock.start();
