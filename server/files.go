@@ -92,6 +92,10 @@ func (s *Server) upload(c *fiber.Ctx, a chat.Actor) error {
 // sniffed again, a sandboxing CSP applies, and what is not an image is a
 // download.
 func (s *Server) handleFile(c *fiber.Ctx) error {
+	// A signed URL can be passed around: the address is limited.
+	if !s.limits.ip.allow(s.clientIP(c), s.opts.Now()) {
+		return rateLimited(time.Second, "too many requests; slow down")
+	}
 	thumb := strings.HasSuffix(c.Path(), "/thumb")
 	a, data, err := s.attach.Open(c.UserContext(), c.Params("site"), c.Params("conv"), c.Params("id"), c.Query("t"), thumb)
 	if err != nil {

@@ -306,3 +306,23 @@ func TestMessagesCarryFiles(t *testing.T) {
 		t.Errorf("the agent's file from the listing: %d %q", res.StatusCode, body)
 	}
 }
+
+// A signed URL can be passed around; one address still gets only its
+// share of requests.
+func TestFilesAreRateLimitedPerAddress(t *testing.T) {
+	e := startEnv(t, func(o *serverOptions) { o.Limits.IPPer10s = 10 })
+	ctx := ctxT(t)
+	v := e.mustVisitor(ctx, "site-a")
+	st, att := upload(t, e.url+"/api/v1/widget/site-a/conversations/"+v.conv.ID+"/attachments", v.sess.Token, "note.txt", []byte("a note"))
+	if st != http.StatusCreated {
+		t.Fatalf("upload: %d", st)
+	}
+	got := map[int]int{}
+	for range 20 {
+		res, _ := fetch(t, e.url+att.URL)
+		got[res.StatusCode]++
+	}
+	if got[http.StatusTooManyRequests] == 0 || got[http.StatusOK] == 0 {
+		t.Errorf("20 fetches of one URL from one address: %v, want some 200 then 429", got)
+	}
+}
