@@ -176,14 +176,16 @@ func (s *FAQAdmin) Move(ctx context.Context, a Actor, id string, by int) (*FAQ, 
 		return f, nil
 	}
 	list[i], list[j] = list[j], list[i]
-	var changed []FAQ
+	// Only the order is written: an edit or a delete made since the list
+	// was read stays as it is.
+	changed := map[string]int{}
 	for k := range list {
 		if want := (k + 1) * OrderStep; list[k].Order != want {
 			list[k].Order = want
-			changed = append(changed, list[k])
+			changed[list[k].ID] = want
 		}
 	}
-	if err := s.store.SaveFAQs(ctx, a.Site, changed); err != nil {
+	if err := s.store.SetFAQOrder(ctx, a.Site, changed); err != nil {
 		return nil, fmt.Errorf("move FAQ entry: %w", err)
 	}
 	moved := list[j]

@@ -133,6 +133,10 @@ type FAQStore interface {
 	SaveFAQ(ctx context.Context, f *FAQ) error
 	// SaveFAQs inserts or replaces many entries of one site.
 	SaveFAQs(ctx context.Context, site string, fs []FAQ) error
+	// SetFAQOrder sets the Order of entries of site, by id, in one write,
+	// and changes nothing else: an edit saved meanwhile stays, and an
+	// entry deleted meanwhile stays deleted.
+	SetFAQOrder(ctx context.Context, site string, order map[string]int) error
 	DeleteFAQ(ctx context.Context, site, id string) error
 	// CountFAQEvent adds one to an entry's views or solved count.
 	CountFAQEvent(ctx context.Context, site, id string, solved bool) error

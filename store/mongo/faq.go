@@ -150,6 +150,24 @@ func (s *Store) SaveFAQs(ctx context.Context, site string, fs []chat.FAQ) error 
 	return mapErr(err, "save faqs", "FAQ entry")
 }
 
+// SetFAQOrder sets the order of entries of site, by id, in one bulk
+// write that touches no other field and inserts nothing.
+func (s *Store) SetFAQOrder(ctx context.Context, site string, order map[string]int) error {
+	if len(order) == 0 {
+		return nil
+	}
+	models := make([]mongo.WriteModel, 0, len(order))
+	for id, ord := range order {
+		models = append(models, mongo.NewUpdateOneModel().
+			SetFilter(bson.D{{Key: "_id", Value: faqKey(site, id)}}).
+			SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: "order", Value: ord}}}}))
+	}
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	_, err := s.faq.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
+	return mapErr(err, "order faqs", "FAQ entry")
+}
+
 // DeleteFAQ removes entry id of site.
 func (s *Store) DeleteFAQ(ctx context.Context, site, id string) error {
 	ctx, cancel := s.op(ctx)

@@ -117,6 +117,27 @@ func (s *Store) SaveFAQs(ctx context.Context, site string, fs []chat.FAQ) error 
 	return mapErr(tx.Commit(), "commit faqs", "FAQ entry")
 }
 
+// SetFAQOrder sets the order of entries of site, by id, in one
+// transaction, touching no other column and no missing entry.
+func (s *Store) SetFAQOrder(ctx context.Context, site string, order map[string]int) error {
+	if len(order) == 0 {
+		return nil
+	}
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return mapErr(err, "begin order faqs", "FAQ entry")
+	}
+	defer tx.Rollback()
+	for id, ord := range order {
+		if _, err := tx.ExecContext(ctx, `UPDATE faq SET ord = ? WHERE site = ? AND id = ?`, ord, site, id); err != nil {
+			return mapErr(err, "order faq", "FAQ entry")
+		}
+	}
+	return mapErr(tx.Commit(), "commit faq order", "FAQ entry")
+}
+
 // DeleteFAQ removes entry id of site.
 func (s *Store) DeleteFAQ(ctx context.Context, site, id string) error {
 	ctx, cancel := s.op(ctx)

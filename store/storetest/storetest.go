@@ -49,6 +49,7 @@ func Run(t *testing.T, b Backend) {
 		{"RefreshTokens", testRefreshTokens},
 		{"MarkRotatedOnceUnderConcurrency", testMarkRotatedOnce},
 		{"FAQ", testFAQ},
+		{"SetFAQOrder", testSetFAQOrder},
 		{"Feedback", testFeedback},
 		{"FeedbackPaging", testFeedbackPaging},
 		{"FeedbackStatus", testFeedbackStatus},
