@@ -2,6 +2,7 @@ package attach
 
 import (
 	"context"
+	"io"
 	"net/url"
 	"time"
 
@@ -118,28 +119,29 @@ func (s *Service) View(a *chat.Attachment) View {
 	return v
 }
 
-// Open returns a file, or its thumbnail, for a signed URL: the record and
-// the content. A bad or expired token, another site or conversation, and
-// an unknown file are all CodeNotFound, alike.
-func (s *Service) Open(ctx context.Context, site, conversationID, id, token string, thumb bool) (*chat.Attachment, []byte, error) {
+// Open returns a file, or its thumbnail, for a signed URL: the record,
+// the content as a stream to close, and its size. A bad or expired token,
+// another site or conversation, and an unknown file are all CodeNotFound,
+// alike.
+func (s *Service) Open(ctx context.Context, site, conversationID, id, token string, thumb bool) (*chat.Attachment, io.ReadCloser, int64, error) {
 	gone := chat.NotFound("file")
 	if s.blobs == nil || !s.sign.Verify(site, conversationID, id, token) {
-		return nil, nil, gone
+		return nil, nil, 0, gone
 	}
 	a, err := s.store.Attachment(ctx, site, id)
 	if chat.IsCode(err, chat.CodeNotFound) || (err == nil && a.ConversationID != conversationID) || (err == nil && thumb && a.Thumb == "") {
-		return nil, nil, gone
+		return nil, nil, 0, gone
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
 	key := a.Blob
 	if thumb {
 		key = a.Thumb
 	}
-	data, err := s.blobs.Get(ctx, key)
+	r, size, err := s.blobs.Open(ctx, key)
 	if chat.IsCode(err, chat.CodeNotFound) {
-		return nil, nil, gone
+		return nil, nil, 0, gone
 	}
-	return a, data, err
+	return a, r, size, err
 }

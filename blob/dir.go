@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -108,6 +109,31 @@ func (d *Dir) Get(ctx context.Context, key string) ([]byte, error) {
 		return nil, d.fail("get", err)
 	}
 	return data, nil
+}
+
+// Open returns the content kept under key as a file to read, and its
+// size; chat.CodeNotFound when there is none. The caller closes it.
+func (d *Dir) Open(ctx context.Context, key string) (io.ReadCloser, int64, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, 0, err
+	}
+	p, err := d.path(key)
+	if err != nil {
+		return nil, 0, err
+	}
+	f, err := os.Open(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, 0, chat.NotFound("file")
+	}
+	if err != nil {
+		return nil, 0, d.fail("open", err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, d.fail("open", err)
+	}
+	return f, st.Size(), nil
 }
 
 // Delete removes the content kept under key. Removing what is not there

@@ -3,6 +3,7 @@ package blob
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -58,8 +59,20 @@ func TestDir(t *testing.T) {
 	if !found {
 		t.Errorf("no file named %s", keys[0])
 	}
+	r, size, err := d.Open(ctx, keys[0])
+	if err != nil || size != int64(len(data)) {
+		t.Fatalf("Open: %v, size %d, want %d", err, size, len(data))
+	}
+	streamed, _ := io.ReadAll(r)
+	r.Close()
+	if !bytes.Equal(streamed, data) {
+		t.Error("Open streams other bytes than were put")
+	}
 	if err := d.Delete(ctx, keys[0]); err != nil {
 		t.Fatal(err)
+	}
+	if _, _, err := d.Open(ctx, keys[0]); !chat.IsCode(err, chat.CodeNotFound) {
+		t.Errorf("Open after Delete: %v, want not found", err)
 	}
 	if _, err := d.Get(ctx, keys[0]); !chat.IsCode(err, chat.CodeNotFound) {
 		t.Errorf("Get after Delete: %v, want not found", err)

@@ -2,6 +2,7 @@ package chat
 
 import (
 	"context"
+	"io"
 	"time"
 )
 
@@ -50,6 +51,9 @@ type AttachmentStore interface {
 type BlobStore interface {
 	Put(ctx context.Context, scope string, data []byte) (key string, err error)
 	Get(ctx context.Context, key string) ([]byte, error)
+	// Open returns the content under key to read as a stream, and its
+	// size; the caller closes it.
+	Open(ctx context.Context, key string) (io.ReadCloser, int64, error)
 	Delete(ctx context.Context, key string) error
 }
 

@@ -97,7 +97,7 @@ func (s *Server) handleFile(c *fiber.Ctx) error {
 		return rateLimited(time.Second, "too many requests; slow down")
 	}
 	thumb := strings.HasSuffix(c.Path(), "/thumb")
-	a, data, err := s.attach.Open(c.UserContext(), c.Params("site"), c.Params("conv"), c.Params("id"), c.Query("t"), thumb)
+	a, r, size, err := s.attach.Open(c.UserContext(), c.Params("site"), c.Params("conv"), c.Params("id"), c.Query("t"), thumb)
 	if err != nil {
 		return err
 	}
@@ -120,5 +120,7 @@ func (s *Server) handleFile(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderContentDisposition, cd)
 	c.Set(fiber.HeaderContentType, typ)
-	return c.Send(data)
+	// Streamed from the file, not held whole in memory; fasthttp closes r
+	// once it is sent.
+	return c.SendStream(r, int(size))
 }
