@@ -42,7 +42,7 @@ type Main struct {
 	store Database
 	bus   busCloser
 	index *search.Index
-	// blobs keeps the content of files sent in chats; nil with MongoDB.
+	// blobs keeps the content of files sent in chats.
 	blobs  chat.BlobStore
 	server *server.Server
 	ln     net.Listener
@@ -135,14 +135,16 @@ func (m *Main) Run(ctx context.Context) error {
 		return fmt.Errorf("load widget: %w", err)
 	}
 	svc := chat.NewService(m.store, m.bus, nil, m.Logger)
-	// Files sent in chats: in the data dir with the embedded store. With
-	// MongoDB they are not kept yet (uploads answer 503).
+	// Files sent in chats: in the data dir with the embedded store, in
+	// GridFS with MongoDB, where every node serves every file.
 	if cfg.Embedded() {
 		dir, err := blob.Open(filepath.Join(cfg.DataDir, "files"))
 		if err != nil {
 			return fmt.Errorf("open the files folder: %w", err)
 		}
 		m.blobs = dir
+	} else if g, ok := m.store.(interface{ Blobs() chat.BlobStore }); ok {
+		m.blobs = g.Blobs()
 	}
 	m.server, err = server.New(server.Options{
 		Service:   svc,

@@ -1,8 +1,12 @@
 package app
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"io"
+	"mime/multipart"
+	"net/http"
 	"testing"
 	"time"
 
@@ -53,5 +57,47 @@ func TestTwoNodesKeepTheirIndexesInStep(t *testing.T) {
 			t.Fatal("the other node never indexed the new entry")
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+
+	// A file sent through one node is served by the other: both keep files
+	// in GridFS and sign URLs with the same key.
+	sess, err := c1.NewSession(ctx, "demo", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conv, err := c1.StartConversation(ctx, "demo", sess.Token, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	part, _ := w.CreateFormFile("file", "order.txt")
+	part.Write([]byte("订单 A1024"))
+	w.Close()
+	req, _ := http.NewRequest("POST", one.URL()+"/api/v1/widget/demo/conversations/"+conv.ID+"/attachments", &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+sess.Token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var up struct {
+		Attachment struct {
+			URL string `json:"url"`
+		} `json:"attachment"`
+	}
+	err = json.NewDecoder(res.Body).Decode(&up)
+	res.Body.Close()
+	if err != nil || res.StatusCode != http.StatusCreated {
+		t.Fatalf("upload through node one: %d %v", res.StatusCode, err)
+	}
+	res, err = http.Get(two.URL() + up.Attachment.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || string(got) != "订单 A1024" {
+		t.Errorf("the file through node two: %d %q", res.StatusCode, got)
 	}
 }

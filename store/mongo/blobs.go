@@ -1,0 +1,100 @@
+package mongo
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/kefu/kefu/blob"
+	"github.com/kefu/kefu/chat"
+)
+
+// blobBucket is the GridFS bucket of attachments' content.
+const blobBucket = "files"
+
+// Blobs keeps the content of attachments in GridFS, so that every node
+// serves every file. A file's GridFS id is its key (see blob.Key): the
+// same file in one conversation is kept once.
+type Blobs struct {
+	bucket *mongo.GridFSBucket
+}
+
+// Blobs returns the store's GridFS bucket of attachments.
+func (s *Store) Blobs() chat.BlobStore {
+	return &Blobs{bucket: s.db.GridFSBucket(options.GridFSBucket().SetName(blobBucket))}
+}
+
+func (b *Blobs) exists(ctx context.Context, key string) (bool, error) {
+	n, err := b.bucket.GetFilesCollection().CountDocuments(ctx, bson.D{{Key: "_id", Value: key}})
+	return n > 0, err
+}
+
+// Put keeps data under its key within scope, and returns the key. A file
+// kept already is not written again; the chunks of an upload that died
+// before its end are cleared and written again.
+func (b *Blobs) Put(ctx context.Context, scope string, data []byte) (string, error) {
+	key := blob.Key(scope, data)
+	for try := 0; ; try++ {
+		ok, err := b.exists(ctx, key)
+		if err != nil {
+			return "", mapErr(err, "find a file", "file")
+		}
+		if ok {
+			return key, nil
+		}
+		err = b.bucket.UploadFromStreamWithID(ctx, key, key, bytes.NewReader(data))
+		if err == nil {
+			return key, nil
+		}
+		if !mongo.IsDuplicateKeyError(err) || try == 2 {
+			return "", mapErr(err, "store a file", "file")
+		}
+		// Another upload of the same file won, or an earlier one left its
+		// chunks: look again, and clear what is not a whole file.
+		if ok, _ := b.exists(ctx, key); !ok {
+			if err := b.bucket.Delete(ctx, key); err != nil && !errors.Is(err, mongo.ErrFileNotFound) {
+				return "", mapErr(err, "clear a broken file", "file")
+			}
+		}
+	}
+}
+
+// Get returns the content kept under key.
+func (b *Blobs) Get(ctx context.Context, key string) ([]byte, error) {
+	r, _, err := b.Open(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, mapErr(err, "read a file", "file")
+	}
+	return data, nil
+}
+
+// Open returns the content kept under key as a stream, and its size.
+func (b *Blobs) Open(ctx context.Context, key string) (io.ReadCloser, int64, error) {
+	ds, err := b.bucket.OpenDownloadStream(ctx, key)
+	if errors.Is(err, mongo.ErrFileNotFound) {
+		return nil, 0, chat.NotFound("file")
+	}
+	if err != nil {
+		return nil, 0, mapErr(err, "open a file", "file")
+	}
+	return ds, ds.GetFile().Length, nil
+}
+
+// Delete removes the content kept under key; removing what is not there
+// is not an error.
+func (b *Blobs) Delete(ctx context.Context, key string) error {
+	if err := b.bucket.Delete(ctx, key); err != nil && !errors.Is(err, mongo.ErrFileNotFound) {
+		return mapErr(err, "delete a file", "file")
+	}
+	return nil
+}

@@ -1,0 +1,69 @@
+package mongo
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"sync"
+	"testing"
+
+	"github.com/kefu/kefu/blob"
+	"github.com/kefu/kefu/chat"
+	"github.com/kefu/kefu/store/mongo/mongotest"
+)
+
+// Files in GridFS: one content in one conversation is kept once, however
+// many put it at once; it comes back whole, by Get and by Open; the same
+// content in another conversation is a file of its own; deleting it is
+// final, and twice is no error.
+func TestBlobs(t *testing.T) {
+	ctx := context.Background()
+	b := mustOpen(t, mongotest.URI(t)).Blobs()
+	data := bytes.Repeat([]byte("付款截图 "), 100_000) // over one 255 KB chunk
+	var wg sync.WaitGroup
+	keys := make([]string, 4)
+	for i := range keys {
+		wg.Go(func() {
+			k, err := b.Put(ctx, "conv1", data)
+			if err != nil {
+				t.Error(err)
+			}
+			keys[i] = k
+		})
+	}
+	wg.Wait()
+	for _, k := range keys {
+		if k != blob.Key("conv1", data) {
+			t.Fatalf("Put gave %q, want %q", k, blob.Key("conv1", data))
+		}
+	}
+	got, err := b.Get(ctx, keys[0])
+	if err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("Get: %v, %d bytes of %d", err, len(got), len(data))
+	}
+	r, size, err := b.Open(ctx, keys[0])
+	if err != nil || size != int64(len(data)) {
+		t.Fatalf("Open: %v, size %d", err, size)
+	}
+	streamed, _ := io.ReadAll(r)
+	r.Close()
+	if !bytes.Equal(streamed, data) {
+		t.Error("Open streams other bytes")
+	}
+	other, err := b.Put(ctx, "conv2", data)
+	if err != nil || other == keys[0] {
+		t.Errorf("another conversation's copy: %q %v", other, err)
+	}
+	if err := b.Delete(ctx, keys[0]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Get(ctx, keys[0]); !chat.IsCode(err, chat.CodeNotFound) {
+		t.Errorf("Get after Delete: %v, want not found", err)
+	}
+	if err := b.Delete(ctx, keys[0]); err != nil {
+		t.Errorf("deleting twice: %v", err)
+	}
+	if _, err := b.Get(ctx, other); err != nil {
+		t.Errorf("the other conversation's copy after the delete: %v", err)
+	}
+}
