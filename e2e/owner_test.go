@@ -74,3 +74,18 @@ func (e *env) loginOwner() (context.Context, error) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// An agent who leaves the inbox for another page is offline at once, even
+// while the browser keeps the inbox in its back/forward cache; coming back
+// brings the socket back.
+func TestLeavingTheInboxGoesOffline(t *testing.T) {
+	e := setup(t)
+	in := e.ownerTab(t, "/inbox")
+	e.waitAgentsOnline(t, true)
+	do(t, in.ctx, "leave for another page", chromedp.Navigate("about:blank"))
+	e.waitAgentsOnline(t, false)
+	// A page restored from the cache fires no load event to wait for.
+	run(t, in.ctx, `history.back()`)
+	in.waitLive()
+	e.waitAgentsOnline(t, true)
+}

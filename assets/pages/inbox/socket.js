@@ -94,6 +94,32 @@ export function socket({ token, onFrame, onState }) {
     }
   });
 
+  function close() {
+    clearTimeout(timer);
+    clearInterval(pinger);
+    const s = ws;
+    ws = null;
+    authed = false;
+    if (s) {
+      s.onclose = null;
+      s.close(1000);
+    }
+  }
+
+  // A page the browser keeps in its back/forward cache would keep its
+  // socket, and the agent would look online after leaving: the socket
+  // closes when the page is hidden for good, and opens again if it comes
+  // back.
+  addEventListener('pagehide', () => {
+    if (!stopped) close();
+  });
+  addEventListener('pageshow', (e) => {
+    if (e.persisted && !stopped) {
+      tries = 0;
+      open();
+    }
+  });
+
   return {
     send,
     get online() {
@@ -106,12 +132,7 @@ export function socket({ token, onFrame, onState }) {
     },
     stop() {
       stopped = true;
-      clearTimeout(timer);
-      clearInterval(pinger);
-      const s = ws;
-      ws = null;
-      authed = false;
-      if (s) s.close(1000);
+      close();
     },
   };
 }
