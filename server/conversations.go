@@ -2,6 +2,7 @@ package server
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -34,6 +35,19 @@ func (s *Server) handleListConversations(c *fiber.Ctx) error {
 		return err
 	}
 	f := chat.ConversationFilter{Status: chat.Status(c.Query("status")), Limit: limit}
+	// assignee=me, none, or an agent's id.
+	switch who := c.Query("assignee"); who {
+	case "":
+	case "me":
+		f.AssigneeID = a.Agent.ID
+	case "none":
+		f.AssigneeID = chat.Unassigned
+	default:
+		if !chat.ValidKey(who) {
+			return chat.Invalid("assignee must be me, none or an agent's id")
+		}
+		f.AssigneeID = strings.Clone(who)
+	}
 	if f.Before, f.BeforeID, err = timeCursor(c); err != nil {
 		return err
 	}
