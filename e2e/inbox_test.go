@@ -123,9 +123,33 @@ func TestInbox(t *testing.T) {
 	if c := e.conversation(t, v.conv.ID); c.AssigneeID != me.Agent.ID {
 		t.Errorf("the conversation is assigned to %q, want the admin %q", c.AssigneeID, me.Agent.ID)
 	}
+	waitJS(t, in.ctx, "the assignee menu names the admin", `document.getElementById('assignee').value === `+jsString(me.Agent.ID))
+
+	// The list's filter: unassigned ones hide it, mine show it.
+	filter := func(value string) {
+		t.Helper()
+		run(t, in.ctx, `(() => { const s = document.getElementById('assignee-filter'); s.value = `+jsString(value)+`; s.dispatchEvent(new Event('change')); })()`)
+	}
+	filter("none")
+	waitJS(t, in.ctx, "the unassigned filter hides it", `!`+row, `document.getElementById('convs').innerText`)
+	filter("me")
+	waitJS(t, in.ctx, "the mine filter shows it", row, `document.getElementById('convs').innerText`)
+	filter("")
+	waitJS(t, in.ctx, "everyone's shows it", row)
+
+	// Unassigned from the menu, set aside as pending, then reopened.
+	run(t, in.ctx, `(() => { const s = document.getElementById('assignee'); s.value = ''; s.dispatchEvent(new Event('change')); })()`)
+	waitJS(t, in.ctx, "the inbox shows it unassigned", `document.getElementById('th-assignee').textContent === '未分配' && !document.getElementById('assign').hidden`)
+	do(t, in.ctx, "set it pending", chromedp.Click(chromedp.CSS(`#pending`)))
+	waitJS(t, in.ctx, "it is pending, out of the open list", `document.getElementById('th-status').textContent === '待处理' && !`+row+` && document.getElementById('pending').hidden && !document.getElementById('reopen').hidden`)
+	if c := e.conversation(t, v.conv.ID); c.AssigneeID != "" || c.Status != chat.StatusPending {
+		t.Errorf("stored: assignee %q, status %q; want none and pending", c.AssigneeID, c.Status)
+	}
+	do(t, in.ctx, "reopen it", chromedp.Click(chromedp.CSS(`#reopen`)))
+	waitJS(t, in.ctx, "it is open again", `document.getElementById('th-status').textContent === '进行中' && `+row)
 
 	do(t, in.ctx, "resolve", chromedp.Click(chromedp.CSS(`#resolve`)))
-	if f := v.expect("the status", func(f client.Frame) bool { return f.Type == "status" }); f.Status != string(chat.StatusResolved) || f.ConversationID != v.conv.ID {
+	if f := v.expect("the status", func(f client.Frame) bool { return f.Type == "status" && f.Status != string(chat.StatusPending) && f.Status != string(chat.StatusOpen) }); f.Status != string(chat.StatusResolved) || f.ConversationID != v.conv.ID {
 		t.Errorf("the visitor got status %q for %s, want resolved for %s", f.Status, f.ConversationID, v.conv.ID)
 	}
 	waitJS(t, in.ctx, "the inbox shows it resolved, out of the open list",

@@ -3,7 +3,7 @@
 import { api } from './api.js';
 import { $, h, select, tablist, timeEl } from './dom.js';
 import { t } from './i18n.js';
-import { displayName, merge, q, state, topicLabel, unread } from './state.js';
+import { displayName, merge, q, shown, state, topicLabel, unread } from './state.js';
 
 export function createList({ onOpen }) {
   const ul = $('convs');
@@ -18,6 +18,11 @@ export function createList({ onOpen }) {
     load();
   });
   select(tabs, tabs.querySelector('[aria-selected=true]'));
+  // Everyone's, mine, or nobody's.
+  $('assignee-filter').addEventListener('change', (e) => {
+    state.assignee = e.target.value;
+    load();
+  });
 
   // Up and Down move between rows; Enter and Space open one (buttons).
   ul.addEventListener('keydown', (e) => {
@@ -40,6 +45,7 @@ export function createList({ onOpen }) {
     const n = ++loading;
     const status = state.status;
     let path = '/api/v1/conversations?limit=50&status=' + status;
+    if (state.assignee) path += '&assignee=' + state.assignee;
     if (next && cursor) path += '&cursor=' + encodeURIComponent(cursor);
     let data;
     try {
@@ -55,7 +61,7 @@ export function createList({ onOpen }) {
     if (n !== loading) return; // a newer load wins
     if (!next) {
       // Forget what this tab showed: the server's page is the truth.
-      for (const [id, c] of state.convs) if (c.status === status && id !== state.openId) state.convs.delete(id);
+      for (const [id, c] of state.convs) if (shown(c) && id !== state.openId) state.convs.delete(id);
     }
     for (const c of data.conversations) merge(c);
     cursor = data.next_cursor || '';
@@ -101,7 +107,7 @@ export function createList({ onOpen }) {
   function render() {
     const focused = document.activeElement && document.activeElement.closest && document.activeElement.closest('#convs button.row');
     const list = [...state.convs.values()]
-      .filter((c) => c.status === state.status)
+      .filter(shown)
       .sort((a, b) => (Date.parse(b.updated_at) || 0) - (Date.parse(a.updated_at) || 0) || b.id.localeCompare(a.id));
     ul.replaceChildren(...list.map(row));
     const empty = $('convs-empty');

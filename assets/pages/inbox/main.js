@@ -175,17 +175,22 @@ function fillSites() {
   pick.closest('label').hidden = state.me.sites.length < 2;
 }
 
-// loadTopics reads the chosen site's topics, to show their labels.
+// loadTopics reads the chosen site's topics, to show their labels, and
+// its agents, to assign conversations to.
 async function loadTopics() {
   const site = state.site;
   try {
-    const res = await api('GET', '/api/v1/sites/' + encodeURIComponent(site));
+    const [res, team] = await Promise.all([
+      api('GET', '/api/v1/sites/' + encodeURIComponent(site)),
+      api('GET', '/api/v1/agents?site=' + encodeURIComponent(site)),
+    ]);
     if (site !== state.site) return;
     state.topics = new Map((res.site.widget.topics || []).map((tp) => [tp.id, tp.labels]));
+    state.agents = new Map(team.agents.map((a) => [a.id, a]));
     list.render();
     if (state.openId) thread.update(state.openId);
   } catch {
-    // The ids stay shown.
+    // The ids stay shown, and only "assign to me" works.
   }
 }
 

@@ -5,6 +5,8 @@ export const state = {
   me: null, // the agent, from GET /api/v1/me
   site: '',
   status: 'open',
+  assignee: '', // the list's filter: '' (all), 'me' or 'none'
+  agents: new Map(), // id → agent, of the chosen site
   convs: new Map(),
   openId: '',
   topics: new Map(), // id → labels by language, of the chosen site
@@ -24,6 +26,14 @@ export function topicLabel(id) {
   const labels = state.topics.get(id);
   if (!labels) return id;
   return labels[lang] || labels[lang.slice(0, 2)] || labels['zh-CN'] || labels.en || Object.values(labels)[0] || id;
+}
+
+// shown tells whether the list's filters keep a conversation.
+export function shown(c) {
+  if (c.status !== state.status) return false;
+  if (state.assignee === 'me') return c.assignee_id === state.me.id;
+  if (state.assignee === 'none') return !c.assignee_id;
+  return true;
 }
 
 // displayName is how the inbox names a conversation's visitor.
@@ -50,6 +60,8 @@ export function merge(c) {
   const seq = Math.max(old.last_seq || 0, c.last_seq || 0);
   const read = Math.max(old.agent_read_seq || 0, c.agent_read_seq || 0);
   Object.assign(old, c, { visitor: c.visitor || old.visitor, last_seq: seq, agent_read_seq: read });
+  // Fields the server leaves out when empty were cleared, not kept.
+  if (!Object.hasOwn(c, 'assignee_id')) delete old.assignee_id;
   if (lm && (!c.last_message || c.last_message.seq < lm.seq)) old.last_message = lm;
   return old;
 }

@@ -323,10 +323,25 @@ export function createThread({ sock, onMessage, changed }) {
     st.textContent = t('status.' + c.status);
     st.dataset.status = c.status;
     const mine = !!c.assignee_id && c.assignee_id === state.me.id;
-    $('th-assignee').textContent = t(!c.assignee_id ? 'thread.unassigned' : mine ? 'thread.mine' : 'thread.theirs');
+    const other = c.assignee_id && state.agents.get(c.assignee_id);
+    $('th-assignee').textContent = !c.assignee_id
+      ? t('thread.unassigned')
+      : mine
+        ? t('thread.mine')
+        : other
+          ? t('thread.assigned', { name: other.name || other.email })
+          : t('thread.theirs');
     $('assign').hidden = mine;
+    // Any agent of the site, or nobody.
+    const pick = $('assignee');
+    pick.replaceChildren(
+      h('option', { value: '' }, t('thread.unassigned')),
+      ...[...state.agents.values()].filter((a) => !a.disabled).map((a) => h('option', { value: a.id }, a.name || a.email)),
+    );
+    pick.value = c.assignee_id || '';
+    $('pending').hidden = c.status !== 'open';
     $('resolve').hidden = c.status === 'resolved';
-    $('reopen').hidden = c.status !== 'resolved';
+    $('reopen').hidden = c.status === 'open';
     details(c);
   }
 
@@ -379,6 +394,8 @@ export function createThread({ sock, onMessage, changed }) {
   $('resolve').addEventListener('click', (e) => act(e.currentTarget, 'status', { status: 'resolved' }));
   $('reopen').addEventListener('click', (e) => act(e.currentTarget, 'status', { status: 'open' }));
   $('assign').addEventListener('click', (e) => act(e.currentTarget, 'assign', { agent_id: state.me.id }));
+  $('assignee').addEventListener('change', (e) => act(e.currentTarget, 'assign', { agent_id: e.currentTarget.value }));
+  $('pending').addEventListener('click', (e) => act(e.currentTarget, 'status', { status: 'pending' }));
 
   // ---- the reply box
 
