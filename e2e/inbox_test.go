@@ -149,7 +149,9 @@ func TestInbox(t *testing.T) {
 	waitJS(t, in.ctx, "it is open again", `document.getElementById('th-status').textContent === '进行中' && `+row)
 
 	do(t, in.ctx, "resolve", chromedp.Click(chromedp.CSS(`#resolve`)))
-	if f := v.expect("the status", func(f client.Frame) bool { return f.Type == "status" && f.Status != string(chat.StatusPending) && f.Status != string(chat.StatusOpen) }); f.Status != string(chat.StatusResolved) || f.ConversationID != v.conv.ID {
+	if f := v.expect("the status", func(f client.Frame) bool {
+		return f.Type == "status" && f.Status != string(chat.StatusPending) && f.Status != string(chat.StatusOpen)
+	}); f.Status != string(chat.StatusResolved) || f.ConversationID != v.conv.ID {
 		t.Errorf("the visitor got status %q for %s, want resolved for %s", f.Status, f.ConversationID, v.conv.ID)
 	}
 	waitJS(t, in.ctx, "the inbox shows it resolved, out of the open list",
