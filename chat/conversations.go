@@ -238,13 +238,18 @@ func (s *Service) Rate(ctx context.Context, a Actor, id string, rating int, comm
 		return Errorf(CodeForbidden, "only the visitor rates a conversation")
 	}
 	comment = clip(comment, 1000)
-	_, err := s.update(ctx, a, id, func(c *Conversation) error {
+	c, err := s.update(ctx, a, id, func(c *Conversation) error {
 		if c.Status != StatusResolved {
 			return Errorf(CodeConflict, "only a resolved conversation can be rated")
 		}
 		return s.store.SetRating(ctx, c.Site, c.ID, rating, comment)
 	}, func(c *Conversation) { c.Rating, c.RatingComment = rating, comment })
-	return err
+	if err != nil {
+		return err
+	}
+	// The agents see the rating arrive.
+	s.publish(ctx, Event{Type: EventConversation, Site: c.Site, ConversationID: c.ID, VisitorID: c.VisitorID, Conversation: c, Origin: a.Conn})
+	return nil
 }
 
 // List returns a page of a site's conversations for an agent, or a
