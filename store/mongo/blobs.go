@@ -21,16 +21,21 @@ const blobBucket = "files"
 // serves every file. A file's GridFS id is its key (see blob.Key): the
 // same file in one conversation is kept once.
 type Blobs struct {
-	bucket *mongo.GridFSBucket
+	db *mongo.Database
 }
 
 // Blobs returns the store's GridFS bucket of attachments.
-func (s *Store) Blobs() chat.BlobStore {
-	return &Blobs{bucket: s.db.GridFSBucket(options.GridFSBucket().SetName(blobBucket))}
+func (s *Store) Blobs() chat.BlobStore { return &Blobs{db: s.db} }
+
+// bucket returns a GridFS bucket for one operation: the driver's bucket
+// keeps a read buffer and a first-write flag that concurrent uploads
+// would share (the race detector finds them).
+func (b *Blobs) bucket() *mongo.GridFSBucket {
+	return b.db.GridFSBucket(options.GridFSBucket().SetName(blobBucket))
 }
 
 func (b *Blobs) exists(ctx context.Context, key string) (bool, error) {
-	n, err := b.bucket.GetFilesCollection().CountDocuments(ctx, bson.D{{Key: "_id", Value: key}})
+	n, err := b.bucket().GetFilesCollection().CountDocuments(ctx, bson.D{{Key: "_id", Value: key}})
 	return n > 0, err
 }
 
@@ -47,7 +52,7 @@ func (b *Blobs) Put(ctx context.Context, scope string, data []byte) (string, err
 		if ok {
 			return key, nil
 		}
-		err = b.bucket.UploadFromStreamWithID(ctx, key, key, bytes.NewReader(data))
+		err = b.bucket().UploadFromStreamWithID(ctx, key, key, bytes.NewReader(data))
 		if err == nil {
 			return key, nil
 		}
@@ -57,7 +62,7 @@ func (b *Blobs) Put(ctx context.Context, scope string, data []byte) (string, err
 		// Another upload of the same file won, or an earlier one left its
 		// chunks: look again, and clear what is not a whole file.
 		if ok, _ := b.exists(ctx, key); !ok {
-			if err := b.bucket.Delete(ctx, key); err != nil && !errors.Is(err, mongo.ErrFileNotFound) {
+			if err := b.bucket().Delete(ctx, key); err != nil && !errors.Is(err, mongo.ErrFileNotFound) {
 				return "", mapErr(err, "clear a broken file", "file")
 			}
 		}
@@ -80,7 +85,7 @@ func (b *Blobs) Get(ctx context.Context, key string) ([]byte, error) {
 
 // Open returns the content kept under key as a stream, and its size.
 func (b *Blobs) Open(ctx context.Context, key string) (io.ReadCloser, int64, error) {
-	ds, err := b.bucket.OpenDownloadStream(ctx, key)
+	ds, err := b.bucket().OpenDownloadStream(ctx, key)
 	if errors.Is(err, mongo.ErrFileNotFound) {
 		return nil, 0, chat.NotFound("file")
 	}
@@ -93,7 +98,7 @@ func (b *Blobs) Open(ctx context.Context, key string) (io.ReadCloser, int64, err
 // Delete removes the content kept under key; removing what is not there
 // is not an error.
 func (b *Blobs) Delete(ctx context.Context, key string) error {
-	if err := b.bucket.Delete(ctx, key); err != nil && !errors.Is(err, mongo.ErrFileNotFound) {
+	if err := b.bucket().Delete(ctx, key); err != nil && !errors.Is(err, mongo.ErrFileNotFound) {
 		return mapErr(err, "delete a file", "file")
 	}
 	return nil
