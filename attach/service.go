@@ -57,13 +57,7 @@ func (s *Service) Upload(ctx context.Context, a chat.Actor, conversationID, name
 	if err != nil {
 		return nil, err
 	}
-	select {
-	case s.work <- struct{}{}:
-	case <-ctx.Done():
-		return nil, chat.Wrap(chat.CodeUnavailable, ctx.Err(), "the server is busy with other files; try again")
-	}
-	f, err := Prepare(data, name, p)
-	<-s.work
+	f, err := s.prepare(ctx, data, name, p)
 	if err != nil {
 		return nil, err
 	}
@@ -82,6 +76,18 @@ func (s *Service) Upload(ctx context.Context, a chat.Actor, conversationID, name
 		return nil, err
 	}
 	return rec, nil
+}
+
+// prepare runs Prepare in one of the MaxPreparing slots, waiting for one
+// within ctx.
+func (s *Service) prepare(ctx context.Context, data []byte, name string, p Policy) (*File, error) {
+	select {
+	case s.work <- struct{}{}:
+	case <-ctx.Done():
+		return nil, chat.Wrap(chat.CodeUnavailable, ctx.Err(), "the server is busy with other files; try again")
+	}
+	defer func() { <-s.work }()
+	return Prepare(data, name, p)
 }
 
 func uploader(a chat.Actor) chat.Author {
