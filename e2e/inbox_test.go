@@ -359,10 +359,11 @@ var visitorAttributes = map[string]string{"plan": "<b>pro</b>", "order": "A1024"
 
 // goVisitor is a visitor of the demo site played by the Go client.
 type goVisitor struct {
-	t    *testing.T
-	conv *client.Conversation
-	ws   *client.Socket
-	n    int
+	t     *testing.T
+	conv  *client.Conversation
+	ws    *client.Socket
+	token string // the session's
+	n     int
 }
 
 func (e *env) newGoVisitor(t *testing.T, topic string) *goVisitor {
@@ -395,7 +396,7 @@ func (e *env) newGoVisitorAs(t *testing.T, topic string, user *client.Identity) 
 		t.Fatalf("visitor socket: %v", err)
 	}
 	t.Cleanup(func() { ws.Close() })
-	return &goVisitor{t: t, conv: conv, ws: ws}
+	return &goVisitor{t: t, conv: conv, ws: ws, token: sess.Token}
 }
 
 // send sends text and waits for its ack.

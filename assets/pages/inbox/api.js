@@ -23,11 +23,13 @@ export function onSessionEnd(fn) {
   onLogout = fn;
 }
 
-// call sends body as JSON, or a Blob (a file) as it is, with its type.
+// call sends body as JSON, a Blob (a file) as it is, with its type, or
+// FormData as multipart, which the browser frames itself.
 async function call(method, path, body, bearer) {
   const headers = { Accept: 'application/json' };
-  const file = body instanceof Blob;
-  if (body !== undefined) headers['Content-Type'] = file ? body.type || 'application/octet-stream' : 'application/json';
+  const form = body instanceof FormData;
+  const file = body instanceof Blob || form;
+  if (body !== undefined && !form) headers['Content-Type'] = file ? body.type || 'application/octet-stream' : 'application/json';
   if (bearer) headers.Authorization = 'Bearer ' + bearer;
   let res;
   try {

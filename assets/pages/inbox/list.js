@@ -99,7 +99,8 @@ export function createList({ onOpen }) {
           offline && c.email && h('span.email', null, c.email),
           c.topic && h('span.badge.topic', { title: c.topic }, topicLabel(c.topic)),
         ),
-        h('span.preview', null, m ? who + m.text : t('list.nomessages')),
+        // A message of files alone has no text to preview.
+        h('span.preview', null, m ? who + (m.text || t('list.file')) : t('list.nomessages')),
       ),
     );
   }

@@ -6,6 +6,7 @@
 // by REST with the same client_id, which the server stores only once.
 import { api } from './api.js';
 import { $, h, safeURL, timeEl } from './dom.js';
+import { dropTarget, fileList, upload } from './files.js';
 import { t } from './i18n.js';
 import { displayName, merge, q, state, topicLabel } from './state.js';
 
@@ -200,11 +201,13 @@ export function createThread({ sock, onMessage, changed }) {
       cls,
       { 'data-seq': p ? null : String(m.seq), 'data-state': p ? p.state : 'sent' },
       h('div.meta', null, h('span.who', null, name), m.private && h('span.tag', null, t('composer.private')), stamp),
-      h('div.bb', null, m.text),
+      m.text && h('div.bb', null, m.text),
+      fileList(m.attachments),
     );
   }
 
-  const pendingEl = (p) => (p.el = bubble({ author: { type: 'agent', name: state.me.name }, text: p.text, private: p.private }, p));
+  const pendingEl = (p) =>
+    (p.el = bubble({ author: { type: 'agent', name: state.me.name }, text: p.text, private: p.private, attachments: p.files }, p));
 
   function setState(p, st) {
     p.state = st;
@@ -218,8 +221,14 @@ export function createThread({ sock, onMessage, changed }) {
       problem.textContent = t('msg.toolong');
       return;
     }
+    queue(text, null);
+  }
+
+  // queue shows a reply as pending and delivers it: text, files (their
+  // attachments), or both.
+  function queue(text, files) {
     const rnd = crypto.getRandomValues(new Uint32Array(2));
-    const p = { conversation_id: state.openId, client_id: 'in-' + rnd[0].toString(36) + rnd[1].toString(36), text, private: priv.checked, state: 'sending' };
+    const p = { conversation_id: state.openId, client_id: 'in-' + rnd[0].toString(36) + rnd[1].toString(36), text, files, private: priv.checked, state: 'sending' };
     pending.set(p.client_id, p);
     reply.value = '';
     problem.textContent = '';
@@ -234,7 +243,10 @@ export function createThread({ sock, onMessage, changed }) {
   function deliver(p) {
     setState(p, 'sending');
     clearTimeout(p.timer);
-    const ok = sock.send({ type: 'send', site: state.site, conversation_id: p.conversation_id, client_id: p.client_id, text: p.text, private: p.private });
+    const ok = sock.send({
+      type: 'send', site: state.site, conversation_id: p.conversation_id, client_id: p.client_id, text: p.text, private: p.private,
+      attachments: p.files && p.files.map((f) => f.id),
+    });
     if (ok) p.timer = setTimeout(() => viaREST(p), ACK_WAIT);
     else viaREST(p);
   }
@@ -247,6 +259,7 @@ export function createThread({ sock, onMessage, changed }) {
         text: p.text,
         client_id: p.client_id,
         private: p.private,
+        attachments: p.files && p.files.map((f) => f.id),
       });
       onMessage(data.message);
     } catch (err) {
@@ -403,6 +416,30 @@ export function createThread({ sock, onMessage, changed }) {
     e.preventDefault();
     submit();
   });
+
+  // Files: the attach button, a paste or a drop. Each is uploaded, then
+  // one message carries them, with what the box holds as its text.
+  async function sendFiles(files) {
+    if (!state.openId || !files.length) return;
+    const id = state.openId;
+    problem.textContent = t('composer.uploading');
+    const views = [];
+    try {
+      for (const f of files.slice(0, 5)) views.push(await upload(f));
+    } catch (err) {
+      if (id === state.openId) problem.textContent = t('composer.upload.error', { error: err.message });
+      return;
+    }
+    if (id !== state.openId) return;
+    const text = reply.value.trim();
+    queue([...text].length <= 4000 ? text : '', views);
+  }
+  const attach = $('attach');
+  attach.addEventListener('change', () => {
+    sendFiles([...attach.files]);
+    attach.value = '';
+  });
+  dropTarget($('composer'), sendFiles);
   reply.addEventListener('keydown', (e) => {
     // Enter sends, Shift+Enter adds a line; Enter that confirms an IME
     // composition (pinyin, for one) does neither.

@@ -1,0 +1,116 @@
+package e2e
+
+import (
+	"bytes"
+	"encoding/json"
+	"image"
+	"image/color"
+	"image/png"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/kefu/kefu/client"
+)
+
+// A visitor sends a screenshot and the agent sees its thumbnail in the
+// inbox; the agent attaches a PDF with the composer's button, and the
+// visitor gets it in a message and downloads it.
+func TestInboxFiles(t *testing.T) {
+	e := setup(t)
+	in := e.ownerTab(t, "/inbox")
+	v := e.newGoVisitor(t, "payment")
+
+	shot := image.NewNRGBA(image.Rect(0, 0, 600, 400))
+	for y := range 400 {
+		for x := range 600 {
+			shot.Set(x, y, color.NRGBA{R: uint8(x), G: 120, B: uint8(y), A: 255})
+		}
+	}
+	var img bytes.Buffer
+	if err := png.Encode(&img, shot); err != nil {
+		t.Fatal(err)
+	}
+	id := uploadAs(t, e.kefuURL+"/api/v1/widget/demo/conversations/"+v.conv.ID+"/attachments", v.token, "付款截图.png", img.Bytes())
+	if err := v.ws.Send(client.Frame{Type: "send", ConversationID: v.conv.ID, ClientID: "shot", Text: "这是付款截图", Attachments: []string{id}}); err != nil {
+		t.Fatal(err)
+	}
+	v.expect("the ack of the screenshot", func(f client.Frame) bool { return f.Type == "ack" && f.ClientID == "shot" })
+
+	do(t, in.ctx, "open the conversation", chromedp.Click(chromedp.CSS(`#convs button[data-id="`+v.conv.ID+`"]`)))
+	waitJS(t, in.ctx, "the thread shows the screenshot's thumbnail",
+		`(() => { const i = document.querySelector('#log li.m.v .files .thumb img'); return i && i.complete && i.naturalWidth === 320; })()`,
+		`document.getElementById('log').innerHTML.length`)
+
+	pdf := filepath.Join(t.TempDir(), "退款说明.pdf")
+	body := []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+	if err := os.WriteFile(pdf, body, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	do(t, in.ctx, "attach a PDF", chromedp.SetUploadFiles(chromedp.CSS(`#attach`), []string{pdf}))
+	f := v.expect("the agent's PDF", func(f client.Frame) bool {
+		return f.Type == "message" && bytes.Contains(f.Raw, []byte("application/pdf"))
+	})
+	var m struct {
+		Message struct {
+			Attachments []struct {
+				Name string `json:"name"`
+				URL  string `json:"url"`
+			} `json:"attachments"`
+		} `json:"message"`
+	}
+	if err := json.Unmarshal(f.Raw, &m); err != nil || len(m.Message.Attachments) != 1 {
+		t.Fatalf("the visitor's message: %v %s", err, f.Raw)
+	}
+	res, err := http.Get(e.kefuURL + m.Message.Attachments[0].URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !bytes.Equal(got, body) || !strings.HasPrefix(res.Header.Get("Content-Disposition"), "attachment") {
+		t.Errorf("the visitor's download: %d, %d bytes, %q", res.StatusCode, len(got), res.Header.Get("Content-Disposition"))
+	}
+	waitJS(t, in.ctx, "the inbox shows the PDF as sent", `[...document.querySelectorAll('#log li.m.a[data-state=sent] .files .file')].some((a) => a.textContent.includes('退款说明.pdf'))`,
+		`document.getElementById('log').innerText`)
+	waitJS(t, in.ctx, "the list previews a message of files alone", `document.querySelector('#convs button[data-id=`+jsString(v.conv.ID)+`] .preview').textContent.endsWith('[文件]')`,
+		`document.getElementById('convs').innerText`)
+	in.screenshot("inbox-files")
+}
+
+// uploadAs sends a file as the multipart field "file" with a bearer token
+// and returns the attachment's id.
+func uploadAs(t *testing.T, url, token, name string, data []byte) string {
+	t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	part, err := w.CreateFormFile("file", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	part.Write(data)
+	w.Close()
+	req, _ := http.NewRequest("POST", url, &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out struct {
+		Attachment struct {
+			ID string `json:"id"`
+		} `json:"attachment"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil || res.StatusCode != http.StatusCreated {
+		t.Fatalf("upload %s: %d %v", name, res.StatusCode, err)
+	}
+	return out.Attachment.ID
+}
