@@ -87,23 +87,9 @@ func Prepare(data []byte, name string, p Policy) (*File, error) {
 // reencode replaces an image's bytes with a new encoding of its pixels,
 // and makes its thumbnail.
 func (f *File) reencode() error {
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(f.Data))
+	img, err := decode(f.Data, f.Type)
 	if err != nil {
-		return chat.Invalid("the image cannot be read")
-	}
-	if cfg.Width < 1 || cfg.Height < 1 || cfg.Width > maxSide || cfg.Height > maxSide || cfg.Width*cfg.Height > maxPixels ||
-		cfg.Width*cfg.Height*bytesPerPixel(cfg.ColorModel) > maxDecoded {
-		return chat.Invalid("the image is %d×%d pixels; at most %d on a side and %d million in all (8 million with 16-bit colour)",
-			cfg.Width, cfg.Height, maxSide, maxPixels/1_000_000)
-	}
-	var img image.Image
-	if f.Type == GIF {
-		img, err = gif.Decode(bytes.NewReader(f.Data)) // the first frame
-	} else {
-		img, _, err = image.Decode(bytes.NewReader(f.Data))
-	}
-	if err != nil {
-		return chat.Invalid("the image cannot be read")
+		return err
 	}
 	f.Width, f.Height = img.Bounds().Dx(), img.Bounds().Dy()
 	var out bytes.Buffer
@@ -125,20 +111,52 @@ func (f *File) reencode() error {
 	return nil
 }
 
-// thumbnail scales img to ThumbSize pixels on its longer side at most, in
-// the image's own format (PNG keeps transparency).
-func thumbnail(img image.Image, typ Type) ([]byte, Type, error) {
+// decode decodes an image of type typ, after checking from its header
+// that its pixels fit the bounds: a bomb is refused before it is decoded.
+// A GIF gives its first frame.
+func decode(data []byte, typ Type) (image.Image, error) {
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return nil, chat.Invalid("the image cannot be read")
+	}
+	if cfg.Width < 1 || cfg.Height < 1 || cfg.Width > maxSide || cfg.Height > maxSide || cfg.Width*cfg.Height > maxPixels ||
+		cfg.Width*cfg.Height*bytesPerPixel(cfg.ColorModel) > maxDecoded {
+		return nil, chat.Invalid("the image is %d×%d pixels; at most %d on a side and %d million in all (8 million with 16-bit colour)",
+			cfg.Width, cfg.Height, maxSide, maxPixels/1_000_000)
+	}
+	var img image.Image
+	if typ == GIF {
+		img, err = gif.Decode(bytes.NewReader(data))
+	} else {
+		img, _, err = image.Decode(bytes.NewReader(data))
+	}
+	if err != nil {
+		return nil, chat.Invalid("the image cannot be read")
+	}
+	return img, nil
+}
+
+// scaled returns img with size pixels on its longer side at most; a
+// smaller image keeps its size.
+func scaled(img image.Image, size int) *image.NRGBA {
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
-	if w > ThumbSize || h > ThumbSize {
+	if w > size || h > size {
 		if w >= h {
-			w, h = ThumbSize, max(1, h*ThumbSize/w)
+			w, h = size, max(1, h*size/w)
 		} else {
-			w, h = max(1, w*ThumbSize/h), ThumbSize
+			w, h = max(1, w*size/h), size
 		}
 	}
 	dst := image.NewNRGBA(image.Rect(0, 0, w, h))
 	draw.CatmullRom.Scale(dst, dst.Bounds(), img, b, draw.Src, nil)
+	return dst
+}
+
+// thumbnail scales img to ThumbSize pixels on its longer side at most, in
+// the image's own format (PNG keeps transparency).
+func thumbnail(img image.Image, typ Type) ([]byte, Type, error) {
+	dst := scaled(img, ThumbSize)
 	var out bytes.Buffer
 	var err error
 	if typ == JPEG {

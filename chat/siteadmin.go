@@ -26,17 +26,20 @@ type SiteAdmin struct {
 	}
 	bus Bus
 	now func() time.Time
+	// makeLogo makes an uploaded logo safe and small (attach.Logo).
+	makeLogo func([]byte) ([]byte, error)
 }
 
-// NewSiteAdmin returns a SiteAdmin. now may be nil for time.Now.
+// NewSiteAdmin returns a SiteAdmin. now may be nil for time.Now; makeLogo
+// turns an uploaded logo into the PNG to keep (attach.Logo).
 func NewSiteAdmin(store interface {
 	SiteStore
 	AgentStore
-}, bus Bus, now func() time.Time) *SiteAdmin {
+}, bus Bus, makeLogo func([]byte) ([]byte, error), now func() time.Time) *SiteAdmin {
 	if now == nil {
 		now = time.Now
 	}
-	return &SiteAdmin{store: store, bus: bus, now: now}
+	return &SiteAdmin{store: store, bus: bus, now: now, makeLogo: makeLogo}
 }
 
 // SitePatch is a partial change of a site's settings: nil fields stay.

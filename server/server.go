@@ -141,7 +141,7 @@ func New(opts Options) (*Server, error) {
 	s.faqTops = newFAQTops(opts.Now)
 	s.replies = newReplyTimes(opts.Now)
 	s.faq = chat.NewFAQAdmin(opts.Store, opts.Bus, opts.Now, opts.Logger)
-	s.siteAdmin = chat.NewSiteAdmin(opts.Store, opts.Bus, opts.Now)
+	s.siteAdmin = chat.NewSiteAdmin(opts.Store, opts.Bus, attach.Logo, opts.Now)
 	s.agentAdmin = chat.NewAgentAdmin(opts.Store, opts.Bus, auth.HashPassword, opts.Now)
 	s.visitors = chat.NewVisitors(opts.Store, auth.VerifyIdentity, opts.Now)
 	s.account = account.New(opts.Store, opts.Issuer, opts.Now, opts.Logger)

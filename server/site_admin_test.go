@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kefu/kefu/attach"
 	"github.com/kefu/kefu/auth"
 	"github.com/kefu/kefu/chat"
 	"github.com/kefu/kefu/client"
@@ -219,7 +220,7 @@ func TestSiteLogoAndOfflineMessage(t *testing.T) {
 	}
 	served, _ := io.ReadAll(res.Body)
 	res.Body.Close()
-	if dim, format, err := image.DecodeConfig(bytes.NewReader(served)); err != nil || format != "png" || dim.Width != chat.LogoSize ||
+	if dim, format, err := image.DecodeConfig(bytes.NewReader(served)); err != nil || format != "png" || dim.Width != attach.LogoSize ||
 		res.Header.Get("Content-Type") != "image/png" || res.Header.Get("X-Content-Type-Options") != "nosniff" {
 		t.Errorf("the served logo: %v %s %dx%d, type %q, nosniff %q", err, format, dim.Width, dim.Height, res.Header.Get("Content-Type"), res.Header.Get("X-Content-Type-Options"))
 	}

@@ -7,12 +7,13 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/kefu/kefu/attach"
 	"github.com/kefu/kefu/chat"
 )
 
 // logoBodyLimit bounds an uploaded logo's request: the largest file, in
 // base64, and some room.
-const logoBodyLimit = chat.MaxLogoUpload*4/3 + 4096
+const logoBodyLimit = attach.MaxLogoUpload*4/3 + 4096
 
 // handleSetLogo stores an uploaded logo: {"image": base64, or a data: URL
 // as a browser's FileReader makes it}.
