@@ -1,11 +1,8 @@
 package app
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"testing"
 	"time"
@@ -69,29 +66,11 @@ func TestTwoNodesKeepTheirIndexesInStep(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var body bytes.Buffer
-	w := multipart.NewWriter(&body)
-	part, _ := w.CreateFormFile("file", "order.txt")
-	part.Write([]byte("订单 A1024"))
-	w.Close()
-	req, _ := http.NewRequest("POST", one.URL()+"/api/v1/widget/demo/conversations/"+conv.ID+"/attachments", &body)
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	req.Header.Set("Authorization", "Bearer "+sess.Token)
-	res, err := http.DefaultClient.Do(req)
+	up, err := c1.Upload(ctx, "/api/v1/widget/demo/conversations/"+conv.ID+"/attachments", sess.Token, "order.txt", []byte("订单 A1024"))
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("upload through node one: %v", err)
 	}
-	var up struct {
-		Attachment struct {
-			URL string `json:"url"`
-		} `json:"attachment"`
-	}
-	err = json.NewDecoder(res.Body).Decode(&up)
-	res.Body.Close()
-	if err != nil || res.StatusCode != http.StatusCreated {
-		t.Fatalf("upload through node one: %d %v", res.StatusCode, err)
-	}
-	res, err = http.Get(two.URL() + up.Attachment.URL)
+	res, err := http.Get(two.URL() + up.URL)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"strings"
 
@@ -48,19 +49,60 @@ func (e *APIError) Error() string {
 // (if not empty), and decodes a JSON answer into out (if not nil).
 func (c *Client) Do(ctx context.Context, method, path, token string, body, out any) error {
 	var rd io.Reader
+	ctype := ""
 	if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
 			return fmt.Errorf("kefu: encode body: %w", err)
 		}
-		rd = bytes.NewReader(b)
+		rd, ctype = bytes.NewReader(b), "application/json"
 	}
+	return c.send(ctx, method, path, token, ctype, rd, out)
+}
+
+// Attachment is an uploaded file as the API answers it.
+type Attachment struct {
+	ID           string `json:"id"`
+	Name         string `json:"name"`
+	Type         string `json:"type"`
+	Size         int64  `json:"size"`
+	URL          string `json:"url"`
+	ThumbnailURL string `json:"thumbnail_url"`
+}
+
+// Upload sends a file to an attachments endpoint (path) as the multipart
+// field "file", with the visitor's or agent's token.
+func (c *Client) Upload(ctx context.Context, path, token, name string, data []byte) (*Attachment, error) {
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	part, err := w.CreateFormFile("file", name)
+	if err == nil {
+		_, err = part.Write(data)
+	}
+	if err == nil {
+		err = w.Close()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("kefu: encode upload: %w", err)
+	}
+	var out struct {
+		Attachment Attachment `json:"attachment"`
+	}
+	if err := c.send(ctx, http.MethodPost, path, token, w.FormDataContentType(), &body, &out); err != nil {
+		return nil, err
+	}
+	return &out.Attachment, nil
+}
+
+// send sends a request with a body of type ctype (if rd is not nil) and
+// decodes a JSON answer into out (if not nil).
+func (c *Client) send(ctx context.Context, method, path, token, ctype string, rd io.Reader, out any) error {
 	req, err := http.NewRequestWithContext(ctx, method, c.BaseURL+path, rd)
 	if err != nil {
 		return fmt.Errorf("kefu: %w", err)
 	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)

@@ -2,17 +2,18 @@ package e2e
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"image"
 	"image/color"
 	"image/png"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -84,33 +85,15 @@ func TestInboxFiles(t *testing.T) {
 	in.screenshot("inbox-files")
 }
 
-// uploadAs sends a file as the multipart field "file" with a bearer token
-// and returns the attachment's id.
+// uploadAs sends a file as a visitor or agent with token, and returns
+// the attachment's id.
 func uploadAs(t *testing.T, url, token, name string, data []byte) string {
 	t.Helper()
-	var body bytes.Buffer
-	w := multipart.NewWriter(&body)
-	part, err := w.CreateFormFile("file", name)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	a, err := client.New("").Upload(ctx, url, token, name, data)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("upload %s: %v", name, err)
 	}
-	part.Write(data)
-	w.Close()
-	req, _ := http.NewRequest("POST", url, &body)
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	req.Header.Set("Authorization", "Bearer "+token)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	var out struct {
-		Attachment struct {
-			ID string `json:"id"`
-		} `json:"attachment"`
-	}
-	if err := json.NewDecoder(res.Body).Decode(&out); err != nil || res.StatusCode != http.StatusCreated {
-		t.Fatalf("upload %s: %d %v", name, res.StatusCode, err)
-	}
-	return out.Attachment.ID
+	return a.ID
 }

@@ -2,14 +2,15 @@ package server_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"hash/crc32"
 	"image"
 	"image/jpeg"
 	"image/png"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
@@ -18,44 +19,19 @@ import (
 	"github.com/kefu/kefu/client"
 )
 
-type attachmentJSON struct {
-	ID           string `json:"id"`
-	Name         string `json:"name"`
-	Type         string `json:"type"`
-	Size         int64  `json:"size"`
-	URL          string `json:"url"`
-	ThumbnailURL string `json:"thumbnail_url"`
-}
-
 // upload posts a file as the multipart field "file" and returns the
 // status and, on success, the attachment.
-func upload(t testing.TB, url, token, name string, data []byte) (int, attachmentJSON) {
+func upload(t testing.TB, url, token, name string, data []byte) (int, client.Attachment) {
 	t.Helper()
-	var body bytes.Buffer
-	w := multipart.NewWriter(&body)
-	part, err := w.CreateFormFile("file", name)
-	if err != nil {
+	a, err := client.New("").Upload(context.Background(), url, token, name, data)
+	if err == nil {
+		return http.StatusCreated, *a
+	}
+	var ae *client.APIError
+	if !errors.As(err, &ae) {
 		t.Fatal(err)
 	}
-	part.Write(data)
-	w.Close()
-	req, _ := http.NewRequest("POST", url, &body)
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	req.Header.Set("Authorization", "Bearer "+token)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	var out struct {
-		Attachment attachmentJSON `json:"attachment"`
-	}
-	if res.StatusCode == http.StatusCreated {
-		if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return res.StatusCode, out.Attachment
+	return ae.Status, client.Attachment{}
 }
 
 func fetch(t *testing.T, url string) (*http.Response, []byte) {
@@ -189,12 +165,12 @@ func TestAttachments(t *testing.T) {
 }
 
 // filesOf returns the attachments of the message in a frame's raw JSON.
-func filesOf(t *testing.T, raw []byte) []attachmentJSON {
+func filesOf(t *testing.T, raw []byte) []client.Attachment {
 	t.Helper()
 	var f struct {
 		Message struct {
 			Files       any              `json:"files"`
-			Attachments []attachmentJSON `json:"attachments"`
+			Attachments []client.Attachment `json:"attachments"`
 		} `json:"message"`
 	}
 	if err := json.Unmarshal(raw, &f); err != nil {
@@ -287,7 +263,7 @@ func TestMessagesCarryFiles(t *testing.T) {
 	var list struct {
 		Messages []struct {
 			ClientID    string           `json:"client_id"`
-			Attachments []attachmentJSON `json:"attachments"`
+			Attachments []client.Attachment `json:"attachments"`
 		} `json:"messages"`
 	}
 	if err := e.client().Do(ctx, "GET", "/api/v1/conversations/"+v.conv.ID+"/messages?site=site-a", e.agentA, nil, &list); err != nil {
