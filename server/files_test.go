@@ -169,7 +169,7 @@ func filesOf(t *testing.T, raw []byte) []client.Attachment {
 	t.Helper()
 	var f struct {
 		Message struct {
-			Files       any              `json:"files"`
+			Files       any                 `json:"files"`
 			Attachments []client.Attachment `json:"attachments"`
 		} `json:"message"`
 	}
@@ -262,7 +262,7 @@ func TestMessagesCarryFiles(t *testing.T) {
 	}
 	var list struct {
 		Messages []struct {
-			ClientID    string           `json:"client_id"`
+			ClientID    string              `json:"client_id"`
 			Attachments []client.Attachment `json:"attachments"`
 		} `json:"messages"`
 	}
