@@ -28,17 +28,7 @@ func TestInboxFiles(t *testing.T) {
 	in := e.ownerTab(t, "/inbox")
 	v := e.newGoVisitor(t, "payment")
 
-	shot := image.NewNRGBA(image.Rect(0, 0, 600, 400))
-	for y := range 400 {
-		for x := range 600 {
-			shot.Set(x, y, color.NRGBA{R: uint8(x), G: 120, B: uint8(y), A: 255})
-		}
-	}
-	var img bytes.Buffer
-	if err := png.Encode(&img, shot); err != nil {
-		t.Fatal(err)
-	}
-	id := uploadAs(t, e.kefuURL+"/api/v1/widget/demo/conversations/"+v.conv.ID+"/attachments", v.token, "付款截图.png", img.Bytes())
+	id := uploadAs(t, e.kefuURL+"/api/v1/widget/demo/conversations/"+v.conv.ID+"/attachments", v.token, "付款截图.png", gradientPNG(t, 600, 400))
 	if err := v.ws.Send(client.Frame{Type: "send", ConversationID: v.conv.ID, ClientID: "shot", Text: "这是付款截图", Attachments: []string{id}}); err != nil {
 		t.Fatal(err)
 	}
@@ -83,6 +73,22 @@ func TestInboxFiles(t *testing.T) {
 	waitJS(t, in.ctx, "the list previews a message of files alone", `document.querySelector('#convs button[data-id=`+jsString(v.conv.ID)+`] .preview').textContent.endsWith('[文件]')`,
 		`document.getElementById('convs').innerText`)
 	in.screenshot("inbox-files")
+}
+
+// gradientPNG returns a w×h PNG, like a screenshot.
+func gradientPNG(t *testing.T, w, h int) []byte {
+	t.Helper()
+	shot := image.NewNRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			shot.Set(x, y, color.NRGBA{R: uint8(x), G: 120, B: uint8(y), A: 255})
+		}
+	}
+	var img bytes.Buffer
+	if err := png.Encode(&img, shot); err != nil {
+		t.Fatal(err)
+	}
+	return img.Bytes()
 }
 
 // uploadAs sends a file as a visitor or agent with token, and returns

@@ -318,7 +318,7 @@ func (tb *tab) frameOf(path string) context.Context {
 const panelMessagesJS = `[...document.querySelectorAll('.log .m:not(.cardm)')].map((m) => ({
 	who: m.classList.contains('v') ? 'visitor' : m.classList.contains('a') ? 'agent' : 'system',
 	name: m.querySelector('.who') ? m.querySelector('.who').textContent : '',
-	text: m.querySelector('.bb').textContent,
+	text: (m.querySelector('.bb') || {}).textContent || '',
 	state: m.classList.contains('fail') ? 'failed' : m.querySelector('time') ? 'confirmed' : 'sending',
 }))`
 

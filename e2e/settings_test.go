@@ -102,12 +102,12 @@ func TestOwnerSetsUpASite(t *testing.T) {
 		res.Body.Close()
 		return res.Header.Get("Content-Security-Policy")
 	}
-	if csp := chatPage(); !strings.Contains(csp, "img-src 'self' data:;") {
+	if csp := chatPage(); !strings.Contains(csp, "img-src 'self' data: blob:;") {
 		t.Errorf("with an uploaded logo, the chat page's CSP is %q; want images from kefu only", csp)
 	}
 	do(t, in.ctx, "give a logo URL", chromedp.SetValue(chromedp.CSS(`#settings-form input[name=logo]`), "https://cdn.example.com/acme.png"))
 	in.save("the logo URL")
-	if csp := chatPage(); !strings.Contains(csp, "img-src 'self' data: https://cdn.example.com;") {
+	if csp := chatPage(); !strings.Contains(csp, "img-src 'self' data: blob: https://cdn.example.com;") {
 		t.Errorf("with a logo URL, the chat page's CSP is %q; want its origin among img-src", csp)
 	}
 

@@ -58,7 +58,7 @@ func (s *Server) handleChatPage(c *fiber.Ctx) error {
 	if len(site.AllowedOrigins) > 0 {
 		ancestors = "'self' " + strings.Join(site.AllowedOrigins, " ")
 	}
-	img := "'self' data:"
+	img := "'self' data: blob:" // blob: for previews of files being uploaded
 	if o := logoOrigin(site); o != "" {
 		img += " " + o
 	}

@@ -15,6 +15,7 @@ type Bundle struct {
 	files      map[string][]byte // hashed name -> content
 	panelJS    string
 	panelCSS   string
+	uploadJS   string
 	langFiles  map[string]string // language -> hashed name of its strings
 	tables     map[string][]byte // language -> compact JSON strings
 	lookup     map[string]map[string]string
@@ -41,6 +42,10 @@ func (b *Bundle) PanelScript() string { return b.panelJS }
 
 // PanelStyle returns the hashed file name of the chat panel's stylesheet.
 func (b *Bundle) PanelStyle() string { return b.panelCSS }
+
+// UploadScript returns the hashed file name of the script the panel
+// fetches the first time a visitor sends a file.
+func (b *Bundle) UploadScript() string { return b.uploadJS }
 
 // StringsFile returns the hashed file name of a language's string table, or
 // "" if the language is not supported.

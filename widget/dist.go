@@ -35,6 +35,7 @@ var dist embed.FS
 type manifest struct {
 	PanelJS   string            `json:"panel_js"`
 	PanelCSS  string            `json:"panel_css"`
+	UploadJS  string            `json:"upload_js"`
 	LangFiles map[string]string `json:"lang_files"`
 }
 
@@ -65,12 +66,12 @@ func FromDist(fsys fs.FS) (*Bundle, error) {
 		return nil, fmt.Errorf("widget: read built %s: %w", manifestFile, err)
 	}
 	b := &Bundle{files: map[string][]byte{}, tables: map[string][]byte{}, langFiles: map[string]string{},
-		lookup: map[string]map[string]string{}, panelJS: m.PanelJS, panelCSS: m.PanelCSS}
+		lookup: map[string]map[string]string{}, panelJS: m.PanelJS, panelCSS: m.PanelCSS, uploadJS: m.UploadJS}
 	if b.loader, err = read(loaderFile); err != nil {
 		return nil, err
 	}
 	b.loaderETag = `"` + contentHash(b.loader, 16) + `"`
-	for _, name := range []string{m.PanelJS, m.PanelCSS} {
+	for _, name := range []string{m.PanelJS, m.PanelCSS, m.UploadJS} {
 		if b.files[name], err = read(path.Clean(name)); err != nil {
 			return nil, err
 		}

@@ -52,3 +52,22 @@ func TestSizeBudget(t *testing.T) {
 		t.Errorf("loader+panel is %d B brotli, over the %d B budget", total, totalBudget)
 	}
 }
+
+// TestUploadIsLazy checks that the upload code is a script of its own,
+// which the panel names but does not contain, so that it costs nothing
+// until a visitor sends a file.
+func TestUploadIsLazy(t *testing.T) {
+	b := mustBuild(t, BuildOptions{})
+	files := b.Files()
+	panel, up := files[b.PanelScript()], files[b.UploadScript()]
+	if len(up) == 0 {
+		t.Fatalf("no upload script %q among %d files", b.UploadScript(), len(files))
+	}
+	if !bytes.Contains(up, []byte("XMLHttpRequest")) || bytes.Contains(panel, []byte("XMLHttpRequest")) {
+		t.Error("the upload code is in the panel's script, not in a script of its own")
+	}
+	if !bytes.Contains(panel, []byte(b.UploadScript())) {
+		t.Errorf("the panel does not name the upload script %s", b.UploadScript())
+	}
+	t.Logf("brotli q11: upload script %d B (raw %d), fetched on the first file", brotliSize(t, up), len(up))
+}

@@ -30,6 +30,7 @@ const (
 type Manifest struct {
 	PanelJS   string            `json:"panel_js"`
 	PanelCSS  string            `json:"panel_css"`
+	UploadJS  string            `json:"upload_js"`  // the panel fetches it on a visitor's first file
 	LangFiles map[string]string `json:"lang_files"` // language -> hashed name of its strings
 }
 
@@ -43,8 +44,8 @@ type Options struct {
 	NoMinify bool
 }
 
-// Build bundles and minifies the sources in src (layout: loader/, panel/,
-// shared/ and i18n/) and returns the files to serve, by name: LoaderFile,
+// Build bundles and minifies the sources in src (layout: loader/, panel/
+// with its entries main.js and upload.js, shared/ and i18n/) and returns the files to serve, by name: LoaderFile,
 // ManifestFile, and the content-hashed assets. It fails if a source does
 // not parse or a language table is missing.
 func Build(src fs.FS, opts Options) (map[string][]byte, error) {
@@ -77,9 +78,16 @@ func Build(src fs.FS, opts Options) (map[string][]byte, error) {
 	}
 	files[LoaderFile] = loader
 
+	up, err := e.build("panel/upload.js", nil)
+	if err != nil {
+		return nil, err
+	}
+	m.UploadJS = add("upload", ".js", up)
+
 	js, err := e.build("panel/main.js", map[string]string{
 		"__LANG_FILES__": mustJSON(m.LangFiles),
 		"__ASSETS__":     mustJSON(opts.AssetPrefix),
+		"__UPLOAD__":     mustJSON(m.UploadJS),
 	})
 	if err != nil {
 		return nil, err

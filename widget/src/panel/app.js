@@ -18,6 +18,7 @@ export const S = {
   page: {},
   known: false, // the server told us the visitor's conversations
   error: '', // a string key, shown briefly
+  ups: [], // files being uploaded: {id, name, p (0..1), err, fatal, prev}
 };
 
 let ctx; // {api, hub, bridge, store, sess, reconfig}
@@ -47,7 +48,7 @@ const newId = () =>
     ? crypto.randomUUID()
     : Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 
-// ---- the outbox: {cid, c, text, at, bad}, shared by tabs in storage
+// ---- the outbox: {cid, c, text, files, at, bad}, shared by tabs in storage
 
 export const outbox = () => ctx.store.get('outbox') || [];
 
@@ -68,7 +69,8 @@ function dropOut(cid) {
   if (rest.length !== list.length) saveOut(rest);
 }
 
-const transmit = (it) => ctx.hub.send({ type: 'send', conversation_id: it.c, client_id: it.cid, text: it.text });
+const transmit = (it) =>
+  ctx.hub.send({ type: 'send', conversation_id: it.c, client_id: it.cid, text: it.text, attachments: it.files && it.files.map((f) => f.id) });
 
 // flush (re)sends unacknowledged messages, with their own client ids. The
 // server stores each client id once.
@@ -337,10 +339,11 @@ export function flashError(key) {
 
 // ---- the visitor's actions
 
-export async function sendText(text, topic) {
+// sendText sends a message: text, or files uploaded already, or both.
+export async function sendText(text, topic, files) {
   text = String(text || '').trim().slice(0, 4000);
-  if (!text) return;
-  const it = { cid: newId(), c: '', text, at: Date.now() };
+  if (!text && !files) return;
+  const it = { cid: newId(), c: '', text, files, at: Date.now() };
   saveOut(outbox().concat(it));
   due();
   stopTyping();

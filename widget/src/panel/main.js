@@ -12,6 +12,7 @@ import { S, handle, local, reset, sendText, setNet, setup, update } from './app.
 import { mount } from './view.js';
 import { useApi as faqApi } from './faq.js';
 import { useApi as formApi } from './forms.js';
+import { useFiles } from './files.js';
 
 (async () => {
   const site = document.body.dataset.site;
@@ -27,6 +28,7 @@ import { useApi as formApi } from './forms.js';
   const sess = sessions(site, store, api);
   faqApi(api);
   formApi(api);
+  useFiles({ token: (force) => sess.token(force), base: '/api/v1/widget/' + encodeURIComponent(site) });
 
   let view = null;
   let booted = false;

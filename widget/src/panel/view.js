@@ -7,6 +7,7 @@ import { S, outbox, reconnect, sendText, typed, update } from './app.js';
 import { renderList } from './list.js';
 import { endBlock, feedbackForm, leaveForm } from './forms.js';
 import { suggester } from './faq.js';
+import { dropZone, send } from './files.js';
 import { LANGS, NAMES } from '../shared/lang.js';
 
 const iconBtn = (name, label, onclick, cls) =>
@@ -96,15 +97,26 @@ export function mount(env, draft) {
     onkeyup: () => (sentByEnter = false),
   });
   const clearSugg = suggester(ta, sugg);
+  // The attach button: image/* first, so that phones offer the camera.
+  const fileIn = h('input', {
+    type: 'file',
+    multiple: true,
+    hidden: true,
+    accept: 'image/*,' + ((S.cfg.files && S.cfg.files.accept) || 'application/pdf,text/plain'),
+    onchange: () => (send(fileIn.files), (fileIn.value = '')),
+  });
   const composer = h(
     'form.cp',
     { onsubmit: (e) => (e.preventDefault(), submit()) },
+    fileIn,
+    iconBtn('clip', t('attach'), () => fileIn.click()),
     ta,
     h('button.snd', { type: 'submit', 'aria-label': t('send'), title: t('send') }, icon('send', 'flip')),
   );
   const footer = h('footer.ft', null, err, sugg, composer);
   const shell = h('div.app' + (env.embed ? '' : '.sa'), null, header, net, main, footer);
   document.body.replaceChildren(shell);
+  dropZone(shell);
 
   function grow() {
     ta.style.height = 'auto';
