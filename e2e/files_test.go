@@ -72,6 +72,9 @@ func TestInboxFiles(t *testing.T) {
 		`document.getElementById('log').innerText`)
 	waitJS(t, in.ctx, "the list previews a message of files alone", `document.querySelector('#convs button[data-id=`+jsString(v.conv.ID)+`] .preview').textContent.endsWith('[文件]')`,
 		`document.getElementById('convs').innerText`)
+	waitJS(t, in.ctx, "the visitor panel lists both files, newest first",
+		`(() => { const li = [...document.querySelectorAll('#convfiles li')]; return li.length === 2 && li[0].textContent.includes('退款说明.pdf') && li[1].textContent.includes('付款截图.png') && li[0].querySelector('a[download]'); })()`,
+		`document.getElementById('convfiles').innerText`)
 	in.screenshot("inbox-files")
 }
 

@@ -24,6 +24,24 @@ export function fileList(files) {
   );
 }
 
+// sideList lists the files of a conversation's messages, newest first,
+// for the visitor panel: each a link that opens (an image) or downloads
+// (any other file), with its size, sender and time.
+export function sideList(msgs, who, when) {
+  const rows = [];
+  for (const m of msgs)
+    for (const f of m.attachments || [])
+      rows.unshift(
+        h(
+          'li',
+          null,
+          f.thumbnail_url ? h('a', { href: f.url, target: '_blank', rel: 'noopener' }, f.name) : h('a', { href: f.url, download: f.name }, f.name),
+          h('small', null, ' ' + size(f.size) + ' · ' + who(m) + ' · ', when(m.created_at)),
+        ),
+      );
+  return rows;
+}
+
 // upload sends one file to the open conversation and returns its
 // attachment.
 export async function upload(file) {

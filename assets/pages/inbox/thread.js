@@ -6,7 +6,7 @@
 // by REST with the same client_id, which the server stores only once.
 import { api } from './api.js';
 import { $, h, safeURL, timeEl } from './dom.js';
-import { dropTarget, fileList, upload } from './files.js';
+import { dropTarget, fileList, sideList, upload } from './files.js';
 import { t } from './i18n.js';
 import { displayName, merge, q, state, topicLabel } from './state.js';
 
@@ -51,6 +51,7 @@ export function createThread({ sock, onMessage, changed }) {
     filling = false; // a catchUp of the conversation before ends on its own
     rerun = null;
     log.replaceChildren();
+    $('convfiles').replaceChildren();
     showTheirTyping(false);
     problem.textContent = '';
     history.replaceState(null, '', '#c/' + id);
@@ -184,7 +185,17 @@ export function createThread({ sock, onMessage, changed }) {
     log.insertBefore(bubble(m), before);
     if (atEnd || p) log.scrollTop = log.scrollHeight;
     if (m.author.type === 'visitor') showTheirTyping(false);
+    if (m.attachments && m.attachments.length) drawFiles();
     markRead();
+  }
+
+  // drawFiles lists the open conversation's files in the visitor panel.
+  function drawFiles() {
+    const sorted = [...msgs.values()].sort((a, b) => a.seq - b.seq);
+    const c = conv();
+    const who = (m) => (m.author.type !== 'visitor' ? m.author.name || t('who.agent') : c ? displayName(c) : t('who.visitor'));
+    const rows = sideList(sorted, who, timeEl);
+    $('convfiles').replaceChildren(h('h4', null, t('info.files', { n: rows.length })), h('ul.sidefiles', null, rows));
   }
 
   function bubble(m, p) {
