@@ -48,13 +48,34 @@ func (s *Server) handleListConversations(c *fiber.Ctx) error {
 		}
 		f.AssigneeID = strings.Clone(who)
 	}
-	if f.Before, f.BeforeID, err = timeCursor(c); err != nil {
-		return err
-	}
 	ctx := c.UserContext()
-	list, err := s.opts.Service.List(ctx, a, f)
-	if err != nil {
-		return err
+	var list []chat.Conversation
+	next := ""
+	if q := c.Query("q"); q != "" {
+		// A search pages by its own position, in the same cursor.
+		var before int64
+		if cur := c.Query("cursor"); cur != "" {
+			if before, _, err = decodeCursor(cur); err != nil {
+				return err
+			}
+		}
+		var after int64
+		if list, after, err = s.opts.Service.Search(ctx, a, strings.Clone(q), f, before); err != nil {
+			return err
+		}
+		if after > 0 {
+			next = encodeCursor(after, "q")
+		}
+	} else {
+		if f.Before, f.BeforeID, err = timeCursor(c); err != nil {
+			return err
+		}
+		if list, err = s.opts.Service.List(ctx, a, f); err != nil {
+			return err
+		}
+		if n := len(list); n > 0 && n == f.Limit {
+			next = encodeCursor(list[n-1].UpdatedAt.UnixNano(), list[n-1].ID)
+		}
 	}
 	out := make([]conversationView, 0, len(list))
 	for i := range list {
@@ -63,10 +84,6 @@ func (s *Server) handleListConversations(c *fiber.Ctx) error {
 			return err
 		}
 		out = append(out, viewConversation(&list[i], v, false))
-	}
-	next := ""
-	if n := len(list); n > 0 && n == f.Limit {
-		next = encodeCursor(list[n-1].UpdatedAt.UnixNano(), list[n-1].ID)
 	}
 	return c.JSON(fiber.Map{"conversations": out, "next_cursor": next})
 }

@@ -144,8 +144,12 @@ func (s *Store) CreateConversation(ctx context.Context, c *chat.Conversation) er
 	if _, err := s.visitors.UpdateOne(ctx, bson.D{{Key: "_id", Value: c.VisitorID}, {Key: "site", Value: c.Site}}, mark); err != nil {
 		return mapErr(err, "mark visitor chatted", "visitor")
 	}
-	_, err := s.conversations.InsertOne(ctx, newConversationDoc(c))
-	return mapErr(err, "insert conversation", "conversation")
+	if _, err := s.conversations.InsertOne(ctx, newConversationDoc(c)); err != nil {
+		return mapErr(err, "insert conversation", "conversation")
+	}
+	// An offline message's email is the visitor's word, searchable too.
+	s.index(ctx, c.Site, c.ID, c.Email)
+	return s.indexWho(ctx, c.Site, c.VisitorID, c.ID)
 }
 
 // ActiveConversation returns the visitor's conversation that is not

@@ -68,6 +68,8 @@ func indexSpecs() []indexSpec {
 		{coll: collAttachments, keys: keys("site", "conversation_id", "created_at", "_id")},
 		{coll: collAttachments, keys: keys("conversation_id")}, // retention deletes by conversation
 		{coll: collTokens, keys: keys("agent_id")},
+		{coll: collSearch, keys: keys("site", "terms", "-pos")},
+		{coll: collSearch, keys: keys("conversation_id")}, // retention deletes by conversation
 		{coll: collTokens, keys: keys("expires_at"), ttl: true},
 	}
 }
@@ -76,6 +78,7 @@ func collectionNames() []string {
 	return []string{
 		collSites, collAgents, collVisitors, collConversations,
 		collMessages, collFAQ, collFeedback, collTokens, collAttachments,
+		collSearch, collMeta,
 	}
 }
 

@@ -165,6 +165,7 @@ func (s *Store) AppendMessage(ctx context.Context, m *chat.Message) (duplicate b
 		if err == nil {
 			*m = msg
 			s.advance(ctx, &c, m)
+			s.index(ctx, m.Site, m.ConversationID, m.Text)
 			return false, nil
 		}
 		if !isDuplicate(err) {

@@ -114,6 +114,9 @@ func (s *Store) DeleteResolvedConversations(ctx context.Context, t time.Time, li
 		if _, err := s.messages.DeleteMany(ctx, filter); err != nil {
 			return 0, nil, mapErr(err, "delete messages of resolved conversations", "message")
 		}
+		if _, err := s.search.DeleteMany(ctx, filter); err != nil {
+			return 0, nil, mapErr(err, "unindex resolved conversations", "conversation")
+		}
 		if blobs, err = s.deleteAttachments(ctx, filter); err != nil {
 			return 0, nil, err
 		}

@@ -48,6 +48,8 @@ const (
 	collFeedback      = "feedback"
 	collTokens        = "refresh_tokens"
 	collAttachments   = "attachments"
+	collSearch        = "search"
+	collMeta          = "meta" // marks of one-time jobs, by _id
 )
 
 // DefaultDatabase is the database used when neither Config.Database nor
@@ -84,7 +86,7 @@ type Store struct {
 	logger    *slog.Logger
 	opTimeout time.Duration
 
-	sites, agents, visitors, conversations, messages, faq, feedback, tokens, attachments *mongo.Collection
+	sites, agents, visitors, conversations, messages, faq, feedback, tokens, attachments, search, meta *mongo.Collection
 	// latestConversations and latestMessages read with local read concern,
 	// for AppendMessage's bookkeeping, which must see the newest writes
 	// rather than the newest majority-committed ones.
@@ -143,6 +145,8 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	s.feedback = s.db.Collection(collFeedback)
 	s.tokens = s.db.Collection(collTokens)
 	s.attachments = s.db.Collection(collAttachments)
+	s.search = s.db.Collection(collSearch)
+	s.meta = s.db.Collection(collMeta)
 	local := options.Collection().SetReadConcern(readconcern.Local())
 	s.latestConversations = s.db.Collection(collConversations, local)
 	s.latestMessages = s.db.Collection(collMessages, local)
@@ -152,6 +156,10 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, err
 	}
 	if err := s.ensureIndexes(ctx); err != nil {
+		_ = s.Close(context.WithoutCancel(ctx))
+		return nil, err
+	}
+	if err := s.backfillSearch(ctx); err != nil {
 		_ = s.Close(context.WithoutCancel(ctx))
 		return nil, err
 	}

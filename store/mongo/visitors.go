@@ -104,8 +104,12 @@ func (s *Store) CreateVisitor(ctx context.Context, v *chat.Visitor) error {
 func (s *Store) UpdateVisitor(ctx context.Context, v *chat.Visitor) error {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
+	var was visitorDoc
+	if err := s.visitors.FindOne(ctx, bson.D{{Key: "_id", Value: v.ID}, {Key: "site", Value: v.Site}}).Decode(&was); err != nil {
+		return mapErr(err, "update visitor", "visitor")
+	}
 	d := newVisitorDoc(v)
-	return s.updateScoped(ctx, s.visitors, v.Site, v.ID, bson.D{{Key: "$set", Value: bson.D{
+	err := s.updateScoped(ctx, s.visitors, v.Site, v.ID, bson.D{{Key: "$set", Value: bson.D{
 		{Key: "user_id", Value: d.UserID},
 		{Key: "user_key", Value: d.UserKey},
 		{Key: "verified", Value: d.Verified},
@@ -115,6 +119,12 @@ func (s *Store) UpdateVisitor(ctx context.Context, v *chat.Visitor) error {
 		{Key: "attributes", Value: d.Attributes},
 		{Key: "last_seen_at", Value: d.LastSeenAt},
 	}}}, "visitor")
+	// A new name, email or user id is found from then on; the old ones
+	// stay findable too.
+	if err != nil || was.Name == d.Name && was.Email == d.Email && was.UserID == d.UserID {
+		return err
+	}
+	return s.indexWho(ctx, v.Site, v.ID, "")
 }
 
 // Bounds of ListVisitors.

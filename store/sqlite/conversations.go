@@ -84,7 +84,12 @@ func (s *Store) CreateConversation(ctx context.Context, c *chat.Conversation) er
 	}
 	ctx, cancel := s.op(ctx)
 	defer cancel()
-	_, err = s.w.ExecContext(ctx, `INSERT INTO conversations (`+conversationColumns+`)
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return mapErr(err, "begin insert conversation", "conversation")
+	}
+	defer tx.Rollback()
+	_, err = tx.ExecContext(ctx, `INSERT INTO conversations (`+conversationColumns+`)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.ID, c.Site, c.VisitorID, c.Kind, c.Status, c.Topic, c.Lang, c.PageURL, c.Referrer,
 		c.UserAgent, c.Email, c.AssigneeID, c.LastSeq, last, lastPublic, millis(c.FirstReplyAt),
@@ -93,7 +98,19 @@ func (s *Store) CreateConversation(ctx context.Context, c *chat.Conversation) er
 		return chat.Wrap(chat.CodeConflict, fmt.Errorf("sqlite: insert conversation: %w", err),
 			"the visitor already has a conversation that is not resolved")
 	}
-	return mapErr(err, "insert conversation", "conversation")
+	if err != nil {
+		return mapErr(err, "insert conversation", "conversation")
+	}
+	// An offline message's email is the visitor's word, searchable too.
+	if c.Email != "" {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO search (terms, conversation_id) VALUES (?, ?)`, searchDoc(c.Site, c.ID, c.Email), c.ID); err != nil {
+			return mapErr(err, "index conversation", "conversation")
+		}
+	}
+	if err := indexWho(ctx, tx, c.Site, c.VisitorID, c.ID); err != nil {
+		return err
+	}
+	return mapErr(tx.Commit(), "commit insert conversation", "conversation")
 }
 
 // isActiveConflict reports a violation of the one-unresolved-conversation

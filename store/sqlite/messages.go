@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/kefu/kefu/chat"
@@ -131,7 +132,7 @@ func (s *Store) appendAlone(ctx context.Context, m *chat.Message) (bool, error) 
 // appendStmts are the statements of an append, prepared once on the
 // writer connection.
 type appendStmts struct {
-	conversation, byClientID, insert, advance *sql.Stmt
+	conversation, byClientID, insert, advance, index *sql.Stmt
 }
 
 func (a *appendStmts) prepare(ctx context.Context, db *sql.DB) error {
@@ -144,6 +145,7 @@ func (a *appendStmts) prepare(ctx context.Context, db *sql.DB) error {
 		{&a.insert, `INSERT INTO messages (` + messageColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&a.advance, `UPDATE conversations SET last_seq = ?, updated_at = ?, last_message = ?,
 			last_public = coalesce(?, last_public), first_reply_at = ? WHERE id = ?`},
+		{&a.index, `INSERT INTO search (terms, conversation_id) VALUES (?, ?)`},
 	} {
 		st, err := db.PrepareContext(ctx, p.sql)
 		if err != nil {
@@ -155,7 +157,7 @@ func (a *appendStmts) prepare(ctx context.Context, db *sql.DB) error {
 }
 
 func (a *appendStmts) close() {
-	for _, st := range []*sql.Stmt{a.conversation, a.byClientID, a.insert, a.advance} {
+	for _, st := range []*sql.Stmt{a.conversation, a.byClientID, a.insert, a.advance, a.index} {
 		if st != nil {
 			st.Close()
 		}
@@ -170,6 +172,7 @@ func (a *appendStmts) in(ctx context.Context, tx *sql.Tx) *appendStmts {
 		byClientID:   tx.StmtContext(ctx, a.byClientID),
 		insert:       tx.StmtContext(ctx, a.insert),
 		advance:      tx.StmtContext(ctx, a.advance),
+		index:        tx.StmtContext(ctx, a.index),
 	}
 }
 
@@ -222,6 +225,11 @@ func (a *appendStmts) append(ctx context.Context, m *chat.Message) (duplicate bo
 	_, err = a.advance.ExecContext(ctx, c.LastSeq, millis(c.UpdatedAt), last, lastPublic, millis(c.FirstReplyAt), c.ID)
 	if err != nil {
 		return false, mapErr(err, "advance conversation", "conversation")
+	}
+	if strings.TrimSpace(m.Text) != "" {
+		if _, err := a.index.ExecContext(ctx, searchDoc(m.Site, m.ConversationID, m.Text), m.ConversationID); err != nil {
+			return false, mapErr(err, "index message", "message")
+		}
 	}
 	return false, nil
 }

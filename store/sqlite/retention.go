@@ -64,6 +64,16 @@ func (s *Store) DeleteResolvedConversations(ctx context.Context, t time.Time, li
 	if err := rows.Close(); err != nil {
 		return 0, nil, mapErr(err, "delete files of resolved conversations", "attachment")
 	}
+	idRows, err := tx.QueryContext(ctx, doomed, millis(t), limit)
+	ids, err := collect(idRows, err, "unindex resolved conversations", "conversation", func(r rowScanner) (id string, err error) {
+		return id, r.Scan(&id)
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	if err := unindex(ctx, tx, ids); err != nil {
+		return 0, nil, err
+	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM messages WHERE conversation_id IN (`+doomed+`)`, millis(t), limit); err != nil {
 		return 0, nil, mapErr(err, "delete messages of resolved conversations", "conversation")
 	}

@@ -238,6 +238,18 @@ CREATE INDEX attachments_conversation ON attachments (site, conversation_id, cre
 	`
 ALTER TABLE messages ADD COLUMN attachments TEXT NOT NULL DEFAULT '';
 `,
+	// 12: conversation search (see search.go). What a database holds
+	// already is indexed once after the migration, in Go, which makes the
+	// terms; search_backfill says whether that is done.
+	`
+CREATE VIRTUAL TABLE search USING fts5(
+	terms, conversation_id UNINDEXED,
+	tokenize = "unicode61 remove_diacritics 0 tokenchars '_'",
+	detail = none
+);
+CREATE TABLE search_backfill (done INTEGER NOT NULL) STRICT;
+INSERT INTO search_backfill VALUES (0);
+`,
 }
 
 // migrate brings the database's schema to the newest version, in one

@@ -170,6 +170,10 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		s.closeDBs()
 		return nil, err
 	}
+	if err := s.backfillSearch(ctx); err != nil {
+		s.closeDBs()
+		return nil, err
+	}
 	// The WAL and shared-memory files now exist; SQLite gives them the
 	// database file's mode, but an older copy might be wider.
 	if err := restrictFiles(path); err != nil {

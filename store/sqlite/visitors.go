@@ -77,11 +77,31 @@ func (s *Store) UpdateVisitor(ctx context.Context, v *chat.Visitor) error {
 	}
 	ctx, cancel := s.op(ctx)
 	defer cancel()
-	res, err := s.w.ExecContext(ctx, `UPDATE visitors
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return mapErr(err, "begin update visitor", "visitor")
+	}
+	defer tx.Rollback()
+	var was [3]string
+	err = tx.QueryRowContext(ctx, `SELECT name, email, user_id FROM visitors WHERE id = ? AND site = ?`, v.ID, v.Site).Scan(&was[0], &was[1], &was[2])
+	if err != nil {
+		return mapErr(err, "update visitor", "visitor")
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE visitors
 		SET user_id = ?, verified = ?, name = ?, email = ?, attributes = ?, last_seen_at = ?, profile_verified = ?
 		WHERE id = ? AND site = ?`,
 		v.UserID, bit(v.Verified), v.Name, v.Email, attrs, millis(v.LastSeenAt), bit(v.ProfileVerified), v.ID, v.Site)
-	return updated(res, err, "update visitor", "visitor")
+	if err := updated(res, err, "update visitor", "visitor"); err != nil {
+		return err
+	}
+	// A new name, email or user id is found from then on; the old ones
+	// stay findable too.
+	if was != [3]string{v.Name, v.Email, v.UserID} {
+		if err := indexWho(ctx, tx, v.Site, v.ID, ""); err != nil {
+			return err
+		}
+	}
+	return mapErr(tx.Commit(), "commit update visitor", "visitor")
 }
 
 // maxVisitorsPage bounds one ListVisitors call.

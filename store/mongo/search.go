@@ -1,0 +1,161 @@
+package mongo
+
+import (
+	"context"
+	"errors"
+	"math"
+	"strings"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/kefu/kefu/chat"
+	"github.com/kefu/kefu/terms"
+)
+
+// Conversation search keeps a document per message and per visitor
+// identity a conversation had, in the search collection, with the terms
+// that package terms makes and a position: the time it was indexed, in
+// nanoseconds, so that the newest match comes first. A document is
+// written after what it indexes is stored; a node that dies in between
+// leaves that one message unfound, never a message lost.
+type searchDoc struct {
+	ID             bson.ObjectID `bson:"_id"`
+	Site           string        `bson:"site"`
+	ConversationID string        `bson:"conversation_id"`
+	Terms          []string      `bson:"terms"`
+	Pos            int64         `bson:"pos"`
+}
+
+// backfillID marks, in the search collection's sibling, that what a
+// database held before search existed has been indexed.
+const backfillID = "search-backfill"
+
+// index adds a document of a conversation's text; it logs a failure
+// rather than failing what was stored already.
+func (s *Store) index(ctx context.Context, site, conversationID string, text ...string) {
+	ts := terms.Index(strings.Join(text, " "))
+	if len(ts) == 0 {
+		return
+	}
+	d := searchDoc{ID: bson.NewObjectID(), Site: site, ConversationID: conversationID, Terms: ts, Pos: time.Now().UnixNano()}
+	if _, err := s.search.InsertOne(ctx, d); err != nil {
+		s.logger.Warn("mongo: index for search", "conversation", conversationID, "err", err)
+	}
+}
+
+// indexWho adds a document of a visitor's identity to each of their
+// conversations, or only to conversationID if it is set.
+func (s *Store) indexWho(ctx context.Context, site, visitorID, conversationID string) error {
+	var v visitorDoc
+	err := s.visitors.FindOne(ctx, bson.D{{Key: "_id", Value: visitorID}, {Key: "site", Value: site}}).Decode(&v)
+	if errors.Is(err, mongo.ErrNoDocuments) || err == nil && v.Name == "" && v.Email == "" && v.UserID == "" {
+		return nil
+	}
+	if err != nil {
+		return mapErr(err, "index visitor", "visitor")
+	}
+	ids := []string{conversationID}
+	if conversationID == "" {
+		if ids, err = s.conversationIDs(ctx, bson.D{{Key: "site", Value: site}, {Key: "visitor_id", Value: visitorID}}, 0); err != nil {
+			return err
+		}
+	}
+	for _, id := range ids {
+		s.index(ctx, site, id, v.Name, v.Email, v.UserID)
+	}
+	return nil
+}
+
+// SearchConversations returns a page of the site's conversations that
+// match every term, by their newest match.
+func (s *Store) SearchConversations(ctx context.Context, f chat.SearchFilter) (chat.SearchPage, error) {
+	if f.Site == "" || len(f.Terms) == 0 {
+		return chat.SearchPage{}, chat.Invalid("search needs a site and a word")
+	}
+	ctx, cancel := s.op(ctx)
+	defer cancel()
+	match := bson.D{{Key: "site", Value: f.Site}, {Key: "terms", Value: bson.D{{Key: "$all", Value: f.Terms}}}}
+	window := func(before int64, n int) ([]chat.SearchHit, error) {
+		if before <= 0 {
+			before = math.MaxInt64
+		}
+		filter := append(match, bson.E{Key: "pos", Value: bson.D{{Key: "$lt", Value: before}}})
+		opts := options.Find().SetSort(bson.D{{Key: "pos", Value: -1}}).SetLimit(int64(n)).
+			SetProjection(bson.D{{Key: "conversation_id", Value: 1}, {Key: "pos", Value: 1}})
+		cur, err := s.search.Find(ctx, filter, opts)
+		if err != nil {
+			return nil, mapErr(err, "search conversations", "conversation")
+		}
+		var docs []searchDoc
+		if err := cur.All(ctx, &docs); err != nil {
+			return nil, mapErr(err, "search conversations", "conversation")
+		}
+		hits := make([]chat.SearchHit, len(docs))
+		for i, d := range docs {
+			hits[i] = chat.SearchHit{Pos: d.Pos, ConversationID: d.ConversationID}
+		}
+		return hits, nil
+	}
+	shownBefore := func(id string) (bool, error) {
+		filter := append(match, bson.E{Key: "conversation_id", Value: id}, bson.E{Key: "pos", Value: bson.D{{Key: "$gte", Value: f.Before}}})
+		err := s.search.FindOne(ctx, filter).Err()
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			return false, nil
+		}
+		return err == nil, mapErr(err, "search conversations", "conversation")
+	}
+	return chat.PageMatches(f, window, shownBefore)
+}
+
+// backfillSearch indexes, once per database, the messages and visitors
+// stored before search existed. A node that finds the mark missing claims
+// it first, so that two nodes do not both do it.
+func (s *Store) backfillSearch(ctx context.Context) error {
+	_, err := s.meta.InsertOne(ctx, bson.D{{Key: "_id", Value: backfillID}, {Key: "done", Value: false}})
+	if isDuplicate(err) {
+		return nil
+	}
+	if err != nil {
+		return mapErr(err, "claim search backfill", "search")
+	}
+	cur, err := s.messages.Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "created_at", Value: 1}}))
+	if err != nil {
+		return mapErr(err, "backfill search", "message")
+	}
+	defer cur.Close(ctx)
+	n := 0
+	for cur.Next(ctx) {
+		var d messageDoc
+		if err := cur.Decode(&d); err != nil {
+			return mapErr(err, "backfill search", "message")
+		}
+		s.index(ctx, d.Site, d.ConversationID, d.Body.Text)
+		if n++; n%100000 == 0 {
+			s.logger.Info("mongo: indexing messages for search", "done", n)
+		}
+	}
+	if err := cur.Err(); err != nil {
+		return mapErr(err, "backfill search", "message")
+	}
+	vcur, err := s.conversations.Find(ctx, bson.D{}, options.Find().SetProjection(bson.D{{Key: "site", Value: 1}, {Key: "visitor_id", Value: 1}}))
+	if err != nil {
+		return mapErr(err, "backfill search", "conversation")
+	}
+	var convs []conversationDoc
+	if err := vcur.All(ctx, &convs); err != nil {
+		return mapErr(err, "backfill search", "conversation")
+	}
+	for _, c := range convs {
+		if err := s.indexWho(ctx, c.Site, c.VisitorID, c.ID); err != nil {
+			return err
+		}
+	}
+	_, err = s.meta.UpdateOne(ctx, bson.D{{Key: "_id", Value: backfillID}}, bson.D{{Key: "$set", Value: bson.D{{Key: "done", Value: true}}}})
+	if n > 0 {
+		s.logger.Info("mongo: indexed messages for search", "messages", n, "conversations", len(convs))
+	}
+	return mapErr(err, "mark search backfill", "search")
+}
