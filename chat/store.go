@@ -209,6 +209,7 @@ type Store interface {
 	TokenStore
 	RetentionStore
 	AttachmentStore
+	CannedStore
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 }

@@ -68,6 +68,9 @@ func indexSpecs() []indexSpec {
 		{coll: collAttachments, keys: keys("site", "conversation_id", "created_at", "_id")},
 		{coll: collAttachments, keys: keys("conversation_id")}, // retention deletes by conversation
 		{coll: collTokens, keys: keys("agent_id")},
+		// A shortcut is taken once per site and language; the same index
+		// lists a site's replies in order.
+		{coll: collCanned, keys: keys("site", "shortcut", "lang"), unique: true},
 		{coll: collTokens, keys: keys("expires_at"), ttl: true},
 	}
 }
@@ -75,7 +78,7 @@ func indexSpecs() []indexSpec {
 func collectionNames() []string {
 	return []string{
 		collSites, collAgents, collVisitors, collConversations,
-		collMessages, collFAQ, collFeedback, collTokens, collAttachments,
+		collMessages, collFAQ, collFeedback, collTokens, collAttachments, collCanned,
 	}
 }
 

@@ -48,6 +48,7 @@ const (
 	collFeedback      = "feedback"
 	collTokens        = "refresh_tokens"
 	collAttachments   = "attachments"
+	collCanned        = "canned"
 )
 
 // DefaultDatabase is the database used when neither Config.Database nor
@@ -84,7 +85,7 @@ type Store struct {
 	logger    *slog.Logger
 	opTimeout time.Duration
 
-	sites, agents, visitors, conversations, messages, faq, feedback, tokens, attachments *mongo.Collection
+	sites, agents, visitors, conversations, messages, faq, feedback, tokens, attachments, canned *mongo.Collection
 	// latestConversations and latestMessages read with local read concern,
 	// for AppendMessage's bookkeeping, which must see the newest writes
 	// rather than the newest majority-committed ones.
@@ -143,6 +144,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	s.feedback = s.db.Collection(collFeedback)
 	s.tokens = s.db.Collection(collTokens)
 	s.attachments = s.db.Collection(collAttachments)
+	s.canned = s.db.Collection(collCanned)
 	local := options.Collection().SetReadConcern(readconcern.Local())
 	s.latestConversations = s.db.Collection(collConversations, local)
 	s.latestMessages = s.db.Collection(collMessages, local)
