@@ -210,6 +210,7 @@ type Store interface {
 	RetentionStore
 	AttachmentStore
 	SearchStore
+	CannedStore
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 }

@@ -1,6 +1,6 @@
 // Package dump moves a whole kefu install in and out of one file of
 // versioned JSON lines: sites, agents, visitors, conversations with their
-// messages, FAQ entries and feedback. It works on any chat.Store, so the
+// messages, FAQ entries, feedback and canned replies. It works on any chat.Store, so the
 // same file moves an install from the embedded database to MongoDB and
 // back.
 //
@@ -16,9 +16,11 @@ import (
 )
 
 // Format and Version name the file format in its header line.
+// Version 2 added canned replies; a version 1 file reads as one without
+// them.
 const (
 	Format  = "kefu-export"
-	Version = 1
+	Version = 2
 )
 
 // header is the first line of a file.
@@ -37,6 +39,7 @@ type record struct {
 	Message      *chat.Message      `json:"message,omitempty"`
 	FAQ          *chat.FAQ          `json:"faq,omitempty"`
 	Feedback     *chat.Feedback     `json:"feedback,omitempty"`
+	Canned       *chat.Canned       `json:"canned,omitempty"`
 }
 
 // siteRecord is a site with the secret the API never shows.
@@ -55,10 +58,10 @@ type agentRecord struct {
 
 // Counts says how many records of each kind were moved.
 type Counts struct {
-	Sites, Agents, Visitors, Conversations, Messages, FAQ, Feedback int
+	Sites, Agents, Visitors, Conversations, Messages, FAQ, Feedback, Canned int
 }
 
 // Total is the number of records.
 func (c Counts) Total() int {
-	return c.Sites + c.Agents + c.Visitors + c.Conversations + c.Messages + c.FAQ + c.Feedback
+	return c.Sites + c.Agents + c.Visitors + c.Conversations + c.Messages + c.FAQ + c.Feedback + c.Canned
 }

@@ -81,6 +81,10 @@ func seed(t *testing.T, st chat.Store) {
 		}
 		must(t, st.SaveFAQ(ctx, &chat.FAQ{ID: "refund", Site: key, Lang: "zh-CN", Question: "怎么退款？", Answer: "在订单页申请。",
 			Alternatives: []string{"退款"}, Published: true, Views: 9, Solved: 4, UpdatedAt: at}))
+		for _, lang := range []string{"", "zh-CN"} {
+			must(t, st.CreateCanned(ctx, &chat.Canned{ID: key + "-refund" + lang, Site: key, Shortcut: "refund", Lang: lang, Text: "退款已受理。\n三天内到账。",
+				CreatedBy: "owner", CreatedAt: at, UpdatedBy: "agent", UpdatedByName: "Ann", UpdatedAt: at.Add(time.Hour)}))
+		}
 		for i := range 3 {
 			must(t, st.CreateFeedback(ctx, &chat.Feedback{ID: fmt.Sprintf("%s-f%d", key, i), Site: key, Category: "suggestion",
 				Text: "更多颜色", CreatedAt: at.Add(time.Duration(i) * time.Second)}))
@@ -113,7 +117,7 @@ func TestRoundTripBetweenStores(t *testing.T) {
 	src := openSQLite(t)
 	seed(t, src)
 	file, n := export(t, src)
-	want := dump.Counts{Sites: 2, Agents: 2, Visitors: 6, Conversations: 6, Messages: 36, FAQ: 2, Feedback: 6}
+	want := dump.Counts{Sites: 2, Agents: 2, Visitors: 6, Conversations: 6, Messages: 36, FAQ: 2, Feedback: 6, Canned: 4}
 	if n != want {
 		t.Fatalf("exported %+v, want %+v", n, want)
 	}
@@ -136,6 +140,15 @@ func TestRoundTripBetweenStores(t *testing.T) {
 	third, _ := export(t, back)
 	if body(third) != body(file) {
 		t.Fatal("the export after a round trip differs from the first")
+	}
+
+	// A version 1 file, written before canned replies, still imports.
+	v1 := strings.Replace(file, `"version":2`, `"version":1`, 1)
+	if !strings.Contains(v1, `"version":1`) {
+		t.Fatalf("the header names no version 2: %.80s", file)
+	}
+	if _, err := dump.Import(ctx, openSQLite(t), strings.NewReader(v1), nil); err != nil {
+		t.Errorf("a version 1 file: %v", err)
 	}
 
 	// What people rely on works in the copy: the owner signs in with the
@@ -187,7 +200,7 @@ func TestImportRefuses(t *testing.T) {
 		{"a database with sites", src, file, "already has sites (acme, beta)"},
 		{"an empty file", nil, "", "the file is empty"},
 		{"another format", nil, `{"format":"other","version":1}` + "\n", "not a kefu export file"},
-		{"a newer version", nil, `{"format":"kefu-export","version":2}` + "\n", "export format version 2"},
+		{"a newer version", nil, `{"format":"kefu-export","version":3}` + "\n", "export format version 3"},
 		{"an unknown record", nil, lines[0] + "\n" + `{"nonsense":{}}` + "\n", "line 2: bad record"},
 		{"a message out of place", nil, lines[0] + "\n" + lines[msgLine] + "\n", "does not follow its conversation"},
 		{"a skipped seq", nil, skipped, "the file skips a seq"},

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"time"
 
 	"github.com/kefu/kefu/chat"
@@ -32,7 +33,7 @@ func Export(ctx context.Context, st chat.Store, w io.Writer, progress func(Count
 		}
 	}
 	for _, key := range sites {
-		for _, step := range []func(context.Context, string) error{e.visitors, e.conversations, e.faq, e.feedback} {
+		for _, step := range []func(context.Context, string) error{e.visitors, e.conversations, e.faq, e.feedback, e.canned} {
 			if err := step(ctx, key); err != nil {
 				return e.n, err
 			}
@@ -189,4 +190,18 @@ func (e *exporter) feedback(ctx context.Context, site string) error {
 		last := fs[len(fs)-1]
 		f.Before, f.BeforeID = last.CreatedAt, last.ID
 	}
+}
+
+// canned writes a site's canned replies, which are few (canned.MaxPerSite).
+func (e *exporter) canned(ctx context.Context, site string) error {
+	list, err := e.st.ListCanned(ctx, site, math.MaxInt32)
+	if err != nil {
+		return fmt.Errorf("dump: list canned replies of %s: %w", site, err)
+	}
+	for i := range list {
+		if err := e.put(record{Canned: &list[i]}, &e.n.Canned); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -59,8 +59,8 @@ func checkHeader(b []byte) error {
 	if err := json.Unmarshal(b, &h); err != nil || h.Format != Format {
 		return fmt.Errorf("not a kefu export file (its first line names no %q format)", Format)
 	}
-	if h.Version != Version {
-		return fmt.Errorf("export format version %d; this kefu reads version %d", h.Version, Version)
+	if h.Version < 1 || h.Version > Version {
+		return fmt.Errorf("export format version %d; this kefu reads versions 1 to %d", h.Version, Version)
 	}
 	return nil
 }
@@ -106,6 +106,8 @@ func (im *importer) record(ctx context.Context, b []byte) error {
 		err = count(im.st.SaveFAQ(ctx, r.FAQ), &im.n.FAQ)
 	case r.Feedback != nil:
 		err = count(im.st.CreateFeedback(ctx, r.Feedback), &im.n.Feedback)
+	case r.Canned != nil:
+		err = count(im.st.CreateCanned(ctx, r.Canned), &im.n.Canned)
 	default:
 		err = errors.New("empty record")
 	}

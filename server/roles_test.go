@@ -29,7 +29,7 @@ func TestRolesOnEveryRoute(t *testing.T) {
 	defer cancel()
 	convA := e.mustVisitor(ctx, "site-a").conv.ID
 	convB := e.mustVisitor(ctx, "site-b").conv.ID
-	faqs, feedback := map[string]string{}, map[string]string{}
+	faqs, feedback, canned := map[string]string{}, map[string]string{}, map[string]string{}
 	for _, site := range []string{"site-a", "site-b"} {
 		f := &chat.FAQ{Site: site, Lang: "en", Category: "c", Question: "Q " + site, Answer: "A", Published: true, UpdatedAt: time.Now()}
 		if err := e.store.SaveFAQ(ctx, f); err != nil {
@@ -41,14 +41,20 @@ func TestRolesOnEveryRoute(t *testing.T) {
 			t.Fatal(err)
 		}
 		feedback[site] = fb.ID
+		cr := &chat.Canned{Site: site, Shortcut: "hello", Text: "Hello from " + site, CreatedAt: time.Now(), UpdatedAt: time.Now()}
+		if err := e.store.CreateCanned(ctx, cr); err != nil {
+			t.Fatal(err)
+		}
+		canned[site] = cr.ID
 	}
+	cannedBody := `{"shortcut":"refund","text":"Your refund is on its way."}`
 	faqBody := `{"lang":"en","category":"c","question":"How?","answer":"So."}`
 	agentB, err := e.store.AgentByEmail(ctx, "b@example.com")
 	if err != nil {
 		t.Fatal(err)
 	}
 	agentBID := agentB.ID
-	routes := func(site, conv, faq, fb, agent string) []roleRoute {
+	routes := func(site, conv, faq, fb, agent, cr string) []roleRoute {
 		return []roleRoute{
 			{"GET", "/api/v1/me", "", chat.RoleAgent},
 			{"GET", "/api/v1/agents", "", chat.RoleAgent},
@@ -81,12 +87,16 @@ func TestRolesOnEveryRoute(t *testing.T) {
 			{"GET", "/api/v1/faq/export", "", chat.RoleAdmin},
 			{"POST", "/api/v1/faq/import", `[` + faqBody + `]`, chat.RoleAdmin},
 			{"DELETE", "/api/v1/faq/" + faq, "", chat.RoleAdmin},
+			{"GET", "/api/v1/canned", "", chat.RoleAgent},
+			{"POST", "/api/v1/canned", cannedBody, chat.RoleAdmin},
+			{"PUT", "/api/v1/canned/" + cr, cannedBody, chat.RoleAdmin},
+			{"DELETE", "/api/v1/canned/" + cr, "", chat.RoleAdmin},
 		}
 	}
 
 	// Every agent route of the server is in the table.
 	listed := map[string]bool{}
-	for _, r := range routes(":key", ":id", ":id", ":id", ":id") {
+	for _, r := range routes(":key", ":id", ":id", ":id", ":id", ":id") {
 		listed[r.method+" "+r.path] = true
 	}
 	for _, r := range e.srv.App().GetRoutes(true) {
@@ -115,7 +125,7 @@ func TestRolesOnEveryRoute(t *testing.T) {
 	}
 	for _, role := range []chat.Role{chat.RoleAgent, chat.RoleAdmin, chat.RoleOwner} {
 		_, token := e.mustAgentWithRole(ctx, e.store, string(role)+"@example.com", "site-a", role)
-		for _, r := range routes("site-a", convA, faqs["site-a"], feedback["site-a"], e.agentAID) {
+		for _, r := range routes("site-a", convA, faqs["site-a"], feedback["site-a"], e.agentAID, canned["site-a"]) {
 			st := do(token, r.method, r.path, r.body)
 			if want := role.AtLeast(r.min); want && (st == http.StatusForbidden || st == http.StatusUnauthorized || st >= 500) {
 				t.Errorf("%s: %s %s = %d, want it allowed", role, r.method, r.path, st)
@@ -125,9 +135,10 @@ func TestRolesOnEveryRoute(t *testing.T) {
 		}
 		// Site-b's resources, named by id or by ?site=, do not exist for
 		// any role of site-a.
-		for _, r := range routes("site-b", convB, faqs["site-b"], feedback["site-b"], agentBID) {
+		for _, r := range routes("site-b", convB, faqs["site-b"], feedback["site-b"], agentBID, canned["site-b"]) {
 			path := r.path
-			if !strings.Contains(path, convB) && !strings.Contains(path, faqs["site-b"]) && !strings.Contains(path, feedback["site-b"]) && !strings.Contains(path, "site-b") && !strings.Contains(path, agentBID) {
+			if !strings.Contains(path, convB) && !strings.Contains(path, faqs["site-b"]) && !strings.Contains(path, feedback["site-b"]) && !strings.Contains(path, "site-b") && !strings.Contains(path, agentBID) &&
+				!strings.Contains(path, canned["site-b"]) {
 				if strings.HasPrefix(path, "/api/v1/me") || path == "/api/v1/sites" {
 					continue // the agent's own account, and their own sites, have no site to name
 				}

@@ -88,6 +88,10 @@ func (s *Server) routes() {
 	ag.Put("/faq/:id", s.handleUpdateFAQ)
 	ag.Delete("/faq/:id", s.handleDeleteFAQ)
 	ag.Post("/faq/:id/move", s.handleMoveFAQ)
+	ag.Get("/canned", s.handleListCanned)
+	ag.Post("/canned", s.handleCreateCanned)
+	ag.Put("/canned/:id", s.handleUpdateCanned)
+	ag.Delete("/canned/:id", s.handleDeleteCanned)
 
 	app.Use(func(c *fiber.Ctx) error { return errNotFoundRoute })
 }

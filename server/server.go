@@ -20,6 +20,7 @@ import (
 	"github.com/kefu/kefu/account"
 	"github.com/kefu/kefu/attach"
 	"github.com/kefu/kefu/auth"
+	"github.com/kefu/kefu/canned"
 	"github.com/kefu/kefu/chat"
 )
 
@@ -93,6 +94,8 @@ type Server struct {
 	visitors *chat.Visitors
 	// attach holds the use cases of attachments.
 	attach *attach.Service
+	// canned holds the use cases of canned replies.
+	canned *canned.Service
 	// account holds the use cases of an agent's own login.
 	account  *account.Service
 	sites    siteCache
@@ -144,6 +147,7 @@ func New(opts Options) (*Server, error) {
 	s.siteAdmin = chat.NewSiteAdmin(opts.Store, opts.Bus, attach.Logo, opts.Now)
 	s.agentAdmin = chat.NewAgentAdmin(opts.Store, opts.Bus, auth.HashPassword, opts.Now)
 	s.visitors = chat.NewVisitors(opts.Store, auth.VerifyIdentity, opts.Now)
+	s.canned = canned.New(opts.Store, opts.Now)
 	s.account = account.New(opts.Store, opts.Issuer, opts.Now, opts.Logger)
 	s.account.RequireTwoFactorOf(s.site)
 	s.attach = attach.NewService(opts.Store, opts.Blobs, attach.NewSigner(fileKey(opts.FileKey), opts.Now), opts.Service.Conversation, opts.Now)

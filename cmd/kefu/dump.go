@@ -145,6 +145,6 @@ func (c *counter) show(n dump.Counts) {
 }
 
 func (c *counter) done(n dump.Counts) {
-	fmt.Fprintf(c.out, "\r%s %d sites, %d agents, %d visitors, %d conversations, %d messages, %d FAQ entries, %d feedback\n",
-		c.verb, n.Sites, n.Agents, n.Visitors, n.Conversations, n.Messages, n.FAQ, n.Feedback)
+	fmt.Fprintf(c.out, "\r%s %d sites, %d agents, %d visitors, %d conversations, %d messages, %d FAQ entries, %d feedback, %d canned replies\n",
+		c.verb, n.Sites, n.Agents, n.Visitors, n.Conversations, n.Messages, n.FAQ, n.Feedback, n.Canned)
 }

@@ -70,6 +70,9 @@ func indexSpecs() []indexSpec {
 		{coll: collTokens, keys: keys("agent_id")},
 		{coll: collSearch, keys: keys("site", "terms", "-pos")},
 		{coll: collSearch, keys: keys("conversation_id")}, // retention deletes by conversation
+		// A shortcut is taken once per site and language; the same index
+		// lists a site's replies in order.
+		{coll: collCanned, keys: keys("site", "shortcut", "lang"), unique: true},
 		{coll: collTokens, keys: keys("expires_at"), ttl: true},
 	}
 }
@@ -78,7 +81,7 @@ func collectionNames() []string {
 	return []string{
 		collSites, collAgents, collVisitors, collConversations,
 		collMessages, collFAQ, collFeedback, collTokens, collAttachments,
-		collSearch, collMeta,
+		collSearch, collMeta, collCanned,
 	}
 }
 

@@ -50,6 +50,7 @@ const (
 	collAttachments   = "attachments"
 	collSearch        = "search"
 	collMeta          = "meta" // marks of one-time jobs, by _id
+	collCanned        = "canned"
 )
 
 // DefaultDatabase is the database used when neither Config.Database nor
@@ -86,7 +87,7 @@ type Store struct {
 	logger    *slog.Logger
 	opTimeout time.Duration
 
-	sites, agents, visitors, conversations, messages, faq, feedback, tokens, attachments, search, meta *mongo.Collection
+	sites, agents, visitors, conversations, messages, faq, feedback, tokens, attachments, search, meta, canned *mongo.Collection
 	// latestConversations and latestMessages read with local read concern,
 	// for AppendMessage's bookkeeping, which must see the newest writes
 	// rather than the newest majority-committed ones.
@@ -147,6 +148,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	s.attachments = s.db.Collection(collAttachments)
 	s.search = s.db.Collection(collSearch)
 	s.meta = s.db.Collection(collMeta)
+	s.canned = s.db.Collection(collCanned)
 	local := options.Collection().SetReadConcern(readconcern.Local())
 	s.latestConversations = s.db.Collection(collConversations, local)
 	s.latestMessages = s.db.Collection(collMessages, local)

@@ -250,6 +250,24 @@ CREATE VIRTUAL TABLE search USING fts5(
 CREATE TABLE search_backfill (done INTEGER NOT NULL) STRICT;
 INSERT INTO search_backfill VALUES (0);
 `,
+	// 13: canned replies. A shortcut is taken once per site and language
+	// ('' for any language); the same index lists them in order.
+	`
+CREATE TABLE canned (
+	site            TEXT NOT NULL,
+	id              TEXT NOT NULL,
+	shortcut        TEXT NOT NULL,
+	lang            TEXT NOT NULL,
+	text            TEXT NOT NULL,
+	created_by      TEXT NOT NULL,
+	created_at      INTEGER NOT NULL,
+	updated_by      TEXT NOT NULL,
+	updated_by_name TEXT NOT NULL,
+	updated_at      INTEGER NOT NULL,
+	PRIMARY KEY (site, id)
+) STRICT, WITHOUT ROWID;
+CREATE UNIQUE INDEX canned_shortcut ON canned (site, shortcut, lang);
+`,
 }
 
 // migrate brings the database's schema to the newest version, in one

@@ -241,6 +241,7 @@ func TestQueriesUseIndexes(t *testing.T) {
 		{"message by client id", q(`SELECT text FROM messages WHERE conversation_id = ? AND client_id = ?`, "c", "x")},
 		{"faq", q(`SELECT id FROM faq WHERE site = ? ORDER BY ord, id LIMIT 500`, "acme")},
 		{"faq page", q(`SELECT id FROM faq WHERE site = ? AND (ord, id) > (?, ?) ORDER BY ord, id LIMIT 500`, "acme", 3, "x")},
+		{"canned replies", q(`SELECT id FROM canned WHERE site = ? ORDER BY shortcut, lang, id LIMIT 500`, "acme")},
 		{"sites page", q(`SELECT key FROM sites WHERE key > ? ORDER BY key LIMIT 500`, "x")},
 		{"agent by invite", q(`SELECT id FROM agents WHERE invite_hash = ? AND invite_hash <> ''`, "h")},
 		{"feedback", q(`SELECT id FROM feedback WHERE site = ? ORDER BY created_at DESC, id DESC LIMIT 50`, "acme")},

@@ -54,6 +54,7 @@ func Run(t *testing.T, b Backend) {
 		{"FeedbackPaging", testFeedbackPaging},
 		{"FeedbackStatus", testFeedbackStatus},
 		{"Attachments", testAttachments},
+		{"Canned", testCanned},
 		{"PagingHasNoCap", testPagingHasNoCap},
 		{"ListVisitors", testListVisitors},
 		{"Retention", testRetention},

@@ -6,6 +6,7 @@ import { api } from './api.js';
 import { $, h } from './dom.js';
 import { setupFAQFiles } from './faqfile.js';
 import { createFAQForm } from './faqform.js';
+import { askFirst } from './form.js';
 import { t } from './i18n.js';
 import { q, state } from './state.js';
 
@@ -134,13 +135,8 @@ function actions(f, tr) {
     move(1, 'faq.down'),
     h('button.delete', { type: 'button', onclick: confirm }, t('faq.delete')),
   ];
-  const cell = () => tr.querySelector('td.actions');
   function confirm() {
-    cell().replaceChildren(
-      h('span.ask', null, t('faq.delete.confirm')),
-      h('button.confirm.danger', { type: 'button', onclick: remove }, t('faq.delete')),
-      h('button.keep', { type: 'button', onclick: () => cell().replaceChildren(...buttons) }, t('faq.cancel')),
-    );
+    askFirst(tr.querySelector('td.actions'), buttons, { question: t('faq.delete.confirm'), yes: t('faq.delete'), no: t('faq.cancel') }, remove);
   }
   async function remove() {
     if (await act(() => api('DELETE', entryPath(f)))) {

@@ -65,3 +65,13 @@ export const onSubmit = (msg, fn) => async (e) => {
     msg.fail(err);
   }
 };
+
+// askFirst shows, in cell, a question with a button that runs act and one
+// that puts buttons back: a delete asks before it deletes.
+export function askFirst(cell, buttons, { question, yes, no }, act) {
+  cell.replaceChildren(
+    h('span.ask', null, question),
+    h('button.confirm.danger', { type: 'button', onclick: act }, yes),
+    h('button.keep', { type: 'button', onclick: () => cell.replaceChildren(...buttons) }, no),
+  );
+}

@@ -3,6 +3,7 @@
 // for what it calls.
 import { acceptInvite, accessToken, api, login, logout, onSessionEnd, refresh } from './api.js';
 import { $, h, select, tablist } from './dom.js';
+import { loadCanned } from './canned.js';
 import { loadFAQ } from './faq.js';
 import { loadFeedback } from './feedback.js';
 import { lang, languages, setLang, t, translate } from './i18n.js';
@@ -130,7 +131,7 @@ tablist(views, (t) => show(t.dataset.view));
 
 // Pages for admins and owners only; the server refuses the rest to agents.
 const ADMIN_VIEWS = ['feedback', 'agents', 'settings'];
-const LOADERS = { feedback: loadFeedback, faq: loadFAQ, agents: loadAgents, settings: showSettings, account: loadAccount };
+const LOADERS = { feedback: loadFeedback, faq: loadFAQ, canned: loadCanned, agents: loadAgents, settings: showSettings, account: loadAccount };
 
 function show(view) {
   select(views, views.querySelector(`[data-view="${view}"]`));

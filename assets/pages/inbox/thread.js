@@ -8,6 +8,7 @@ import { api } from './api.js';
 import { $, h, safeURL, timeEl } from './dom.js';
 import { dropTarget, fileList, sideList, upload } from './files.js';
 import { t } from './i18n.js';
+import { createSlash } from './slash.js';
 import { displayName, merge, q, state, topicLabel } from './state.js';
 
 const ACK_WAIT = 8e3;
@@ -34,6 +35,7 @@ export function createThread({ sock, onMessage, changed }) {
   let theirTyping = 0;
 
   const conv = () => state.convs.get(state.openId);
+  const slash = createSlash({ box: reply, menu: $('canned-menu'), lang: () => (conv() || {}).lang });
   const frame = (f) => sock.send({ site: state.site, conversation_id: state.openId, ...f });
 
   // ---- opening
@@ -44,6 +46,7 @@ export function createThread({ sock, onMessage, changed }) {
       return;
     }
     stopTyping();
+    slash.close();
     const g = ++gen;
     state.openId = id;
     msgs = new Map();
@@ -82,6 +85,7 @@ export function createThread({ sock, onMessage, changed }) {
 
   function close() {
     stopTyping();
+    slash.close();
     gen++;
     state.openId = '';
     section.hidden = true;
@@ -452,6 +456,7 @@ export function createThread({ sock, onMessage, changed }) {
   });
   dropTarget($('composer'), sendFiles);
   reply.addEventListener('keydown', (e) => {
+    if (slash.key(e)) return; // the canned replies' menu took it
     // Enter sends, Shift+Enter adds a line; Enter that confirms an IME
     // composition (pinyin, for one) does neither.
     if (e.key !== 'Enter' || e.shiftKey || e.isComposing || e.keyCode === 229) return;
