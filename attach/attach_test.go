@@ -87,18 +87,18 @@ func TestPrepareRefuses(t *testing.T) {
 		code chat.Code
 		want string
 	}{
-		"an executable named .png":     {exe, Policy{}, chat.CodeInvalid, "cannot be sent"},
-		"an ELF binary":                {elf, Policy{}, chat.CodeInvalid, "cannot be sent"},
-		"an SVG with a script":         {[]byte(`<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(document.cookie)</script></svg>`), Policy{}, chat.CodeInvalid, "cannot be sent"},
-		"an SVG after an XML line":     {[]byte("<?xml version=\"1.0\"?>\n<svg><script>x()</script></svg>"), Policy{}, chat.CodeInvalid, "cannot be sent"},
-		"an HTML file":                 {[]byte("<!DOCTYPE html><html><body><script>steal()</script></body></html>"), Policy{}, chat.CodeInvalid, "cannot be sent"},
-		"HTML after some plain words":  {[]byte("hello there\n\n\n<script>steal()</script>"), Policy{}, chat.CodeInvalid, "cannot be sent"},
+		"an executable named .png":     {exe, Policy{}, chat.CodeUnsupportedType, "cannot be sent"},
+		"an ELF binary":                {elf, Policy{}, chat.CodeUnsupportedType, "cannot be sent"},
+		"an SVG with a script":         {[]byte(`<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(document.cookie)</script></svg>`), Policy{}, chat.CodeUnsupportedType, "cannot be sent"},
+		"an SVG after an XML line":     {[]byte("<?xml version=\"1.0\"?>\n<svg><script>x()</script></svg>"), Policy{}, chat.CodeUnsupportedType, "cannot be sent"},
+		"an HTML file":                 {[]byte("<!DOCTYPE html><html><body><script>steal()</script></body></html>"), Policy{}, chat.CodeUnsupportedType, "cannot be sent"},
+		"HTML after some plain words":  {[]byte("hello there\n\n\n<script>steal()</script>"), Policy{}, chat.CodeUnsupportedType, "cannot be sent"},
 		"a file over the site's limit": {bytes.Repeat([]byte("a"), 2<<20+1), Policy{MaxBytes: 2 << 20}, chat.CodeTooLarge, "the limit is 2 MB"},
 		"a file over 10 MB":            {bytes.Repeat([]byte("a"), DefaultMaxBytes+1), Policy{}, chat.CodeTooLarge, "10 MB"},
 		"a 20,000 × 20,000 PNG":        {bomb(t, 20000), Policy{}, chat.CodeInvalid, "20000×20000"},
 		"a 5,000 × 4,000 PNG":          {claim(t, 5000, 4000, 8), Policy{}, chat.CodeInvalid, "16 million"},
 		"a 16-bit 4,000 × 3,000 PNG":   {claim(t, 4000, 3000, 16), Policy{}, chat.CodeInvalid, "8 million with 16-bit"},
-		"a PDF where only images go":   {[]byte("%PDF-1.7\n%âãÏÓ\n1 0 obj\n"), Policy{Types: []Type{PNG, JPEG}}, chat.CodeInvalid, "allowed: PNG, JPEG"},
+		"a PDF where only images go":   {[]byte("%PDF-1.7\n%âãÏÓ\n1 0 obj\n"), Policy{Types: []Type{PNG, JPEG}}, chat.CodeUnsupportedType, "allowed: PNG, JPEG"},
 		"an empty file":                {nil, Policy{}, chat.CodeInvalid, "empty"},
 		"a broken PNG":                 {[]byte("\x89PNG\r\n\x1a\nbroken"), Policy{}, chat.CodeInvalid, "cannot be read"},
 	} {

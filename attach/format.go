@@ -19,20 +19,42 @@ func size(n int64) string {
 // label is how a type is named to people.
 func (t Type) label() string {
 	switch t {
-	case PNG:
-		return "PNG"
-	case JPEG:
-		return "JPEG"
-	case GIF:
-		return "GIF"
-	case WebP:
-		return "WebP"
-	case PDF:
-		return "PDF"
 	case Text:
 		return "plain text"
+	case JPEG:
+		return "JPEG"
+	case WebP:
+		return "WebP"
+	case Ogg:
+		return "Ogg"
+	case WebM:
+		return "WebM"
 	}
-	return string(t)
+	return strings.ToUpper(t.exts()[0][1:])
+}
+
+// exts are the extensions of a type's files, the usual one first. They
+// only help a browser's file picker: kefu goes by the content.
+func (t Type) exts() []string {
+	switch t {
+	case JPEG:
+		return []string{".jpg", ".jpeg"}
+	case Text:
+		return []string{".txt", ".csv", ".log"}
+	case ZIP:
+		return []string{".zip", ".docx", ".xlsx", ".pptx"}
+	case Ogg:
+		return []string{".ogg", ".oga", ".opus"}
+	case MOV:
+		return []string{".mov"}
+	case MP3:
+		return []string{".mp3"}
+	case M4A:
+		return []string{".m4a"}
+	}
+	// image/png → .png, video/mp4 → .mp4, and so on.
+	_, sub, _ := strings.Cut(string(t), "/")
+	return []string{"." + sub}
 }
 
 // names lists types as people read them: "PNG, JPEG, PDF".

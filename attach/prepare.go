@@ -17,8 +17,9 @@ import (
 
 // Limits on what is accepted, whatever the site allows.
 const (
-	// DefaultMaxBytes is a file's size limit unless the site sets another.
-	DefaultMaxBytes = 10 << 20
+	// DefaultMaxBytes is a file's size limit unless the site sets
+	// another, and the most a site may set.
+	DefaultMaxBytes = chat.MaxFileMB << 20
 	// maxSide, maxPixels and maxDecoded bound an image, read from its
 	// header before any pixel is decoded: a few KB of PNG can claim
 	// 20,000 × 20,000 pixels, 1.6 GB once decoded. 16 million pixels is
@@ -32,12 +33,6 @@ const (
 	// jpegQuality is the quality re-encoded photos and thumbnails get.
 	jpegQuality = 85
 )
-
-// Policy is what one site accepts.
-type Policy struct {
-	Types    []Type // allowed types; empty means DefaultTypes
-	MaxBytes int64  // the largest file; 0 means DefaultMaxBytes
-}
 
 // File is an upload made safe: the bytes to store, their type, the name to
 // show, and for images a thumbnail and the dimensions.
@@ -54,8 +49,8 @@ type File struct {
 // type from its content, allowed by the site; its size; for an image, its
 // dimensions before decoding, then the decoded pixels re-encoded (a GIF
 // keeps its first frame, a WebP becomes a PNG) and a thumbnail. Errors
-// are chat errors: too_large for size, invalid for the rest, each saying
-// what is wrong.
+// are chat errors: too_large for size, unsupported_type for a type the
+// site does not take, invalid for the rest, each saying what is wrong.
 func Prepare(data []byte, name string, p Policy) (*File, error) {
 	limit := p.MaxBytes
 	if limit <= 0 {
@@ -68,12 +63,8 @@ func Prepare(data []byte, name string, p Policy) (*File, error) {
 		return nil, chat.Invalid("the file is empty")
 	}
 	typ := Sniff(data)
-	allowed := p.Types
-	if len(allowed) == 0 {
-		allowed = DefaultTypes()
-	}
-	if typ == "" || !slices.Contains(allowed, typ) {
-		return nil, chat.Invalid("this kind of file cannot be sent here; allowed: %s", names(allowed))
+	if allowed := p.types(); typ == "" || !slices.Contains(allowed, typ) {
+		return nil, chat.Errorf(chat.CodeUnsupportedType, "this kind of file cannot be sent here; allowed: %s", names(allowed))
 	}
 	f := &File{Data: data, Type: typ, Name: CleanName(name)}
 	if typ.Image() {

@@ -6,8 +6,8 @@ import (
 	"time"
 )
 
-// Attachment is a file sent in a conversation: an image, a PDF or a text
-// file, made safe by package attach. Its content is kept apart, by key
+// Attachment is a file sent in a conversation: an image, a PDF, a text
+// file or another kind the site takes, made safe by package attach. Its content is kept apart, by key
 // (see BlobStore); the record says whose it is and what it is.
 //
 // Its JSON is how it travels between nodes with a message; clients get a
@@ -28,9 +28,6 @@ type Attachment struct {
 	Height    int       `json:"height,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 }
-
-// MaxFilesPerMessage is how many files one message carries at most.
-const MaxFilesPerMessage = 5
 
 // AttachmentStore keeps the records of attachments.
 type AttachmentStore interface {
@@ -57,10 +54,21 @@ type BlobStore interface {
 	Delete(ctx context.Context, key string) error
 }
 
-// sendable returns the records of the files a message is to carry: each
-// one uploaded to this conversation by this sender (a visitor's own
-// uploads; for agents, any agent's), each once.
+// sendable returns the records of the files a message is to carry: no
+// more than the site allows in one message (too_large), each one uploaded
+// to this conversation by this sender (a visitor's own uploads; for
+// agents, any agent's), each once.
 func (s *Service) sendable(ctx context.Context, a Actor, c *Conversation, ids []string) ([]Attachment, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	site, err := s.store.Site(ctx, c.Site)
+	if err != nil {
+		return nil, err
+	}
+	if n := site.Files.Effective().PerMessage; len(ids) > n {
+		return nil, Errorf(CodeTooLarge, "a message carries at most %d files here", n)
+	}
 	var out []Attachment
 	seen := map[string]bool{}
 	for _, id := range ids {

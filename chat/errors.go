@@ -20,8 +20,10 @@ const (
 	CodeConflict     Code = "conflict"
 	CodeRateLimited  Code = "rate_limited"
 	CodeTooLarge     Code = "too_large"
-	CodeUnavailable  Code = "unavailable"
-	CodeInternal     Code = "internal"
+	// CodeUnsupportedType refuses a file of a kind the site does not take.
+	CodeUnsupportedType Code = "unsupported_type"
+	CodeUnavailable     Code = "unavailable"
+	CodeInternal        Code = "internal"
 )
 
 // Error is an error with a code and a message that is safe to show to the

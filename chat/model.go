@@ -10,6 +10,8 @@ type Site struct {
 	AllowedOrigins []string       `json:"allowed_origins"`
 	IdentitySecret string         `json:"-"`
 	Widget         WidgetSettings `json:"widget"`
+	// Files is what files the site takes, and how many.
+	Files FilePolicy `json:"files"`
 	// RequireTwoFactor sends the site's agents who log in with a password
 	// alone to two-factor enrolment, and lets them do nothing else.
 	RequireTwoFactor bool      `json:"require_two_factor"`

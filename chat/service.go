@@ -137,8 +137,10 @@ type Sent struct {
 
 // Send stores a message and announces it.
 func (s *Service) Send(ctx context.Context, a Actor, in SendInput) (Sent, error) {
+	// The most any site allows, before any reading; sendable applies the
+	// site's own limit.
 	if len(in.Attachments) > MaxFilesPerMessage {
-		return Sent{}, Invalid("a message carries at most %d files", MaxFilesPerMessage)
+		return Sent{}, Errorf(CodeTooLarge, "a message carries at most %d files", MaxFilesPerMessage)
 	}
 	text, err := ValidateText(in.Text)
 	if err != nil && !(len(in.Attachments) > 0 && strings.TrimSpace(in.Text) == "") {

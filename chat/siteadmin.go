@@ -59,6 +59,8 @@ type SitePatch struct {
 	Logo *string `json:"logo"`
 	// RequireTwoFactor is for owners only: it decides how agents log in.
 	RequireTwoFactor *bool `json:"require_two_factor"`
+	// Files replaces the whole file policy; its zero fields are defaults.
+	Files *FilePolicy `json:"files"`
 }
 
 // Limits on a site's settings.
@@ -240,6 +242,13 @@ func (p SitePatch) applyTo(site *Site) error {
 	}
 	if p.RequireTwoFactor != nil {
 		site.RequireTwoFactor = *p.RequireTwoFactor
+	}
+	if p.Files != nil {
+		f, err := p.Files.check()
+		if err != nil {
+			return err
+		}
+		site.Files = f
 	}
 	if p.Logo != nil {
 		logo, err := checkLogoURL(*p.Logo)

@@ -45,6 +45,8 @@ func status(code chat.Code) int {
 		return fiber.StatusTooManyRequests
 	case chat.CodeTooLarge:
 		return fiber.StatusRequestEntityTooLarge
+	case chat.CodeUnsupportedType:
+		return fiber.StatusUnsupportedMediaType
 	case chat.CodeUnavailable:
 		return fiber.StatusServiceUnavailable
 	default:

@@ -2,6 +2,7 @@ package server
 
 import (
 	"crypto/rand"
+	"fmt"
 	"io"
 	"mime"
 	"strings"
@@ -17,12 +18,10 @@ import (
 // multipart framing around it.
 const uploadBodyLimit = attach.DefaultMaxBytes + 64<<10
 
-// Uploads one visitor, and one client IP, may make per hour; agents are
-// not limited.
-const (
-	uploadsPerHour   = 30
-	uploadsPerIPHour = 120
-)
+// uploadsPerIPHour is how many files one client IP may upload an hour;
+// each visitor's own limit is their site's (chat.FilePolicy), and agents
+// are not limited.
+const uploadsPerIPHour = chat.MaxUploadsPerHour
 
 // fileKey returns the key that signs file URLs, or a random one.
 func fileKey(key []byte) []byte {
@@ -36,13 +35,16 @@ func fileKey(key []byte) []byte {
 
 // handleVisitorUpload takes a file a visitor sends to their conversation.
 func (s *Server) handleVisitorUpload(c *fiber.Ctx) error {
-	a := visitorOf(c)
+	a, files := visitorOf(c), siteOf(c).Files.Effective()
 	// Per IP too: a new visitor id costs nothing.
 	now := s.opts.Now()
-	if !s.limits.uploadsIP.allow(s.clientIP(c), now) || !s.limits.uploads.allow(a.Site+"/"+a.VisitorID, now) {
-		return rateLimited(time.Minute, "too many files sent this hour; wait a little")
+	if !s.limits.uploadsIP.allow(s.clientIP(c), now) {
+		return rateLimited(time.Minute, "too many files sent from this address this hour; wait a little")
 	}
-	return s.upload(c, a)
+	if !s.limits.uploads.allow(files.PerHour, a.Site+"/"+a.VisitorID, now) {
+		return rateLimited(time.Minute, fmt.Sprintf("too many files sent this hour (at most %d); wait a little", files.PerHour))
+	}
+	return s.upload(c, a, files)
 }
 
 // handleAgentUpload takes a file an agent sends to a conversation of
@@ -52,13 +54,17 @@ func (s *Server) handleAgentUpload(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.upload(c, a)
+	site, err := s.site(c.UserContext(), a.Site)
+	if err != nil {
+		return err
+	}
+	return s.upload(c, a, site.Files.Effective())
 }
 
 // upload reads the multipart field "file" and hands it to the attach
-// service. The conversation is checked first, so that another's answers
-// not found, whatever was sent.
-func (s *Server) upload(c *fiber.Ctx, a chat.Actor) error {
+// service with the site's policy. The conversation is checked first, so
+// that another's answers not found, whatever was sent.
+func (s *Server) upload(c *fiber.Ctx, a chat.Actor, files chat.FilePolicy) error {
 	ctx := c.UserContext()
 	id := strings.Clone(c.Params("id"))
 	if err := s.attach.Check(ctx, a, id); err != nil {
@@ -68,19 +74,20 @@ func (s *Server) upload(c *fiber.Ctx, a chat.Actor) error {
 	if err != nil {
 		return chat.Invalid("send the file as the multipart/form-data field \"file\"")
 	}
-	if fh.Size > attach.DefaultMaxBytes {
-		return chat.Errorf(chat.CodeTooLarge, "the file is larger than %d MB", attach.DefaultMaxBytes>>20)
+	p := attach.PolicyOf(files)
+	if fh.Size > p.MaxBytes {
+		return chat.Errorf(chat.CodeTooLarge, "the file is larger than %d MB, the limit here", files.MaxMB)
 	}
 	f, err := fh.Open()
 	if err != nil {
 		return chat.Wrap(chat.CodeInvalid, err, "the file cannot be read")
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, attach.DefaultMaxBytes+1))
+	data, err := io.ReadAll(io.LimitReader(f, p.MaxBytes+1))
 	if err != nil {
 		return chat.Wrap(chat.CodeInvalid, err, "the file cannot be read")
 	}
-	rec, err := s.attach.Upload(ctx, a, id, fh.Filename, data, attach.Policy{})
+	rec, err := s.attach.Upload(ctx, a, id, fh.Filename, data, p)
 	if err != nil {
 		return err
 	}

@@ -118,9 +118,9 @@ func TestAttachments(t *testing.T) {
 		data             []byte
 		want             int
 	}{
-		"an executable named .png":       {mine, v.sess.Token, "photo.png", append([]byte("MZ\x90\x00"), make([]byte, 64)...), 400},
-		"an SVG with a script":           {mine, v.sess.Token, "logo.svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`), 400},
-		"an HTML file":                   {mine, v.sess.Token, "page.html", []byte("<!doctype html><script>steal()</script>"), 400},
+		"an executable named .png":       {mine, v.sess.Token, "photo.png", append([]byte("MZ\x90\x00"), make([]byte, 64)...), 415},
+		"an SVG with a script":           {mine, v.sess.Token, "logo.svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`), 415},
+		"an HTML file":                   {mine, v.sess.Token, "page.html", []byte("<!doctype html><script>steal()</script>"), 415},
 		"an oversized file":              {mine, v.sess.Token, "big.txt", bytes.Repeat([]byte("a"), 10<<20+1), 413},
 		"a 20,000 × 20,000 PNG":          {mine, v.sess.Token, "bomb.png", bomb, 400},
 		"another visitor's conversation": {mine, other.sess.Token, "x.txt", []byte("hello"), 404},
@@ -151,13 +151,13 @@ func TestAttachments(t *testing.T) {
 		t.Errorf("an expired URL: %d, want 404", res.StatusCode)
 	}
 
-	// Too many files from one visitor in an hour.
+	// Too many files from one visitor in an hour: 30 by default.
 	status := 0
-	for i := 0; i < 20 && status != http.StatusTooManyRequests; i++ {
+	for i := 0; i < 40 && status != http.StatusTooManyRequests; i++ {
 		status, _ = upload(t, mine, v.sess.Token, "n.txt", []byte("note"))
 	}
 	if status != http.StatusTooManyRequests {
-		t.Errorf("20 more uploads in a row: last %d, want 429", status)
+		t.Errorf("40 more uploads in a row: last %d, want 429", status)
 	}
 	if recs, err := e.store.ConversationAttachments(ctx, "site-a", v.conv.ID); err != nil || len(recs) < 3 {
 		t.Errorf("the conversation's records: %d (%v)", len(recs), err)
@@ -235,19 +235,22 @@ func TestMessagesCarryFiles(t *testing.T) {
 	}
 
 	// Refused: another visitor's file, an agent's file, nothing at all, and
-	// more than five files.
-	for name, ids := range map[string][]string{
-		"another visitor's file": {theirs.ID},
-		"an agent's file":        {agents.ID},
-		"no text and no file":    nil,
-		"six files":              {shot.ID, shot.ID + "1", shot.ID + "2", shot.ID + "3", shot.ID + "4", shot.ID + "5"},
+	// more than five files (the default).
+	for name, tt := range map[string]struct {
+		ids  []string
+		code string
+	}{
+		"another visitor's file": {[]string{theirs.ID}, "invalid"},
+		"an agent's file":        {[]string{agents.ID}, "invalid"},
+		"no text and no file":    {nil, "invalid"},
+		"six files":              {[]string{shot.ID, shot.ID + "1", shot.ID + "2", shot.ID + "3", shot.ID + "4", shot.ID + "5"}, "too_large"},
 	} {
-		if err := v.ws.Send(client.Frame{Type: "send", ConversationID: v.conv.ID, ClientID: "bad-" + strings.ReplaceAll(name, " ", "-")[:8], Attachments: ids}); err != nil {
+		if err := v.ws.Send(client.Frame{Type: "send", ConversationID: v.conv.ID, ClientID: "bad-" + strings.ReplaceAll(name, " ", "-")[:8], Attachments: tt.ids}); err != nil {
 			t.Fatal(err)
 		}
 		f, err := v.ws.ExpectType(ctx, "error")
-		if err != nil || f.Code != "invalid" {
-			t.Errorf("%s: %v %s, want an invalid error", name, err, f.Raw)
+		if err != nil || f.Code != tt.code {
+			t.Errorf("%s: %v %s, want a %s error", name, err, f.Raw, tt.code)
 		}
 	}
 

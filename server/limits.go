@@ -115,9 +115,33 @@ func (l *limiterSet) allow(key string, now time.Time) bool {
 	return b.lim.AllowN(now, 1)
 }
 
+// perRate holds a limiterSet for each rate of a limit that sites set
+// each their own: a key's bucket is in the set of its site's rate of the
+// moment, so a changed rate starts full buckets.
+type perRate struct {
+	mu   sync.Mutex
+	per  time.Duration
+	sets map[int]*limiterSet // bounded by the range a site may set
+}
+
+func (p *perRate) allow(n int, key string, now time.Time) bool {
+	p.mu.Lock()
+	l := p.sets[n]
+	if l == nil {
+		l = newLimiterSet(n, p.per)
+		// All n at once, not half: "n an hour" is what the owner set,
+		// and what a visitor sees at first.
+		l.burst = n
+		p.sets[n] = l
+	}
+	p.mu.Unlock()
+	return l.allow(key, now)
+}
+
 type limiters struct {
 	visitor, ip, site, login, account *limiterSet
-	uploads, uploadsIP                *limiterSet // files per visitor, and per IP, per hour
+	uploads                           *perRate    // files per visitor per hour, at their site's rate
+	uploadsIP                         *limiterSet // files per IP per hour
 }
 
 func newLimiters(l Limits) *limiters {
@@ -127,7 +151,7 @@ func newLimiters(l Limits) *limiters {
 		site:      siteLimits(l.SitePer10s),
 		login:     newLimiterSet(l.LoginPerMinute, time.Minute),
 		account:   newLimiterSet(l.LoginPerAccount, 10*time.Minute),
-		uploads:   newLimiterSet(uploadsPerHour, time.Hour),
+		uploads:   &perRate{per: time.Hour, sets: map[int]*limiterSet{}},
 		uploadsIP: newLimiterSet(uploadsPerIPHour, time.Hour),
 	}
 }

@@ -20,11 +20,13 @@ type siteView struct {
 	LogoURL string `json:"logo_url,omitempty"`
 }
 
-// viewSite is a site as the API shows it: with the snippet, and without an
-// uploaded logo's bytes.
+// viewSite is a site as the API shows it: with the snippet, its file
+// policy with the defaults filled in, and without an uploaded logo's
+// bytes.
 func (s *Server) viewSite(site *chat.Site) siteView {
 	shown := *site
 	shown.Widget.LogoImage = nil
+	shown.Files = site.Files.Effective()
 	return siteView{Site: &shown, IdentitySecret: site.IdentitySecret, LogoURL: logoURL(site),
 		Snippet: fmt.Sprintf(`<script src="%s/widget.js" data-site="%s" async></script>`, s.origin, html.EscapeString(site.Key))}
 }

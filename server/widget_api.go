@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/kefu/kefu/attach"
 	"github.com/kefu/kefu/auth"
 	"github.com/kefu/kefu/chat"
 )
@@ -32,6 +33,22 @@ type widgetConfig struct {
 	// ReplyMinutes is how long agents usually take to answer a new chat,
 	// rounded up; absent while too few chats were answered to say.
 	ReplyMinutes int `json:"reply_minutes,omitempty"`
+	// Files is what the widget checks before it uploads.
+	Files filesConfig `json:"files"`
+}
+
+// filesConfig is a site's file policy as the widget needs it: the
+// largest file, the files one message carries, and what the file picker
+// offers (its accept attribute). The server checks them all again.
+type filesConfig struct {
+	MaxBytes   int64  `json:"max_bytes"`
+	PerMessage int    `json:"per_message"`
+	Accept     string `json:"accept"`
+}
+
+func newFilesConfig(f chat.FilePolicy) filesConfig {
+	p := attach.PolicyOf(f)
+	return filesConfig{MaxBytes: p.MaxBytes, PerMessage: f.Effective().PerMessage, Accept: p.Accept()}
 }
 
 type topicView struct {
@@ -88,6 +105,7 @@ func (s *Server) handleWidgetConfig(c *fiber.Ctx) error {
 		OpenNow:        chat.OpenAt(w.BusinessHours, s.opts.Now()),
 		AgentsOnline:   s.hub.presence.online(site.Key),
 		Offline:        chat.OfflineChat,
+		Files:          newFilesConfig(site.Files),
 	}
 	if w.Offline == chat.OfflineForm {
 		cfg.Offline = chat.OfflineForm

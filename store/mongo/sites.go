@@ -17,8 +17,11 @@ type siteDoc struct {
 	IdentitySecret string    `bson:"identity_secret"`
 	Widget         widgetDoc `bson:"widget"`
 	Require2FA     bool      `bson:"require_2fa,omitempty"`
-	CreatedAt      time.Time `bson:"created_at"`
-	UpdatedAt      time.Time `bson:"updated_at"`
+	// Files is absent in documents written before it: the zero policy,
+	// the defaults.
+	Files     filesDoc  `bson:"files,omitempty"`
+	CreatedAt time.Time `bson:"created_at"`
+	UpdatedAt time.Time `bson:"updated_at"`
 	// Version advances with every update; a missing one counts as 0.
 	Version int64 `bson:"version,omitempty"`
 }
@@ -35,6 +38,13 @@ type widgetDoc struct {
 	OfflineMsg    map[string]string `bson:"offline_message,omitempty"`
 	Logo          string            `bson:"logo,omitempty"`
 	LogoImage     []byte            `bson:"logo_image,omitempty"`
+}
+
+type filesDoc struct {
+	MaxMB      int      `bson:"max_mb,omitempty"`
+	PerMessage int      `bson:"per_message,omitempty"`
+	PerHour    int      `bson:"per_hour,omitempty"`
+	Extra      []string `bson:"extra,omitempty"`
 }
 
 type hoursDoc struct {
@@ -61,6 +71,7 @@ func newSiteDoc(s *chat.Site) siteDoc {
 		AllowedOrigins: s.AllowedOrigins,
 		IdentitySecret: s.IdentitySecret,
 		Require2FA:     s.RequireTwoFactor,
+		Files:          filesDoc(s.Files),
 		Widget: widgetDoc{
 			Color:         w.Color,
 			Position:      w.Position,
@@ -96,6 +107,7 @@ func (d *siteDoc) site() *chat.Site {
 		AllowedOrigins:   d.AllowedOrigins,
 		IdentitySecret:   d.IdentitySecret,
 		RequireTwoFactor: d.Require2FA,
+		Files:            chat.FilePolicy(d.Files),
 		Widget: chat.WidgetSettings{
 			Color:          w.Color,
 			Position:       w.Position,
@@ -186,6 +198,7 @@ func (s *Store) UpdateSite(ctx context.Context, site *chat.Site) error {
 		{Key: "identity_secret", Value: d.IdentitySecret},
 		{Key: "widget", Value: d.Widget},
 		{Key: "require_2fa", Value: d.Require2FA},
+		{Key: "files", Value: d.Files},
 		{Key: "updated_at", Value: d.UpdatedAt},
 		{Key: "version", Value: site.Version + 1},
 	}}})

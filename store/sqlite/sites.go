@@ -7,10 +7,11 @@ import (
 	"github.com/kefu/kefu/chat"
 )
 
-// widgetJSON is how a site's widget settings are stored. It is a copy of
-// chat.WidgetSettings with the store's own field names, so that renaming
-// a field of the API's JSON does not change what is on disk; the
-// conversions below stop compiling if the domain types change shape.
+// widgetJSON is how a site's widget settings, and its file policy, are
+// stored. It is a copy of chat.WidgetSettings with the store's own field
+// names, so that renaming a field of the API's JSON does not change what
+// is on disk; the conversions below stop compiling if the domain types
+// change shape.
 type widgetJSON struct {
 	Color       string            `json:"color"`
 	Position    string            `json:"position"`
@@ -24,6 +25,17 @@ type widgetJSON struct {
 	OfflineMsg  map[string]string `json:"offline_message,omitempty"`
 	Logo        string            `json:"logo,omitempty"`
 	LogoImage   []byte            `json:"logo_image,omitempty"` // base64 in the JSON
+	// Files is the site's chat.FilePolicy, kept here rather than in a
+	// column of its own: absent in rows written before it, which is the
+	// zero policy, the defaults.
+	Files filesJSON `json:"files,omitzero"`
+}
+
+type filesJSON struct {
+	MaxMB      int      `json:"max_mb,omitempty"`
+	PerMessage int      `json:"per_message,omitempty"`
+	PerHour    int      `json:"per_hour,omitempty"`
+	Extra      []string `json:"extra,omitempty"`
 }
 
 type topicJSON struct {
@@ -37,11 +49,11 @@ type openSpanJSON struct {
 	UntilMin int          `json:"until_min"`
 }
 
-func newWidgetJSON(w *chat.WidgetSettings) widgetJSON {
+func newWidgetJSON(w *chat.WidgetSettings, f chat.FilePolicy) widgetJSON {
 	d := widgetJSON{
 		Color: w.Color, Position: w.Position, DefaultLang: w.DefaultLang,
 		Languages: w.Languages, Greeting: w.Greeting, Timezone: w.BusinessHours.Timezone, Offline: w.Offline,
-		OfflineMsg: w.OfflineMessage, Logo: w.Logo, LogoImage: w.LogoImage,
+		OfflineMsg: w.OfflineMessage, Logo: w.Logo, LogoImage: w.LogoImage, Files: filesJSON(f),
 	}
 	for _, t := range w.Topics {
 		d.Topics = append(d.Topics, topicJSON(t))
@@ -73,7 +85,7 @@ func siteColumns(s *chat.Site) (origins, widget string, err error) {
 	if origins, err = toJSON(s.AllowedOrigins); err != nil {
 		return "", "", err
 	}
-	widget, err = toJSON(newWidgetJSON(&s.Widget))
+	widget, err = toJSON(newWidgetJSON(&s.Widget, s.Files))
 	return origins, widget, err
 }
 
@@ -102,7 +114,7 @@ func (s *Store) Site(ctx context.Context, key string) (*chat.Site, error) {
 	if err := fromJSON(widget, &w); err != nil {
 		return nil, err
 	}
-	site.Widget = w.settings()
+	site.Widget, site.Files = w.settings(), chat.FilePolicy(w.Files)
 	site.CreatedAt, site.UpdatedAt, site.Version = fromMillis(created), fromMillis(upd), version
 	return &site, nil
 }

@@ -75,6 +75,40 @@ func testSites(t *testing.T, b Backend) {
 	}
 }
 
+// A site's file policy is kept, changed and cleared; a site that never
+// had one reads the zero policy (the defaults).
+func testSiteFilePolicy(t *testing.T, b Backend) {
+	s := b.Open(t)
+	ctx := ctxT(t)
+	must(t, s.CreateSite(ctx, &chat.Site{Key: "plain", Name: "Plain", CreatedAt: now(), UpdatedAt: now()}))
+	policy := chat.FilePolicy{MaxMB: 3, PerMessage: 8, PerHour: 12, Extra: []string{chat.FilesZip, chat.FilesVideo}}
+	must(t, s.CreateSite(ctx, &chat.Site{Key: "media", Name: "Media", Files: policy, CreatedAt: now(), UpdatedAt: now()}))
+
+	got, err := s.Site(ctx, "plain")
+	must(t, err)
+	if d := diff(got.Files, chat.FilePolicy{}); d != "" {
+		t.Errorf("a site without a policy (-want +got):\n%s", d)
+	}
+	got, err = s.Site(ctx, "media")
+	must(t, err)
+	if d := diff(got.Files, policy); d != "" {
+		t.Errorf("created with a policy (-want +got):\n%s", d)
+	}
+
+	for _, want := range []chat.FilePolicy{{PerHour: 90, Extra: []string{chat.FilesAudio}}, {}} {
+		got.Files = want
+		must(t, s.UpdateSite(ctx, got))
+		got, err = s.Site(ctx, "media")
+		must(t, err)
+		if d := diff(got.Files, want); d != "" {
+			t.Errorf("updated to %+v (-want +got):\n%s", want, d)
+		}
+	}
+	if other, err := s.Site(ctx, "plain"); err != nil || other.Files.MaxMB != 0 || len(other.Files.Extra) != 0 {
+		t.Errorf("the other site's policy changed: %+v (%v)", other, err)
+	}
+}
+
 func testSiteKeys(t *testing.T, b Backend) {
 	s := b.Open(t)
 	ctx := ctxT(t)

@@ -41,6 +41,7 @@ func Run(t *testing.T, b Backend) {
 		run  func(t *testing.T, b Backend)
 	}{
 		{"Sites", testSites},
+		{"SiteFilePolicy", testSiteFilePolicy},
 		{"SiteKeys", testSiteKeys},
 		{"ResultsDoNotAliasArguments", testResultsDoNotAliasArguments},
 		{"Agents", testAgents},

@@ -176,8 +176,9 @@ function fillSites() {
   pick.closest('label').hidden = state.me.sites.length < 2;
 }
 
-// loadTopics reads the chosen site's topics, to show their labels, and
-// its agents, to assign conversations to.
+// loadTopics reads the chosen site's topics, to show their labels, how
+// many files a message carries, and its agents, to assign conversations
+// to.
 async function loadTopics() {
   const site = state.site;
   try {
@@ -187,6 +188,7 @@ async function loadTopics() {
     ]);
     if (site !== state.site) return;
     state.topics = new Map((res.site.widget.topics || []).map((tp) => [tp.id, tp.labels]));
+    state.filesPerMessage = res.site.files.per_message;
     state.agents = new Map(team.agents.map((a) => [a.id, a]));
     list.render();
     if (state.openId) thread.update(state.openId);

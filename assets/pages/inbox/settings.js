@@ -1,9 +1,10 @@
 // The site settings page, for admins and owners (docs/inbox.md): how the
-// widget looks and greets, its topics, languages, hours and allowed
-// origins, the snippet to paste and the identity secret. It edits the
+// widget looks and greets, its topics, languages, hours, files and
+// allowed origins, the snippet to paste and the identity secret. It edits the
 // chosen site with PATCH /api/v1/sites/{key}.
 import { api } from './api.js';
 import { $, h } from './dom.js';
+import { filesFields } from './filesettings.js';
 import { LANGS, copyButton, field, langName, onSubmit, status } from './form.js';
 import { t } from './i18n.js';
 import { identity } from './identity.js';
@@ -108,6 +109,7 @@ function widgetForm(site) {
   // Owners decide whether the site's agents need two-factor login.
   const owner = state.me.role === 'owner';
   const require2fa = h('input', { type: 'checkbox', name: 'require_two_factor', checked: !!site.require_two_factor, disabled: !owner });
+  const files = filesFields(site);
   const origins = h('textarea', { name: 'allowed_origins', rows: 3, value: (site.allowed_origins || []).join('\n'), placeholder: 'https://www.example.com' });
   const saved = status();
   saved.el.id = 'settings-saved';
@@ -130,6 +132,7 @@ function widgetForm(site) {
           topics: topics.map((tp) => ({ id: tp.id, labels: Object.fromEntries(Object.entries(tp.labels).filter(([, v]) => v.trim())) })),
           business_hours: spans.length ? { timezone: tz.value.trim(), days: spans } : { timezone: tz.value.trim() },
           allowed_origins: origins.value.split(/\s+/).filter(Boolean),
+          files: files.read(),
         };
         if (owner && require2fa.checked !== !!site.require_two_factor) body.require_two_factor = require2fa.checked;
         // A logo URL goes only when changed: it replaces an uploaded logo.
@@ -161,6 +164,7 @@ function widgetForm(site) {
     h('h4', null, t('settings.hours.message')),
     h('p.hint', null, t('settings.hours.message.hint')),
     offlineMsg.el,
+    files.el,
     h('h3', null, t('settings.origins')),
     field(t('settings.origins.list'), origins, t('settings.origins.hint')),
     h('h3', null, t('settings.security')),

@@ -10,6 +10,7 @@ export const state = {
   convs: new Map(),
   openId: '',
   topics: new Map(), // id → labels by language, of the chosen site
+  filesPerMessage: 5, // how many files one message carries, on the chosen site
   twoFactor: false, // the agent logs in with two factors
   mustEnrol: false, // a site of theirs requires that, and they do not yet
 };

@@ -440,7 +440,7 @@ export function createThread({ sock, onMessage, changed }) {
     problem.textContent = t('composer.uploading');
     const views = [];
     try {
-      for (const f of files.slice(0, 5)) views.push(await upload(f));
+      for (const f of files.slice(0, state.filesPerMessage)) views.push(await upload(f));
     } catch (err) {
       if (id === state.openId) problem.textContent = t('composer.upload.error', { error: err.message });
       return;
