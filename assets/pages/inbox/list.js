@@ -1,5 +1,6 @@
 // The conversation list: status tabs, and one row per conversation of the
-// chosen status, newest first.
+// chosen status, newest first; or, while the search box holds words, the
+// conversations that match them, newest match first, of every status.
 import { api } from './api.js';
 import { $, h, select, tablist, timeEl } from './dom.js';
 import { t } from './i18n.js';
@@ -11,6 +12,20 @@ export function createList({ onOpen }) {
   const more = $('more');
   let cursor = '';
   let loading = 0;
+  let results = null; // ids found by the search box, in the server's order
+  const search = $('search');
+  const filters = [tabs, document.querySelector('.list .filter')];
+  let typed = 0;
+  search.addEventListener('input', () => {
+    clearTimeout(typed);
+    typed = setTimeout(() => load(), 250);
+  });
+  search.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && search.value) {
+      search.value = '';
+      load();
+    }
+  });
 
   tablist(tabs, (tab) => {
     select(tabs, tab);
@@ -43,9 +58,10 @@ export function createList({ onOpen }) {
   // load fetches the first page of the chosen status, or the next one.
   async function load(next) {
     const n = ++loading;
-    const status = state.status;
-    let path = '/api/v1/conversations?limit=50&status=' + status;
-    if (state.assignee) path += '&assignee=' + state.assignee;
+    const words = search.value.trim();
+    let path = '/api/v1/conversations?limit=50';
+    if (words) path += '&q=' + encodeURIComponent(words);
+    else path += '&status=' + state.status + (state.assignee ? '&assignee=' + state.assignee : '');
     if (next && cursor) path += '&cursor=' + encodeURIComponent(cursor);
     let data;
     try {
@@ -59,7 +75,9 @@ export function createList({ onOpen }) {
       return;
     }
     if (n !== loading) return; // a newer load wins
-    if (!next) {
+    const found = data.conversations.map((c) => c.id);
+    results = words ? (next && results ? results.concat(found.filter((id) => !results.includes(id))) : found) : null;
+    if (!next && !words) {
       // Forget what this tab showed: the server's page is the truth.
       for (const [id, c] of state.convs) if (shown(c) && id !== state.openId) state.convs.delete(id);
     }
@@ -107,12 +125,15 @@ export function createList({ onOpen }) {
 
   function render() {
     const focused = document.activeElement && document.activeElement.closest && document.activeElement.closest('#convs button.row');
-    const list = [...state.convs.values()]
-      .filter(shown)
-      .sort((a, b) => (Date.parse(b.updated_at) || 0) - (Date.parse(a.updated_at) || 0) || b.id.localeCompare(a.id));
+    const list = results
+      ? results.map((id) => state.convs.get(id)).filter(Boolean)
+      : [...state.convs.values()]
+          .filter(shown)
+          .sort((a, b) => (Date.parse(b.updated_at) || 0) - (Date.parse(a.updated_at) || 0) || b.id.localeCompare(a.id));
     ul.replaceChildren(...list.map(row));
+    for (const f of filters) if (f) f.hidden = !!results;
     const empty = $('convs-empty');
-    empty.textContent = t('list.empty');
+    empty.textContent = t(results ? 'list.nomatch' : 'list.empty');
     empty.hidden = list.length > 0;
     more.hidden = !cursor;
     if (focused) {
