@@ -15,6 +15,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/kefu/kefu/chat"
 )
@@ -64,8 +65,13 @@ func (d *Dir) Put(ctx context.Context, scope string, data []byte) (string, error
 	}
 	key := Key(scope, data)
 	p, _ := d.path(key)
-	if _, err := os.Stat(p); err == nil {
+	// Content kept already is made new, so that Sweep, which takes only
+	// old content, does not take it from the record about to name it.
+	now := time.Now()
+	if err := os.Chtimes(p, now, now); err == nil {
 		return key, nil
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return "", d.fail("put", err)
 	}
 	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
 		return "", d.fail("put", err)

@@ -238,6 +238,12 @@ CREATE INDEX attachments_conversation ON attachments (site, conversation_id, cre
 	`
 ALTER TABLE messages ADD COLUMN attachments TEXT NOT NULL DEFAULT '';
 `,
+	// 12: which records name a file's content, for the retention pass
+	// that deletes content no record names.
+	`
+CREATE INDEX attachments_blob ON attachments (blob);
+CREATE INDEX attachments_thumb ON attachments (thumb);
+`,
 }
 
 // migrate brings the database's schema to the newest version, in one

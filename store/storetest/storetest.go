@@ -57,6 +57,7 @@ func Run(t *testing.T, b Backend) {
 		{"PagingHasNoCap", testPagingHasNoCap},
 		{"ListVisitors", testListVisitors},
 		{"Retention", testRetention},
+		{"Leftovers", testLeftovers},
 		{"Conversations", testConversations},
 		{"ListConversations", testListConversations},
 		{"VisitorHistoryNewestFirst", testVisitorHistory},
