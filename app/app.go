@@ -21,7 +21,6 @@ import (
 
 	"github.com/kefu/kefu/assets"
 	"github.com/kefu/kefu/auth"
-	"github.com/kefu/kefu/blob"
 	"github.com/kefu/kefu/bus"
 	"github.com/kefu/kefu/chat"
 	"github.com/kefu/kefu/config"
@@ -135,16 +134,8 @@ func (m *Main) Run(ctx context.Context) error {
 		return fmt.Errorf("load widget: %w", err)
 	}
 	svc := chat.NewService(m.store, m.bus, nil, m.Logger)
-	// Files sent in chats: in the data dir with the embedded store, in
-	// GridFS with MongoDB, where every node serves every file.
-	if cfg.Embedded() {
-		dir, err := blob.Open(filepath.Join(cfg.DataDir, "files"))
-		if err != nil {
-			return fmt.Errorf("open the files folder: %w", err)
-		}
-		m.blobs = dir
-	} else if g, ok := m.store.(interface{ Blobs() chat.BlobStore }); ok {
-		m.blobs = g.Blobs()
+	if m.blobs, err = OpenBlobs(cfg, m.store); err != nil {
+		return err
 	}
 	m.server, err = server.New(server.Options{
 		Service:   svc,

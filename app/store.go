@@ -2,11 +2,12 @@ package app
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"log/slog"
 	"path/filepath"
 	"time"
 
+	"github.com/kefu/kefu/blob"
 	"github.com/kefu/kefu/chat"
 	"github.com/kefu/kefu/config"
 	"github.com/kefu/kefu/store/mongo"
@@ -42,17 +43,22 @@ func OpenDatabase(ctx context.Context, cfg config.Config, log *slog.Logger) (Dat
 	return mongo.Open(ctx, mongo.Config{URI: cfg.MongoDBURI, Database: cfg.MongoDBDatabase, Logger: log})
 }
 
-// ErrNotEmbedded is returned by Backup on an install that uses MongoDB,
-// which has its own backup tools.
-var ErrNotEmbedded = errors.New("kefu backup copies the embedded database; this install uses MongoDB: back it up with mongodump or your MongoDB service's snapshots")
-
-// Backup writes a consistent copy of the embedded database to path, which
-// must not exist, while kefu may be running.
-func Backup(ctx context.Context, cfg config.Config, path string) error {
-	if !cfg.Embedded() {
-		return ErrNotEmbedded
+// OpenBlobs returns where db's install keeps the content of files sent in
+// chats: the data dir's files folder with the embedded store, GridFS
+// with MongoDB, where every node serves every file. It is nil for a
+// store that keeps no files.
+func OpenBlobs(cfg config.Config, db Database) (chat.BlobStore, error) {
+	if cfg.Embedded() {
+		dir, err := blob.Open(FilesDir(cfg.DataDir))
+		if err != nil {
+			return nil, fmt.Errorf("open the files folder: %w", err)
+		}
+		return dir, nil
 	}
-	return sqlite.Backup(ctx, EmbeddedDir(cfg.DataDir), path)
+	if g, ok := db.(interface{ Blobs() chat.BlobStore }); ok {
+		return g.Blobs(), nil
+	}
+	return nil, nil
 }
 
 // retentionInterval is how often expired data is purged.

@@ -6,6 +6,7 @@
 package blob
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -15,6 +16,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/kefu/kefu/chat"
 )
@@ -64,18 +66,32 @@ func (d *Dir) Put(ctx context.Context, scope string, data []byte) (string, error
 	}
 	key := Key(scope, data)
 	p, _ := d.path(key)
-	if _, err := os.Stat(p); err == nil {
+	// Content kept already is made new, so that Sweep, which takes only
+	// old content, does not take it from the record about to name it.
+	now := time.Now()
+	if err := os.Chtimes(p, now, now); err == nil {
 		return key, nil
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return "", d.fail("put", err)
 	}
 	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
 		return "", d.fail("put", err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(p), ".put-*")
-	if err != nil {
+	if err := writeFile(p, bytes.NewReader(data)); err != nil {
 		return "", d.fail("put", err)
 	}
+	return key, nil
+}
+
+// writeFile writes what r reads to a temporary file beside p, syncs it
+// and renames it to p: p has the whole content or none.
+func writeFile(p string, r io.Reader) error {
+	tmp, err := os.CreateTemp(filepath.Dir(p), ".put-*")
+	if err != nil {
+		return err
+	}
 	defer os.Remove(tmp.Name()) // gone after the rename; cleans up a failure
-	_, err = tmp.Write(data)
+	_, err = io.Copy(tmp, r)
 	if err == nil {
 		err = tmp.Sync()
 	}
@@ -85,10 +101,7 @@ func (d *Dir) Put(ctx context.Context, scope string, data []byte) (string, error
 	if err == nil {
 		err = os.Rename(tmp.Name(), p)
 	}
-	if err != nil {
-		return "", d.fail("put", err)
-	}
-	return key, nil
+	return err
 }
 
 // Get returns the content kept under key; chat.CodeNotFound when there is

@@ -46,12 +46,19 @@ type AttachmentStore interface {
 // twice in one conversation is kept once, and deleting a conversation's
 // files touches no other conversation's.
 type BlobStore interface {
+	// Put keeps data and returns its key. Putting content that is kept
+	// already makes it new again for Sweep.
 	Put(ctx context.Context, scope string, data []byte) (key string, err error)
 	Get(ctx context.Context, key string) ([]byte, error)
 	// Open returns the content under key to read as a stream, and its
 	// size; the caller closes it.
 	Open(ctx context.Context, key string) (io.ReadCloser, int64, error)
 	Delete(ctx context.Context, key string) error
+	// Sweep deletes content last put before t that no record names: it
+	// lists such content a page of keys at a time, asks unrecorded which
+	// of them no record names, and deletes those unless they were put
+	// again meanwhile. It returns how many it deleted.
+	Sweep(ctx context.Context, t time.Time, unrecorded func(ctx context.Context, keys []string) ([]string, error)) (int, error)
 }
 
 // sendable returns the records of the files a message is to carry: no

@@ -19,6 +19,14 @@ type RetentionStore interface {
 	// records of their files, and returns how many it deleted and the
 	// keys of those files' content (see BlobStore).
 	DeleteResolvedConversations(ctx context.Context, t time.Time, limit int) (n int, blobs []string, err error)
+	// DeleteUnsentAttachments deletes up to limit attachment records
+	// created before t that no message carries: uploads never sent. Their
+	// content stays for the sweep of content no record names (see
+	// BlobStore.Sweep), since another record may share it.
+	DeleteUnsentAttachments(ctx context.Context, t time.Time, limit int) (int, error)
+	// UnrecordedBlobs returns those of keys that no attachment record
+	// names, as its content or its thumbnail.
+	UnrecordedBlobs(ctx context.Context, keys []string) ([]string, error)
 }
 
 // RetentionPolicy says how long kefu keeps what. A zero age keeps forever.
@@ -29,6 +37,11 @@ type RetentionPolicy struct {
 	// Resolved is how long a resolved conversation is kept after its last
 	// change.
 	Resolved time.Duration
+	// Leftovers is how long an upload may wait for the message that
+	// carries it, and content for its record, before they are taken for
+	// left over (an upload never sent, a crash between keeping a file and
+	// recording it) and deleted.
+	Leftovers time.Duration
 }
 
 // retentionBatch is how much one delete call removes at most, so that
@@ -38,6 +51,9 @@ const retentionBatch = 500
 // Purged counts what one retention pass deleted.
 type Purged struct {
 	Tokens, Visitors, Conversations, Files int
+	// Unsent counts uploads never sent, and Leftovers content that no
+	// record named.
+	Unsent, Leftovers int
 }
 
 // Purge runs one retention pass at now: expired refresh tokens always go,
@@ -75,6 +91,18 @@ func Purge(ctx context.Context, st RetentionStore, blobs BlobStore, p RetentionP
 			return out, err
 		}
 	}
+	if p.Leftovers > 0 {
+		// Records first: the content of an upload never sent is then
+		// named by no record, and goes in the same pass.
+		if out.Unsent, err = drain(ctx, now.Add(-p.Leftovers), st.DeleteUnsentAttachments); err != nil {
+			return out, err
+		}
+		if blobs != nil {
+			if out.Leftovers, err = blobs.Sweep(ctx, now.Add(-p.Leftovers), st.UnrecordedBlobs); err != nil {
+				return out, err
+			}
+		}
+	}
 	return out, nil
 }
 
@@ -99,7 +127,8 @@ func RunRetention(ctx context.Context, st RetentionStore, blobs BlobStore, p Ret
 		case err != nil && ctx.Err() == nil:
 			log.Error("retention: purge failed; trying again next time", "err", err)
 		case n != (Purged{}):
-			log.Info("retention: purged", "refresh_tokens", n.Tokens, "idle_visitors", n.Visitors, "resolved_conversations", n.Conversations, "files", n.Files)
+			log.Info("retention: purged", "refresh_tokens", n.Tokens, "idle_visitors", n.Visitors, "resolved_conversations", n.Conversations, "files", n.Files,
+				"unsent_uploads", n.Unsent, "leftover_files", n.Leftovers)
 		}
 		select {
 		case <-ctx.Done():

@@ -235,6 +235,10 @@ func (c Config) Retention() chat.RetentionPolicy {
 	return chat.RetentionPolicy{
 		IdleVisitors: time.Duration(c.KeepVisitorsDays) * 24 * time.Hour,
 		Resolved:     time.Duration(c.KeepResolvedDays) * 24 * time.Hour,
+		// A day: an upload is sent within seconds, and a file is recorded
+		// within a moment of being kept; a day leaves room for clocks and
+		// for a node that was down.
+		Leftovers: 24 * time.Hour,
 	}
 }
 

@@ -5,8 +5,13 @@
 // back.
 //
 // The first line is a header naming the format and its version; every
-// other line is one record. A conversation's messages follow it, in seq
-// order. Agents' refresh tokens are not moved: agents sign in again.
+// other line is one record. A conversation is followed by the records of
+// the files sent in it, then by their content (base64, in lines of at
+// most fileChunk bytes, so that no line and no step holds more than one
+// file), then by its messages in seq order. Agents' refresh tokens are
+// not moved: agents sign in again.
+//
+// Version 1 files, from before files were exported, are read as well.
 package dump
 
 import (
@@ -40,6 +45,24 @@ type record struct {
 	FAQ          *chat.FAQ          `json:"faq,omitempty"`
 	Feedback     *chat.Feedback     `json:"feedback,omitempty"`
 	Canned       *chat.Canned       `json:"canned,omitempty"`
+	Attachment   *attachmentRecord  `json:"attachment,omitempty"`
+	File         *fileRecord        `json:"file,omitempty"`
+}
+
+// attachmentRecord is the record of a file sent in a conversation, with
+// the keys of its content that the API never shows.
+type attachmentRecord struct {
+	chat.Attachment
+	Blob  string `json:"blob"`
+	Thumb string `json:"thumb,omitempty"`
+}
+
+// fileRecord is one part of the content kept under Key: the parts of one
+// file follow each other, the last with End set.
+type fileRecord struct {
+	Key  string `json:"key"`
+	Data []byte `json:"data"`
+	End  bool   `json:"end,omitempty"`
 }
 
 // siteRecord is a site with the secret the API never shows.
@@ -59,9 +82,16 @@ type agentRecord struct {
 // Counts says how many records of each kind were moved.
 type Counts struct {
 	Sites, Agents, Visitors, Conversations, Messages, FAQ, Feedback, Canned int
+	// Attachments counts the records of files, Files their contents
+	// (a file and its thumbnail are two), FileBytes the contents' size.
+	Attachments, Files int
+	FileBytes          int64
+	// MissingFiles counts the contents that records named but the export
+	// did not find: the records are moved, and their files show as gone.
+	MissingFiles int
 }
 
-// Total is the number of records.
+// Total is the number of records and contents.
 func (c Counts) Total() int {
-	return c.Sites + c.Agents + c.Visitors + c.Conversations + c.Messages + c.FAQ + c.Feedback + c.Canned
+	return c.Sites + c.Agents + c.Visitors + c.Conversations + c.Messages + c.FAQ + c.Feedback + c.Canned + c.Attachments + c.Files
 }

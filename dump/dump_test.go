@@ -3,12 +3,16 @@ package dump_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"fmt"
+	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/kefu/kefu/blob"
 	"github.com/kefu/kefu/chat"
 	"github.com/kefu/kefu/dump"
 	"github.com/kefu/kefu/store/mongo"
@@ -16,24 +20,35 @@ import (
 	"github.com/kefu/kefu/store/sqlite"
 )
 
-func openSQLite(t *testing.T) *sqlite.Store {
+// install is a store and where it keeps files' content.
+type install struct {
+	chat.Store
+	blobs chat.BlobStore
+}
+
+func openSQLite(t *testing.T) install {
 	t.Helper()
-	s, err := sqlite.Open(context.Background(), sqlite.Config{DataDir: filepath.Join(t.TempDir(), "db")})
+	dir := t.TempDir()
+	s, err := sqlite.Open(context.Background(), sqlite.Config{DataDir: filepath.Join(dir, "db")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = s.Close() })
-	return s
+	files, err := blob.Open(filepath.Join(dir, "files"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return install{s, files}
 }
 
-func openMongo(t *testing.T) *mongo.Store {
+func openMongo(t *testing.T) install {
 	t.Helper()
 	s, err := mongo.Open(context.Background(), mongo.Config{URI: mongotest.URI(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = s.Close(context.Background()) })
-	return s
+	return install{s, s.Blobs()}
 }
 
 func must(t *testing.T, err error) {
@@ -43,8 +58,9 @@ func must(t *testing.T, err error) {
 	}
 }
 
-// seed fills st with a little of everything an install has.
-func seed(t *testing.T, st chat.Store) {
+// seed fills st with a little of everything an install has, and returns
+// the content of the files it sent, by key.
+func seed(t *testing.T, st install) map[string][]byte {
 	t.Helper()
 	ctx := context.Background()
 	at := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
@@ -94,12 +110,72 @@ func seed(t *testing.T, st chat.Store) {
 		TOTPSecret: "totp", Role: chat.RoleOwner, Sites: []string{"acme", "beta"}, CreatedAt: at}))
 	must(t, st.CreateAgent(ctx, &chat.Agent{ID: "agent", Email: "ann@example.com", Name: "Ann", PasswordHash: "h2",
 		Role: chat.RoleAgent, Sites: []string{"beta"}, CreatedAt: at}))
+	return seedFiles(t, st, at)
 }
 
-func export(t *testing.T, st chat.Store) (string, dump.Counts) {
+// seedFiles sends files in two conversations: a photo of several export
+// lines with its thumbnail, the same photo again, a PDF, and one whose
+// content is lost.
+func seedFiles(t *testing.T, st install, at time.Time) map[string][]byte {
+	t.Helper()
+	ctx := context.Background()
+	rnd := rand.New(rand.NewPCG(1, 2))
+	photo := make([]byte, 1300<<10)
+	for i := range photo {
+		photo[i] = byte(rnd.Uint32())
+	}
+	contents := map[string][]byte{}
+	put := func(conv string, data []byte) string {
+		k, err := st.blobs.Put(ctx, conv, data)
+		must(t, err)
+		contents[k] = data
+		return k
+	}
+	send := func(site, conv, name string, data, thumb []byte) string {
+		a := &chat.Attachment{Site: site, ConversationID: conv, Uploader: chat.Author{Type: chat.AuthorVisitor, ID: conv},
+			Name: name, Type: "image/png", Size: int64(len(data)), Blob: put(conv, data), Width: 800, Height: 600, CreatedAt: at.Add(time.Hour)}
+		if thumb != nil {
+			a.Thumb, a.ThumbType = put(conv, thumb), "image/jpeg"
+		}
+		must(t, st.CreateAttachment(ctx, a))
+		return a.ID
+	}
+	ids := []string{
+		send("acme", "acme-c0", "截图.png", photo, []byte("a small thumbnail")),
+		send("acme", "acme-c0", "again.png", photo, []byte("a small thumbnail")),
+		send("acme", "acme-c0", "empty.txt", []byte{}, nil),
+		send("beta", "beta-c2", "invoice.pdf", []byte("%PDF-1.7 发票"), nil),
+	}
+	lost := send("beta", "beta-c2", "lost.pdf", []byte("%PDF-1.7 lost"), nil)
+	k := blob.Key("beta-c2", []byte("%PDF-1.7 lost"))
+	must(t, st.blobs.Delete(ctx, k))
+	delete(contents, k)
+	for _, m := range []*chat.Message{
+		{Site: "acme", ConversationID: "acme-c0", ClientID: "files", Attachments: ids[:3]},
+		{Site: "beta", ConversationID: "beta-c2", ClientID: "files", Attachments: []string{ids[3], lost}},
+	} {
+		m.Author, m.CreatedAt = chat.Author{Type: chat.AuthorVisitor, ID: m.ConversationID}, at.Add(time.Hour)
+		_, err := st.AppendMessage(ctx, m)
+		must(t, err)
+	}
+	return contents
+}
+
+// sameFiles checks that st keeps each of contents, byte for byte.
+func sameFiles(t *testing.T, st install, contents map[string][]byte) {
+	t.Helper()
+	for k, want := range contents {
+		got, err := st.blobs.Get(context.Background(), k)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("file %s: %d bytes (%v), want %d identical ones", k, len(got), err, len(want))
+		}
+	}
+}
+
+func export(t *testing.T, st install) (string, dump.Counts) {
 	t.Helper()
 	var buf bytes.Buffer
-	n, err := dump.Export(context.Background(), st, &buf, nil)
+	n, err := dump.Export(context.Background(), st, st.blobs, &buf, nil)
 	must(t, err)
 	return buf.String(), n
 }
@@ -115,31 +191,47 @@ func body(file string) string {
 func TestRoundTripBetweenStores(t *testing.T) {
 	ctx := context.Background()
 	src := openSQLite(t)
-	seed(t, src)
+	contents := seed(t, src)
 	file, n := export(t, src)
-	want := dump.Counts{Sites: 2, Agents: 2, Visitors: 6, Conversations: 6, Messages: 36, FAQ: 2, Feedback: 6, Canned: 4}
+	want := dump.Counts{Sites: 2, Agents: 2, Visitors: 6, Conversations: 6, Messages: 38, FAQ: 2, Feedback: 6, Canned: 4,
+		Attachments: 5, Files: 4, FileBytes: 1300<<10 + int64(len("a small thumbnail")+len("%PDF-1.7 发票")), MissingFiles: 1}
 	if n != want {
 		t.Fatalf("exported %+v, want %+v", n, want)
 	}
+	if lines := strings.Count(file, `{"file":`); lines != 6 {
+		t.Errorf("the files take %d lines, want 3 for the photo and one for each other", lines)
+	}
+	imported := want
+	imported.MissingFiles = 0
 
+	// Into MongoDB: the files go into GridFS.
 	mid := openMongo(t)
 	var calls int
-	got, err := dump.Import(ctx, mid, strings.NewReader(file), func(dump.Counts) { calls++ })
+	got, err := dump.Import(ctx, mid, mid.blobs, strings.NewReader(file), func(dump.Counts) { calls++ })
 	must(t, err)
-	if got != want || calls != want.Total() {
-		t.Fatalf("imported %+v with %d progress calls, want %+v and %d", got, calls, want, want.Total())
+	if got != imported || calls != want.Total() {
+		t.Fatalf("imported %+v with %d progress calls, want %+v and %d", got, calls, imported, want.Total())
 	}
+	sameFiles(t, mid, contents)
 	again, _ := export(t, mid)
 	if body(again) != body(file) {
 		t.Fatalf("MongoDB's export differs from the embedded store's:\n%s\n---\n%s", body(again), body(file))
 	}
 
 	back := openSQLite(t)
-	_, err = dump.Import(ctx, back, strings.NewReader(again), nil)
+	_, err = dump.Import(ctx, back, back.blobs, strings.NewReader(again), nil)
 	must(t, err)
+	sameFiles(t, back, contents)
 	third, _ := export(t, back)
 	if body(third) != body(file) {
 		t.Fatal("the export after a round trip differs from the first")
+	}
+	// A file's record and content: what the inbox shows.
+	files, err := back.ConversationAttachments(ctx, "acme", "acme-c0")
+	must(t, err)
+	i := slices.IndexFunc(files, func(a chat.Attachment) bool { return a.Name == "截图.png" })
+	if len(files) != 3 || i < 0 || files[i].Thumb == "" || files[i].ThumbType != "image/jpeg" || files[i].Width != 800 || files[i].Size != 1300<<10 {
+		t.Errorf("files after the round trip: %+v", files)
 	}
 
 	// A version 1 file, written before canned replies, still imports.
@@ -147,7 +239,8 @@ func TestRoundTripBetweenStores(t *testing.T) {
 	if !strings.Contains(v1, `"version":1`) {
 		t.Fatalf("the header names no version 2: %.80s", file)
 	}
-	if _, err := dump.Import(ctx, openSQLite(t), strings.NewReader(v1), nil); err != nil {
+	v1Into := openSQLite(t)
+	if _, err := dump.Import(ctx, v1Into, v1Into.blobs, strings.NewReader(v1), nil); err != nil {
 		t.Errorf("a version 1 file: %v", err)
 	}
 
@@ -171,8 +264,8 @@ func TestRoundTripBetweenStores(t *testing.T) {
 	m := &chat.Message{Site: "acme", ConversationID: "acme-c0", ClientID: "next", Text: "again", Author: chat.Author{Type: chat.AuthorVisitor}, CreatedAt: time.Now()}
 	_, err = back.AppendMessage(ctx, m)
 	must(t, err)
-	if m.Seq != 6 {
-		t.Errorf("next message got seq %d, want 6", m.Seq)
+	if m.Seq != 7 {
+		t.Errorf("next message got seq %d, want 7", m.Seq)
 	}
 }
 
@@ -190,31 +283,84 @@ func TestImportRefuses(t *testing.T) {
 		}
 	}
 	skipped := strings.Join(append(append([]string{}, lines[:msgLine]...), lines[msgLine+1:]...), "\n")
+	// The PDF's content, changed; and the photo's content without its
+	// last part.
+	var damaged, cut []string
+	photoParts := 0
+	for _, l := range lines {
+		if strings.HasPrefix(l, `{"file":`) && strings.Contains(l, base64.StdEncoding.EncodeToString([]byte("%PDF-1.7 发票"))) {
+			l = strings.Replace(l, base64.StdEncoding.EncodeToString([]byte("%PDF-1.7 发票")), base64.StdEncoding.EncodeToString([]byte("%PDF-1.7 假的")), 1)
+		}
+		damaged = append(damaged, l)
+		if strings.HasPrefix(l, `{"file":`) && len(l) > 100_000 {
+			if photoParts++; photoParts == 3 {
+				continue
+			}
+		}
+		cut = append(cut, l)
+	}
+	var attachLine, fileLine string
+	for _, l := range lines {
+		if attachLine == "" && strings.HasPrefix(l, `{"attachment":`) {
+			attachLine = l
+		}
+		if fileLine == "" && strings.HasPrefix(l, `{"file":`) {
+			fileLine = l
+		}
+	}
 
 	tests := []struct {
 		name string
-		into chat.Store
+		into *install
 		file string
 		want string
 	}{
-		{"a database with sites", src, file, "already has sites (acme, beta)"},
+		{"a database with sites", &src, file, "already has sites (acme, beta)"},
 		{"an empty file", nil, "", "the file is empty"},
 		{"another format", nil, `{"format":"other","version":1}` + "\n", "not a kefu export file"},
 		{"a newer version", nil, `{"format":"kefu-export","version":3}` + "\n", "export format version 3"},
 		{"an unknown record", nil, lines[0] + "\n" + `{"nonsense":{}}` + "\n", "line 2: bad record"},
 		{"a message out of place", nil, lines[0] + "\n" + lines[msgLine] + "\n", "does not follow its conversation"},
 		{"a skipped seq", nil, skipped, "the file skips a seq"},
+		{"damaged content", nil, strings.Join(damaged, "\n"), "does not match its key: the file is damaged"},
+		{"content cut short", nil, strings.Join(cut, "\n"), "begins before"},
+		{"a file out of place", nil, lines[0] + "\n" + attachLine + "\n", "does not follow its conversation"},
+		{"content out of place", nil, lines[0] + "\n" + fileLine + "\n", "named by no file"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			into := tt.into
 			if into == nil {
-				into = openSQLite(t)
+				st := openSQLite(t)
+				into = &st
 			}
-			_, err := dump.Import(ctx, into, strings.NewReader(tt.file), nil)
+			_, err := dump.Import(ctx, into, into.blobs, strings.NewReader(tt.file), nil)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("Import = %v, want an error saying %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// A file of version 1, from before files were exported, still imports.
+func TestImportVersion1(t *testing.T) {
+	ctx := context.Background()
+	src := openSQLite(t)
+	seed(t, src)
+	file, _ := export(t, src)
+	var old []string
+	for i, l := range strings.Split(strings.TrimSuffix(file, "\n"), "\n") {
+		if i == 0 {
+			l = strings.Replace(l, `"version":2`, `"version":1`, 1)
+		}
+		if !strings.HasPrefix(l, `{"attachment":`) && !strings.HasPrefix(l, `{"file":`) {
+			old = append(old, l)
+		}
+	}
+	into := openSQLite(t)
+	n, err := dump.Import(ctx, into, into.blobs, strings.NewReader(strings.Join(old, "\n")), nil)
+	must(t, err)
+	if n.Conversations != 6 || n.Messages != 38 || n.Attachments != 0 || n.Files != 0 {
+		t.Errorf("imported %+v", n)
 	}
 }

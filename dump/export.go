@@ -15,10 +15,12 @@ import (
 // page is how many records Export reads per store call.
 const page = 200
 
-// Export writes everything in st to w and returns what it wrote. progress,
-// if not nil, is called after each record with the counts so far.
-func Export(ctx context.Context, st chat.Store, w io.Writer, progress func(Counts)) (Counts, error) {
-	e := &exporter{st: st, w: bufio.NewWriterSize(w, 64<<10), progress: progress}
+// Export writes everything in st to w, with the content of files from
+// blobs (nil: a store that keeps none), and returns what it wrote.
+// progress, if not nil, is called after each record with the counts so
+// far.
+func Export(ctx context.Context, st chat.Store, blobs chat.BlobStore, w io.Writer, progress func(Counts)) (Counts, error) {
+	e := &exporter{st: st, blobs: blobs, w: bufio.NewWriterSize(w, 64<<10), progress: progress}
 	if err := e.line(header{Format: Format, Version: Version, CreatedAt: time.Now().UTC()}); err != nil {
 		return e.n, err
 	}
@@ -47,6 +49,7 @@ func Export(ctx context.Context, st chat.Store, w io.Writer, progress func(Count
 
 type exporter struct {
 	st       chat.Store
+	blobs    chat.BlobStore
 	w        *bufio.Writer
 	n        Counts
 	progress func(Counts)
@@ -69,11 +72,16 @@ func (e *exporter) put(r record, count *int) error {
 	if err := e.line(r); err != nil {
 		return err
 	}
-	*count++
+	e.count(count)
+	return nil
+}
+
+// count counts one more in *n and shows progress.
+func (e *exporter) count(n *int) {
+	*n++
 	if e.progress != nil {
 		e.progress(e.n)
 	}
-	return nil
 }
 
 // site writes a site and those of its agents not written yet.
@@ -138,6 +146,9 @@ func (e *exporter) conversations(ctx context.Context, site string) error {
 
 func (e *exporter) conversation(ctx context.Context, c *chat.Conversation) error {
 	if err := e.put(record{Conversation: c}, &e.n.Conversations); err != nil {
+		return err
+	}
+	if err := e.files(ctx, c); err != nil {
 		return err
 	}
 	for after := int64(0); ; {

@@ -18,10 +18,11 @@ import (
 const maxLine = 4 << 20
 
 // Import reads a file that Export wrote into st, which must hold no site
-// yet, and returns what it stored. progress, if not nil, is called after
-// each record. Every record keeps its id, and every message its seq.
-func Import(ctx context.Context, st chat.Store, r io.Reader, progress func(Counts)) (Counts, error) {
-	im := &importer{st: st, progress: progress}
+// yet, with the content of files into blobs, and returns what it stored.
+// progress, if not nil, is called after each record. Every record keeps
+// its id, and every message its seq.
+func Import(ctx context.Context, st chat.Store, blobs chat.BlobStore, r io.Reader, progress func(Counts)) (Counts, error) {
+	im := &importer{st: st, blobs: blobs, progress: progress}
 	if keys, err := st.SiteKeys(ctx, "", 5); err != nil {
 		return im.n, fmt.Errorf("dump: list sites: %w", err)
 	} else if len(keys) > 0 {
@@ -67,11 +68,16 @@ func checkHeader(b []byte) error {
 
 type importer struct {
 	st       chat.Store
+	blobs    chat.BlobStore
 	n        Counts
 	progress func(Counts)
-	// conv is the conversation whose messages are being read: its state
-	// is set once they all are, since each append moves it.
+	// conv is the conversation whose files and messages are being read:
+	// its state is set once they all are, since each append moves it.
 	conv *chat.Conversation
+	// named are the content keys that conv's files name, and file the
+	// content being gathered.
+	named map[string]bool
+	file  *fileRecord
 }
 
 func (im *importer) record(ctx context.Context, b []byte) error {
@@ -81,11 +87,12 @@ func (im *importer) record(ctx context.Context, b []byte) error {
 	if err := dec.Decode(&r); err != nil {
 		return fmt.Errorf("bad record: %w", err)
 	}
-	if r.Message == nil {
+	if r.Message == nil && r.Attachment == nil && r.File == nil {
 		if err := im.finish(ctx); err != nil {
 			return err
 		}
 	}
+	before := im.n
 	var err error
 	switch {
 	case r.Site != nil:
@@ -108,10 +115,14 @@ func (im *importer) record(ctx context.Context, b []byte) error {
 		err = count(im.st.CreateFeedback(ctx, r.Feedback), &im.n.Feedback)
 	case r.Canned != nil:
 		err = count(im.st.CreateCanned(ctx, r.Canned), &im.n.Canned)
+	case r.Attachment != nil:
+		err = im.attachment(ctx, r.Attachment)
+	case r.File != nil:
+		err = im.content(ctx, r.File)
 	default:
 		err = errors.New("empty record")
 	}
-	if err == nil && im.progress != nil {
+	if err == nil && im.progress != nil && im.n != before {
 		im.progress(im.n)
 	}
 	return err
@@ -134,7 +145,7 @@ func (im *importer) conversation(ctx context.Context, c *chat.Conversation) erro
 	if err := im.st.CreateConversation(ctx, &fresh); err != nil {
 		return fmt.Errorf("conversation %s: %w", c.ID, err)
 	}
-	im.conv = c
+	im.conv, im.named = c, map[string]bool{}
 	im.n.Conversations++
 	return nil
 }
@@ -162,6 +173,9 @@ func (im *importer) finish(ctx context.Context) error {
 	c := im.conv
 	if c == nil {
 		return nil
+	}
+	if im.file != nil {
+		return fmt.Errorf("file %s of conversation %s ends before its last part", im.file.Key, c.ID)
 	}
 	im.conv = nil
 	steps := []func() error{

@@ -20,10 +20,12 @@ import (
 
 const dumpUsage = `Usage:
   kefu export FILE [flags]   write every site, agent, visitor, conversation,
-                             message, FAQ entry and feedback to FILE
+                             message, file sent in a chat, FAQ entry and
+                             feedback to FILE
   kefu import FILE [flags]   read such a file into an empty database
-  kefu backup FILE [flags]   copy the embedded database to FILE, even while
-                             kefu runs (MongoDB has its own backup tools)
+  kefu backup FILE [flags]   copy the embedded database to FILE and the files
+                             it names to FILE.files, even while kefu runs
+                             (MongoDB has its own backup tools)
 
 They find the database as the server does: KEFU_DATA_DIR for the embedded
 one, or KEFU_MONGODB_URI and KEFU_MONGODB_DATABASE. Run export and import on a
@@ -57,11 +59,7 @@ func runDump(cmd string, args []string, stderr io.Writer, getenv func(string) st
 	defer stop()
 	log := app.New(cfg, stderr).Logger
 	if cmd == "backup" {
-		if err := app.Backup(ctx, cfg, file); err != nil {
-			return fmt.Errorf("backup: %w", err)
-		}
-		fmt.Fprintf(stderr, "backed up the embedded database to %s\n", file)
-		return nil
+		return backupTo(ctx, cfg, file, stderr)
 	}
 	// export and import want the install stopped: on the embedded
 	// database, the data dir's lock says whether it is.
@@ -93,8 +91,14 @@ func exportTo(ctx context.Context, cfg config.Config, file string, log *slog.Log
 		return fmt.Errorf("export: open database: %w", err)
 	}
 	defer db.Close(context.WithoutCancel(ctx))
+	blobs, err := app.OpenBlobs(cfg, db)
+	if err != nil {
+		f.Close()
+		os.Remove(file)
+		return fmt.Errorf("export: %w", err)
+	}
 	p := newCounter(stderr, "exported")
-	n, err := dump.Export(ctx, db, f, p.show)
+	n, err := dump.Export(ctx, db, blobs, f, p.show)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
@@ -102,6 +106,9 @@ func exportTo(ctx context.Context, cfg config.Config, file string, log *slog.Log
 	if err != nil {
 		os.Remove(file) // half a file must not pass for a whole one
 		return fmt.Errorf("export: %w", err)
+	}
+	if n.MissingFiles > 0 {
+		fmt.Fprintf(stderr, "warning: %d files named by their records were not found; the records are exported, and those files will show as gone\n", n.MissingFiles)
 	}
 	fmt.Fprintf(stderr, "wrote %s\n", file)
 	return nil
@@ -118,8 +125,12 @@ func importFrom(ctx context.Context, cfg config.Config, file string, log *slog.L
 		return fmt.Errorf("import: open database: %w", err)
 	}
 	defer db.Close(context.WithoutCancel(ctx))
+	blobs, err := app.OpenBlobs(cfg, db)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
 	p := newCounter(stderr, "imported")
-	n, err := dump.Import(ctx, db, f, p.show)
+	n, err := dump.Import(ctx, db, blobs, f, p.show)
 	p.done(n)
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
@@ -141,10 +152,12 @@ func (c *counter) show(n dump.Counts) {
 		return
 	}
 	c.last = time.Now()
-	fmt.Fprintf(c.out, "\r%s %d records (%d conversations, %d messages)", c.verb, n.Total(), n.Conversations, n.Messages)
+	fmt.Fprintf(c.out, "\r%s %d records (%d conversations, %d messages, %d files of %s)", c.verb, n.Total(), n.Conversations, n.Messages, n.Files, megabytes(n.FileBytes))
 }
 
 func (c *counter) done(n dump.Counts) {
-	fmt.Fprintf(c.out, "\r%s %d sites, %d agents, %d visitors, %d conversations, %d messages, %d FAQ entries, %d feedback, %d canned replies\n",
-		c.verb, n.Sites, n.Agents, n.Visitors, n.Conversations, n.Messages, n.FAQ, n.Feedback, n.Canned)
+	fmt.Fprintf(c.out, "\r%s %d sites, %d agents, %d visitors, %d conversations, %d messages, %d files (%d contents, %s), %d FAQ entries, %d feedback, %d canned replies\n",
+		c.verb, n.Sites, n.Agents, n.Visitors, n.Conversations, n.Messages, n.Attachments, n.Files, megabytes(n.FileBytes), n.FAQ, n.Feedback, n.Canned)
 }
+
+func megabytes(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/(1<<20)) }

@@ -40,12 +40,12 @@ func (b *Blobs) exists(ctx context.Context, key string) (bool, error) {
 }
 
 // Put keeps data under its key within scope, and returns the key. A file
-// kept already is not written again; the chunks of an upload that died
+// kept already is not written again, only made new for Sweep; the chunks of an upload that died
 // before its end are cleared and written again.
 func (b *Blobs) Put(ctx context.Context, scope string, data []byte) (string, error) {
 	key := blob.Key(scope, data)
 	for try := 0; ; try++ {
-		ok, err := b.exists(ctx, key)
+		ok, err := b.touch(ctx, key)
 		if err != nil {
 			return "", mapErr(err, "find a file", "file")
 		}

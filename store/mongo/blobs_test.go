@@ -4,8 +4,12 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"slices"
 	"sync"
 	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/kefu/kefu/blob"
 	"github.com/kefu/kefu/chat"
@@ -65,5 +69,57 @@ func TestBlobs(t *testing.T) {
 	}
 	if _, err := b.Get(ctx, other); err != nil {
 		t.Errorf("the other conversation's copy after the delete: %v", err)
+	}
+}
+
+// Sweep deletes an old file that no record names, with its chunks; it
+// keeps recent, recorded, and put-again files.
+func TestBlobsSweep(t *testing.T) {
+	ctx := context.Background()
+	s := mustOpen(t, mongotest.URI(t))
+	b := s.Blobs().(*Blobs)
+	put := func(data []byte) string {
+		k, err := b.Put(ctx, "conv1", data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	big := bytes.Repeat([]byte("旧文件 "), 100_000) // several chunks
+	orphan, recorded, recent, again := put(big), put([]byte("recorded")), put([]byte("recent")), put([]byte("again"))
+	old := time.Now().Add(-48 * time.Hour)
+	for _, k := range []string{orphan, recorded, again} {
+		_, err := b.bucket().GetFilesCollection().UpdateOne(ctx, bson.D{{Key: "_id", Value: k}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "uploadDate", Value: old}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	put([]byte("again")) // made new
+
+	var asked []string
+	n, err := b.Sweep(ctx, time.Now().Add(-24*time.Hour), func(_ context.Context, keys []string) ([]string, error) {
+		asked = append(asked, keys...)
+		return slices.DeleteFunc(slices.Clone(keys), func(k string) bool { return k == recorded }), nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{orphan, recorded}
+	slices.Sort(want)
+	if n != 1 || !slices.Equal(asked, want) {
+		t.Errorf("Sweep deleted %d after asking about %v; want 1 after %v", n, asked, want)
+	}
+	if _, err := b.Get(ctx, orphan); !chat.IsCode(err, chat.CodeNotFound) {
+		t.Errorf("the orphan is still there: %v", err)
+	}
+	chunks, err := b.bucket().GetChunksCollection().CountDocuments(ctx, bson.D{{Key: "files_id", Value: orphan}})
+	if err != nil || chunks != 0 {
+		t.Errorf("the orphan left %d chunks (%v)", chunks, err)
+	}
+	for _, k := range []string{recorded, recent, again} {
+		if _, err := b.Get(ctx, k); err != nil {
+			t.Errorf("kept file is gone: %v", err)
+		}
 	}
 }

@@ -67,6 +67,9 @@ func indexSpecs() []indexSpec {
 		{coll: collTokens, keys: keys("family")},
 		{coll: collAttachments, keys: keys("site", "conversation_id", "created_at", "_id")},
 		{coll: collAttachments, keys: keys("conversation_id")}, // retention deletes by conversation
+		// Retention deletes content that no record names.
+		{coll: collAttachments, keys: keys("blob")},
+		{coll: collAttachments, keys: keys("thumb")},
 		{coll: collTokens, keys: keys("agent_id")},
 		{coll: collSearch, keys: keys("site", "terms", "-pos")},
 		{coll: collSearch, keys: keys("conversation_id")}, // retention deletes by conversation

@@ -72,3 +72,42 @@ func syncFile(path string) error {
 	}
 	return errors.Join(f.Sync(), f.Close())
 }
+
+// ContentKeys returns the keys of the content that the attachment records
+// in the database file at path name (files and thumbnails), each once, in
+// order: what a backup of that file must carry besides it. It only reads
+// the file, so it works on a backup copy as it is.
+func ContentKeys(ctx context.Context, path string) ([]string, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("sqlite: content keys: %w", err)
+	}
+	db, err := sql.Open("sqlite", dsn(path, "mode=ro", "_pragma=busy_timeout(5000)"))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: content keys of %s: %w", path, err)
+	}
+	defer db.Close()
+	var tables int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'attachments'`).Scan(&tables); err != nil {
+		return nil, fmt.Errorf("sqlite: content keys of %s: %w", path, err)
+	}
+	if tables == 0 {
+		return nil, nil // a database from before files (schema 10)
+	}
+	rows, err := db.QueryContext(ctx, `SELECT blob FROM attachments UNION SELECT thumb FROM attachments WHERE thumb != '' ORDER BY 1`)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: content keys of %s: %w", path, err)
+	}
+	defer rows.Close()
+	var keys []string
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, fmt.Errorf("sqlite: content keys of %s: %w", path, err)
+		}
+		keys = append(keys, k)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: content keys of %s: %w", path, err)
+	}
+	return keys, nil
+}

@@ -268,6 +268,12 @@ CREATE TABLE canned (
 ) STRICT, WITHOUT ROWID;
 CREATE UNIQUE INDEX canned_shortcut ON canned (site, shortcut, lang);
 `,
+	// 14: which records name a file's content, for the retention pass
+	// that deletes content no record names.
+	`
+CREATE INDEX attachments_blob ON attachments (blob);
+CREATE INDEX attachments_thumb ON attachments (thumb);
+`,
 }
 
 // migrate brings the database's schema to the newest version, in one

@@ -60,6 +60,7 @@ func Run(t *testing.T, b Backend) {
 		{"ListVisitors", testListVisitors},
 		{"Retention", testRetention},
 		{"Search", testSearch},
+		{"Leftovers", testLeftovers},
 		{"Conversations", testConversations},
 		{"ListConversations", testListConversations},
 		{"VisitorHistoryNewestFirst", testVisitorHistory},
