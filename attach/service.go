@@ -51,7 +51,7 @@ func (s *Service) Check(ctx context.Context, a chat.Actor, conversationID string
 // thumbnail, and records it for the conversation.
 func (s *Service) Upload(ctx context.Context, a chat.Actor, conversationID, name string, data []byte, p Policy) (*chat.Attachment, error) {
 	if s.blobs == nil {
-		return nil, chat.Errorf(chat.CodeUnavailable, "this server keeps no files yet: attachments work on the embedded store only")
+		return nil, chat.Errorf(chat.CodeUnavailable, "this server has no file storage configured")
 	}
 	c, err := s.conversation(ctx, a, conversationID)
 	if err != nil {
