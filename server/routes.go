@@ -82,6 +82,7 @@ func (s *Server) routes() {
 	ag.Get("/feedback", s.handleListFeedback)
 	ag.Patch("/feedback/:id", s.handlePatchFeedback)
 	ag.Get("/faq", s.handleListFAQ)
+	ag.Get("/faq/suggest", s.handleAgentSuggest) // before /faq/:id
 	ag.Post("/faq", s.handleCreateFAQ)
 	ag.Get("/faq/export", s.handleExportFAQ)
 	ag.Get("/faq/:id", s.handleGetFAQ)

@@ -86,3 +86,19 @@ func TestSearchConversations(t *testing.T) {
 		wantStatus(t, c.Do(ctx, "GET", "/api/v1/conversations"+bad+"&site=site-a", e.agentA, nil, nil), http.StatusBadRequest)
 	}
 }
+
+// An agent's FAQ lookup needs words, and not a whole essay.
+func TestAgentFAQSuggestChecksItsQuery(t *testing.T) {
+	e := startEnv(t)
+	ctx := ctxT(t)
+	c := e.client()
+	for _, bad := range []string{"", "q=", "q=" + strings.Repeat("x", 1001), "q=a&limit=0"} {
+		wantStatus(t, c.Do(ctx, "GET", "/api/v1/faq/suggest?site=site-a&"+bad, e.agentA, nil, nil), http.StatusBadRequest)
+	}
+	var out struct {
+		Results []any `json:"results"`
+	}
+	if err := c.Do(ctx, "GET", "/api/v1/faq/suggest?site=site-a&q=hello", e.agentA, nil, &out); err != nil || out.Results == nil {
+		t.Errorf("a lookup: %v, results %v", err, out.Results)
+	}
+}

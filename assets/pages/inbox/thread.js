@@ -7,6 +7,7 @@
 import { api } from './api.js';
 import { $, h, safeURL, timeEl } from './dom.js';
 import { dropTarget, fileList, sideList, upload } from './files.js';
+import { createFAQHint } from './faqhint.js';
 import { t } from './i18n.js';
 import { createSlash } from './slash.js';
 import { displayName, merge, q, state, topicLabel } from './state.js';
@@ -20,6 +21,8 @@ export function createThread({ sock, onMessage, changed }) {
   const section = $('thread');
   const log = $('log');
   const reply = $('reply');
+  const faqHint = createFAQHint(reply);
+  let asked = 0; // the seq of the visitor's last question shown to faqHint
   const priv = $('private');
   const problem = $('composer-error');
   const typingNote = $('typing');
@@ -55,6 +58,8 @@ export function createThread({ sock, onMessage, changed }) {
     rerun = null;
     log.replaceChildren();
     $('convfiles').replaceChildren();
+    faqHint.clear();
+    asked = 0;
     showTheirTyping(false);
     problem.textContent = '';
     history.replaceState(null, '', '#c/' + id);
@@ -189,6 +194,11 @@ export function createThread({ sock, onMessage, changed }) {
     log.insertBefore(bubble(m), before);
     if (atEnd || p) log.scrollTop = log.scrollHeight;
     if (m.author.type === 'visitor') showTheirTyping(false);
+    // The FAQ's answers to the visitor's latest question.
+    if (m.author.type === 'visitor' && m.text && m.seq > asked) {
+      asked = m.seq;
+      faqHint.lookFor(m.text, (conv() || {}).lang);
+    }
     if (m.attachments && m.attachments.length) drawFiles();
     markRead();
   }
