@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/kefu/kefu/chat"
@@ -52,14 +53,24 @@ func (s *Store) SearchConversations(ctx context.Context, f chat.SearchFilter) (c
 			return h, r.Scan(&h.Pos, &h.ConversationID)
 		})
 	}
+	// A conversation's own documents are few: read them by its token and
+	// look for the terms here, rather than intersect the terms' long lists.
+	want := append([]string{terms.Token('s', f.Site)}, f.Terms...)
 	shownBefore := func(id string) (bool, error) {
-		var one int
-		err := s.queryRow(ctx, `SELECT 1 FROM search WHERE search MATCH ? AND rowid >= ? LIMIT 1`,
-			match+` AND `+matchAll(terms.Token('c', id)), f.Before).Scan(&one)
-		if errors.Is(err, sql.ErrNoRows) {
-			return false, nil
+		rows, err := s.query(ctx, `SELECT terms FROM search WHERE search MATCH ? AND rowid >= ?`, matchAll(terms.Token('c', id)), f.Before)
+		docs, err := collect(rows, err, "search conversations", "conversation", func(r rowScanner) (d string, err error) {
+			return d, r.Scan(&d)
+		})
+		if err != nil {
+			return false, err
 		}
-		return err == nil, mapErr(err, "search conversations", "conversation")
+		for _, d := range docs {
+			have := strings.Fields(d)
+			if !slices.ContainsFunc(want, func(t string) bool { return !slices.Contains(have, t) }) {
+				return true, nil
+			}
+		}
+		return false, nil
 	}
 	return chat.PageMatches(f, window, shownBefore)
 }
