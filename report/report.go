@@ -10,6 +10,7 @@
 package report
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -55,8 +56,10 @@ func New(store Store, now func() time.Time) *Service {
 // Query asks for a report.
 type Query struct {
 	// From and To are the first and the last day, as 2006-01-02 in the
-	// site's time zone; both empty means the last DefaultDays days.
+	// site's time zone. Without them, the report covers the last Days
+	// days, today included (DefaultDays when 0).
 	From, To string
+	Days     int
 	// Agent is the id of the agent whose conversations (by assignee) the
 	// report covers; empty for all of the site's.
 	Agent string
@@ -152,10 +155,15 @@ func (s *Service) fill(ctx context.Context, r *Report, site, agent string, days 
 func (s *Service) days(q Query, loc *time.Location) ([]time.Time, error) {
 	var first, last time.Time
 	switch {
+	case q.Days < 0 || q.Days > MaxDays:
+		return nil, chat.Invalid("days must be 1 to %d", MaxDays)
+	case q.Days > 0 && (q.From != "" || q.To != ""):
+		return nil, chat.Invalid("give days, or from and to, not both")
 	case q.From == "" && q.To == "":
+		n := cmp.Or(q.Days, DefaultDays)
 		today := s.now().In(loc)
 		last = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, loc)
-		first = last.AddDate(0, 0, 1-DefaultDays)
+		first = time.Date(today.Year(), today.Month(), today.Day()+1-n, 0, 0, 0, 0, loc)
 	case q.From == "" || q.To == "":
 		return nil, chat.Invalid("give both from and to, or neither")
 	default:

@@ -205,6 +205,11 @@ func TestReportDefaultsAndRefusals(t *testing.T) {
 	if r.From != "2026-03-04" || r.To != "2026-03-10" || len(r.Days) != 7 {
 		t.Errorf("default range %s to %s, %d days; want 2026-03-04 to 2026-03-10", r.From, r.To, len(r.Days))
 	}
+	r, err = f.svc.Report(f.ctx, actor(chat.RoleAdmin, "boss"), report.Query{Days: 30})
+	must(t, err)
+	if r.From != "2026-02-09" || r.To != "2026-03-10" || len(r.Days) != 30 {
+		t.Errorf("30 days: %s to %s, %d days; want 2026-02-09 to 2026-03-10", r.From, r.To, len(r.Days))
+	}
 	// A UTC site: its own today.
 	beta := actor(chat.RoleAdmin, "boss")
 	beta.Site = "beta"
@@ -225,6 +230,8 @@ func TestReportDefaultsAndRefusals(t *testing.T) {
 		{"no such day", actor(chat.RoleAdmin, "b"), report.Query{From: "2026-02-30", To: "2026-03-02"}, chat.CodeInvalid},
 		{"backwards", actor(chat.RoleAdmin, "b"), report.Query{From: "2026-03-02", To: "2026-03-01"}, chat.CodeInvalid},
 		{"a year and a day", actor(chat.RoleAdmin, "b"), report.Query{From: "2025-01-01", To: "2026-01-02"}, chat.CodeInvalid},
+		{"days and dates", actor(chat.RoleAdmin, "b"), report.Query{Days: 7, From: "2026-03-01", To: "2026-03-02"}, chat.CodeInvalid},
+		{"too many days", actor(chat.RoleAdmin, "b"), report.Query{Days: report.MaxDays + 1}, chat.CodeInvalid},
 		{"bad agent id", actor(chat.RoleAdmin, "b"), report.Query{Agent: "a b"}, chat.CodeInvalid},
 		{"another agent's", actor(chat.RoleAgent, "wang"), report.Query{Agent: "li"}, chat.CodeForbidden},
 		{"no agent", chat.Actor{Site: "acme"}, report.Query{}, chat.CodeForbidden},

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -22,6 +23,13 @@ func (s *Server) handleReport(c *fiber.Ctx) error {
 		return chat.Invalid("format must be json or csv")
 	}
 	q := report.Query{From: strings.Clone(c.Query("from")), To: strings.Clone(c.Query("to")), Agent: strings.Clone(c.Query("agent"))}
+	if days := c.Query("days"); days != "" {
+		n, err := strconv.Atoi(days)
+		if err != nil || n < 1 {
+			return chat.Invalid("days must be a number of days")
+		}
+		q.Days = n
+	}
 	if q.Agent == "me" {
 		q.Agent = a.Agent.ID
 	}

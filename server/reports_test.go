@@ -47,6 +47,9 @@ func TestReportsAPI(t *testing.T) {
 		site.Total.Missed != 0 || site.Total.CSAT.Ratings != [5]int{0, 0, 0, 1, 0} || site.Total.FirstResponse.Count != 1 || site.Total.Resolution.Count != 1 {
 		t.Errorf("the site's report: %d days, %+v", len(site.Days), site.Total)
 	}
+	if month := get(admin, "?days=30"); len(month.Days) != 30 || month.Total.Conversations != 2 {
+		t.Errorf("30 days: %d days, %d conversations", len(month.Days), month.Total.Conversations)
+	}
 	if today := site.Days[len(site.Days)-1]; today.Conversations != 2 {
 		t.Errorf("today has %d conversations, want 2", today.Conversations)
 	}
@@ -59,7 +62,7 @@ func TestReportsAPI(t *testing.T) {
 		t.Errorf("the admin's own report: agent %q, %d conversations", r.Agent, r.Total.Conversations)
 	}
 	wantStatus(t, c.Do(ctx, "GET", "/api/v1/reports?agent="+adminID, agent, nil, nil), http.StatusForbidden)
-	for _, q := range []string{"?format=xml", "?from=yesterday&to=today", "?from=2026-03-02", "?from=2026-03-02&to=2026-03-01", "?agent=a%20b"} {
+	for _, q := range []string{"?format=xml", "?from=yesterday&to=today", "?from=2026-03-02", "?from=2026-03-02&to=2026-03-01", "?agent=a%20b", "?days=0", "?days=x", "?days=367"} {
 		var out any
 		if err := c.Do(ctx, "GET", "/api/v1/reports"+q, admin, nil, &out); err == nil {
 			t.Errorf("%s: no error", q)
