@@ -1,6 +1,8 @@
 package chat_test
 
 import (
+	"time"
+
 	"context"
 	"encoding/json"
 	"fmt"
@@ -97,7 +99,7 @@ func TestFAQMoveNumbersTheLanguageAgain(t *testing.T) {
 	if err := st.SaveFAQs(ctx, "acme", []chat.FAQ{entry("a", "en"), entry("b", "en"), entry("c", "en"), entry("ab", "zh-CN")}); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.CountFAQEvent(ctx, "acme", "b", true); err != nil {
+	if err := st.CountFAQEvent(ctx, "acme", "b", true, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	order := func(lang string) []string {

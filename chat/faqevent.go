@@ -30,7 +30,7 @@ func (s *Visitors) CountFAQEvent(ctx context.Context, a Actor, id string, ev FAQ
 	if !s.counted.first(key) {
 		return nil
 	}
-	if err := s.store.CountFAQEvent(ctx, a.Site, id, ev == FAQSolved); err != nil {
+	if err := s.store.CountFAQEvent(ctx, a.Site, id, ev == FAQSolved, s.now()); err != nil {
 		s.counted.forget(key) // not counted: a retry may count
 		return fmt.Errorf("visitors: count faq event: %w", err)
 	}

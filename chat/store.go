@@ -138,8 +138,9 @@ type FAQStore interface {
 	// entry deleted meanwhile stays deleted.
 	SetFAQOrder(ctx context.Context, site string, order map[string]int) error
 	DeleteFAQ(ctx context.Context, site, id string) error
-	// CountFAQEvent adds one to an entry's views or solved count.
-	CountFAQEvent(ctx context.Context, site, id string, solved bool) error
+	// CountFAQEvent adds one to an entry's views or solved count, and to
+	// the site's count of the FAQSlot that holds at (see FAQCounts).
+	CountFAQEvent(ctx context.Context, site, id string, solved bool, at time.Time) error
 }
 
 // FeedbackFilter selects a site's feedback, newest first.
@@ -211,6 +212,7 @@ type Store interface {
 	AttachmentStore
 	SearchStore
 	CannedStore
+	ReportStore
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 }

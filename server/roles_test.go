@@ -92,6 +92,7 @@ func TestRolesOnEveryRoute(t *testing.T) {
 			{"POST", "/api/v1/canned", cannedBody, chat.RoleAdmin},
 			{"PUT", "/api/v1/canned/" + cr, cannedBody, chat.RoleAdmin},
 			{"DELETE", "/api/v1/canned/" + cr, "", chat.RoleAdmin},
+			{"GET", "/api/v1/reports", "", chat.RoleAgent},
 		}
 	}
 

@@ -93,6 +93,7 @@ func (s *Server) routes() {
 	ag.Post("/canned", s.handleCreateCanned)
 	ag.Put("/canned/:id", s.handleUpdateCanned)
 	ag.Delete("/canned/:id", s.handleDeleteCanned)
+	ag.Get("/reports", s.handleReport)
 
 	app.Use(func(c *fiber.Ctx) error { return errNotFoundRoute })
 }

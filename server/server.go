@@ -22,6 +22,7 @@ import (
 	"github.com/kefu/kefu/auth"
 	"github.com/kefu/kefu/canned"
 	"github.com/kefu/kefu/chat"
+	"github.com/kefu/kefu/report"
 )
 
 // FAQIndex finds FAQ entries for a visitor's text.
@@ -96,6 +97,8 @@ type Server struct {
 	attach *attach.Service
 	// canned holds the use cases of canned replies.
 	canned *canned.Service
+	// reports makes the inbox's reports.
+	reports *report.Service
 	// account holds the use cases of an agent's own login.
 	account  *account.Service
 	sites    siteCache
@@ -148,6 +151,7 @@ func New(opts Options) (*Server, error) {
 	s.agentAdmin = chat.NewAgentAdmin(opts.Store, opts.Bus, auth.HashPassword, opts.Now)
 	s.visitors = chat.NewVisitors(opts.Store, auth.VerifyIdentity, opts.Now)
 	s.canned = canned.New(opts.Store, opts.Now)
+	s.reports = report.New(opts.Store, opts.Now)
 	s.account = account.New(opts.Store, opts.Issuer, opts.Now, opts.Logger)
 	s.account.RequireTwoFactorOf(s.site)
 	s.attach = attach.NewService(opts.Store, opts.Blobs, attach.NewSigner(fileKey(opts.FileKey), opts.Now), opts.Service.Conversation, opts.Now)

@@ -231,11 +231,19 @@ func (s *Store) SetStatus(ctx context.Context, site, id string, status chat.Stat
 	if err != nil {
 		return err
 	}
-	res, err := s.conversations.UpdateOne(ctx, byID(id), bson.D{{Key: "$set", Value: bson.D{
+	update := bson.D{{Key: "$set", Value: bson.D{
 		{Key: "status", Value: status},
 		{Key: "active_key", Value: activeKey(site, d.VisitorID, id, status)},
 		{Key: "updated_at", Value: at},
-	}}})
+	}}}
+	// resolved_at is the time of the change to resolved ($min keeps the
+	// first of two), and is removed by a change away from it.
+	if status == chat.StatusResolved {
+		update = append(update, bson.E{Key: "$min", Value: bson.D{{Key: "resolved_at", Value: at}}})
+	} else {
+		update = append(update, bson.E{Key: "$unset", Value: bson.D{{Key: "resolved_at", Value: ""}}})
+	}
+	res, err := s.conversations.UpdateOne(ctx, byID(id), update)
 	switch {
 	case isDuplicate(err):
 		err = fmt.Errorf("mongo: update conversation status: %w", err)

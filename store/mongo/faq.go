@@ -182,20 +182,23 @@ func (s *Store) DeleteFAQ(ctx context.Context, site, id string) error {
 	return nil
 }
 
-// CountFAQEvent adds one to an entry's views, or to its solved count.
-func (s *Store) CountFAQEvent(ctx context.Context, site, id string, solved bool) error {
+// CountFAQEvent adds one to an entry's views, or to its solved count,
+// and then to the site's count of at's slot. The two are separate writes:
+// a failure between them leaves the entry counted and the slot not.
+func (s *Store) CountFAQEvent(ctx context.Context, site, id string, solved bool, at time.Time) error {
 	field := "views"
 	if solved {
 		field = "solved"
 	}
 	ctx, cancel := s.op(ctx)
 	defer cancel()
-	res, err := s.faq.UpdateOne(ctx, byID(faqKey(site, id)), bson.D{{Key: "$inc", Value: bson.D{{Key: field, Value: int64(1)}}}})
+	inc := bson.D{{Key: "$inc", Value: bson.D{{Key: field, Value: int64(1)}}}}
+	res, err := s.faq.UpdateOne(ctx, byID(faqKey(site, id)), inc)
 	if err != nil {
 		return mapErr(err, "count faq event", "FAQ entry")
 	}
 	if res.MatchedCount == 0 {
 		return chat.NotFound("FAQ entry")
 	}
-	return nil
+	return s.countFAQSlot(ctx, site, solved, at)
 }

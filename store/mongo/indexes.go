@@ -77,6 +77,11 @@ func indexSpecs() []indexSpec {
 		// lists a site's replies in order.
 		{coll: collCanned, keys: keys("site", "shortcut", "lang"), unique: true},
 		{coll: collTokens, keys: keys("expires_at"), ttl: true},
+		// Reports read a site's conversations by creation time, or one
+		// agent's, and its FAQ counts by slot.
+		{coll: collConversations, keys: keys("site", "created_at")},
+		{coll: collConversations, keys: keys("site", "assignee_id", "created_at")},
+		{coll: collFAQCounts, keys: keys("site", "slot")},
 	}
 }
 
@@ -84,7 +89,7 @@ func collectionNames() []string {
 	return []string{
 		collSites, collAgents, collVisitors, collConversations,
 		collMessages, collFAQ, collFeedback, collTokens, collAttachments,
-		collSearch, collMeta, collCanned,
+		collSearch, collMeta, collCanned, collFAQCounts,
 	}
 }
 

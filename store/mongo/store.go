@@ -51,6 +51,7 @@ const (
 	collSearch        = "search"
 	collMeta          = "meta" // marks of one-time jobs, by _id
 	collCanned        = "canned"
+	collFAQCounts     = "faq_counts" // FAQ events per site and slot, for reports
 )
 
 // DefaultDatabase is the database used when neither Config.Database nor

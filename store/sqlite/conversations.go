@@ -170,7 +170,11 @@ func (s *Store) SetStatus(ctx context.Context, site, id string, status chat.Stat
 	}
 	ctx, cancel := s.op(ctx)
 	defer cancel()
-	res, err := s.w.ExecContext(ctx, `UPDATE conversations SET status = ?, updated_at = ? WHERE id = ? AND site = ?`,
+	// resolved_at is the time of the change to resolved, and is cleared
+	// by a change away from it; setting resolved again keeps the first.
+	res, err := s.w.ExecContext(ctx, `UPDATE conversations SET status = ?1, updated_at = ?2,
+		resolved_at = CASE WHEN ?1 <> 'resolved' THEN 0 WHEN status = 'resolved' AND resolved_at > 0 THEN resolved_at ELSE ?2 END
+		WHERE id = ?3 AND site = ?4`,
 		status, millis(at), id, site)
 	if isActiveConflict(err) {
 		return chat.Wrap(chat.CodeConflict, fmt.Errorf("sqlite: set conversation status: %w", err),

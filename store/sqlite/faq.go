@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"time"
 
 	"github.com/kefu/kefu/chat"
 )
@@ -146,14 +147,33 @@ func (s *Store) DeleteFAQ(ctx context.Context, site, id string) error {
 	return updated(res, err, "delete faq", "FAQ entry")
 }
 
-// CountFAQEvent adds one to an entry's views, or to its solved count.
-func (s *Store) CountFAQEvent(ctx context.Context, site, id string, solved bool) error {
+// CountFAQEvent adds one to an entry's views, or to its solved count, and
+// in the same transaction to the site's count of at's slot.
+func (s *Store) CountFAQEvent(ctx context.Context, site, id string, solved bool, at time.Time) error {
 	q := `UPDATE faq SET views = views + 1 WHERE site = ? AND id = ?`
 	if solved {
 		q = `UPDATE faq SET solved = solved + 1 WHERE site = ? AND id = ?`
 	}
 	ctx, cancel := s.op(ctx)
 	defer cancel()
-	res, err := s.w.ExecContext(ctx, q, site, id)
-	return updated(res, err, "count faq event", "FAQ entry")
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return mapErr(err, "begin count faq event", "FAQ entry")
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, q, site, id)
+	if err := updated(res, err, "count faq event", "FAQ entry"); err != nil {
+		return err
+	}
+	views, solvedN := 1, 0
+	if solved {
+		views, solvedN = 0, 1
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO faq_counts (site, slot, views, solved) VALUES (?, ?, ?, ?)
+		ON CONFLICT (site, slot) DO UPDATE SET views = views + excluded.views, solved = solved + excluded.solved`,
+		site, millis(at.Truncate(chat.FAQSlot)), views, solvedN)
+	if err != nil {
+		return mapErr(err, "count faq event in its slot", "FAQ entry")
+	}
+	return mapErr(tx.Commit(), "commit faq event", "FAQ entry")
 }

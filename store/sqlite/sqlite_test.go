@@ -261,6 +261,9 @@ func TestQueriesUseIndexes(t *testing.T) {
 			AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.visitor_id = v.id AND c.site = v.site) LIMIT 500`, 5)},
 		{"old resolved conversations", q(`SELECT id FROM conversations WHERE status = 'resolved' AND updated_at < ?
 			ORDER BY updated_at, id LIMIT 500`, 5)},
+		{"report", q(reportRowsQuery, "acme", 1, 2)},
+		{"report of an agent", q(reportRowsAssigneeQuery, "acme", "ann", 1, 2)},
+		{"faq counts", q(`SELECT sum(views) FROM faq_counts WHERE site = ? AND slot >= ? AND slot < ?`, "acme", 1, 2)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -332,7 +332,7 @@ func testOtherSitesAreNotFound(t *testing.T, b Backend) {
 		{"MessagesBefore", func() error { _, err := s.MessagesBefore(ctx, other, c.ID, 3, 10); return err }},
 		{"FAQ", func() error { _, err := s.FAQ(ctx, other, f.ID); return err }},
 		{"DeleteFAQ", func() error { return s.DeleteFAQ(ctx, other, f.ID) }},
-		{"CountFAQEvent", func() error { return s.CountFAQEvent(ctx, other, f.ID, true) }},
+		{"CountFAQEvent", func() error { return s.CountFAQEvent(ctx, other, f.ID, true, time.Now()) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { wantCode(t, tt.call(), chat.CodeNotFound) })
@@ -387,7 +387,7 @@ func testConcurrentUpdates(t *testing.T, b Backend) {
 			if err := s.SetAssignee(ctx, "acme", c.ID, "a", now().Add(-time.Hour)); err != nil {
 				t.Error(err)
 			}
-			if err := s.CountFAQEvent(ctx, "acme", f.ID, i%2 == 0); err != nil {
+			if err := s.CountFAQEvent(ctx, "acme", f.ID, i%2 == 0, time.Now()); err != nil {
 				t.Error(err)
 			}
 		})

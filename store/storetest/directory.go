@@ -417,9 +417,9 @@ func testFAQ(t *testing.T, b Backend) {
 		t.Errorf("ListFAQ of zh after its last = %+v, %v; want none", zh, err)
 	}
 
-	must(t, s.CountFAQEvent(ctx, "acme", refund.ID, false))
-	must(t, s.CountFAQEvent(ctx, "acme", refund.ID, false))
-	must(t, s.CountFAQEvent(ctx, "acme", refund.ID, true))
+	must(t, s.CountFAQEvent(ctx, "acme", refund.ID, false, time.Now()))
+	must(t, s.CountFAQEvent(ctx, "acme", refund.ID, false, time.Now()))
+	must(t, s.CountFAQEvent(ctx, "acme", refund.ID, true, time.Now()))
 	// Saving an edit keeps the counters, whatever the editor's copy says.
 	refund.Answer = "联系客服。"
 	must(t, s.SaveFAQ(ctx, refund))
@@ -437,7 +437,7 @@ func testFAQ(t *testing.T, b Backend) {
 	}{
 		{"deleted", func() error { _, err := s.FAQ(ctx, "acme", "ship"); return err }(), chat.CodeNotFound},
 		{"delete again", s.DeleteFAQ(ctx, "acme", "ship"), chat.CodeNotFound},
-		{"count missing", s.CountFAQEvent(ctx, "acme", "ship", false), chat.CodeNotFound},
+		{"count missing", s.CountFAQEvent(ctx, "acme", "ship", false, time.Now()), chat.CodeNotFound},
 		{"no site", s.SaveFAQ(ctx, &chat.FAQ{ID: "x"}), chat.CodeInvalid},
 	}
 	for _, tt := range tests {

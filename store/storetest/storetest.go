@@ -74,6 +74,8 @@ func Run(t *testing.T, b Backend) {
 		{"MessagesPaging", testMessagesPaging},
 		{"ConcurrentSendersGetContiguousSeqs", testConcurrentSenders},
 		{"TwoStoresRaceOnOneConversation", testTwoStoresRace},
+		{"ReportRows", testReportRows},
+		{"FAQCounts", testFAQCounts},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.run(t, b) })

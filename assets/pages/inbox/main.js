@@ -6,6 +6,7 @@ import { $, h, select, tablist } from './dom.js';
 import { loadCanned } from './canned.js';
 import { loadFAQ } from './faq.js';
 import { loadFeedback } from './feedback.js';
+import { loadReports } from './reports.js';
 import { lang, languages, setLang, t, translate } from './i18n.js';
 import { createList } from './list.js';
 import { loadAccount } from './account.js';
@@ -131,7 +132,7 @@ tablist(views, (t) => show(t.dataset.view));
 
 // Pages for admins and owners only; the server refuses the rest to agents.
 const ADMIN_VIEWS = ['feedback', 'agents', 'settings'];
-const LOADERS = { feedback: loadFeedback, faq: loadFAQ, canned: loadCanned, agents: loadAgents, settings: showSettings, account: loadAccount };
+const LOADERS = { feedback: loadFeedback, faq: loadFAQ, canned: loadCanned, reports: loadReports, agents: loadAgents, settings: showSettings, account: loadAccount };
 
 function show(view) {
   select(views, views.querySelector(`[data-view="${view}"]`));
