@@ -21,10 +21,10 @@ type hub struct {
 	all      map[*conn]struct{}
 	presence *presence
 	// live is this node's visitors with a widget socket, in memory only.
-	live *live.Registry
-	gaps     gaps
-	stopped  chan struct{}
-	wg       sync.WaitGroup
+	live    *live.Registry
+	gaps    gaps
+	stopped chan struct{}
+	wg      sync.WaitGroup
 }
 
 type siteConns struct {
