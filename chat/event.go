@@ -48,6 +48,9 @@ type Event struct {
 	// without an entry asks for the site's whole FAQ to be reindexed.
 	FAQ     *FAQ `json:"faq,omitempty"`
 	Deleted bool `json:"deleted,omitempty"`
+	// Invite marks the EventConversation of an agent's proactive invite:
+	// the visitor's widget opens on it; agents were told already.
+	Invite bool `json:"invite,omitempty"`
 	// AgentID is the agent of an EventAgent.
 	AgentID string `json:"agent_id,omitempty"`
 }

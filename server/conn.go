@@ -38,6 +38,7 @@ type conn struct {
 	ws        *websocket.Conn
 	ip        string
 	origin    string
+	ua        string // the browser's User-Agent, for live visitors
 	role      string
 	sites     []string
 	visitorID string

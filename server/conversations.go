@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/kefu/kefu/chat"
+	"github.com/kefu/kefu/useragent"
 )
 
 // conversationView is a conversation as the API shows it.
@@ -15,12 +16,16 @@ type conversationView struct {
 	*chat.Conversation
 	LastMessage *chat.Message `json:"last_message,omitempty"`
 	Visitor     *chat.Visitor `json:"visitor,omitempty"`
+	// The user agent in words, for agents: browser, os and device.
+	useragent.Info
 }
 
 func viewConversation(c *chat.Conversation, v *chat.Visitor, forVisitor bool) conversationView {
 	cv := conversationView{Conversation: c, Visitor: v, LastMessage: c.Last}
 	if forVisitor {
 		cv.LastMessage = c.LastPublic
+	} else {
+		cv.Info = useragent.Parse(c.UserAgent)
 	}
 	return cv
 }
@@ -35,6 +40,13 @@ func (s *Server) handleListConversations(c *fiber.Ctx) error {
 		return err
 	}
 	f := chat.ConversationFilter{Status: chat.Status(c.Query("status")), Limit: limit}
+	// visitor=ID: one visitor's conversations, as the visitor panel lists them.
+	if v := c.Query("visitor"); v != "" {
+		if !chat.ValidKey(v) {
+			return chat.Invalid("visitor must be a visitor's id")
+		}
+		f.VisitorID = strings.Clone(v)
+	}
 	// assignee=me, none, or an agent's id.
 	switch who := c.Query("assignee"); who {
 	case "":

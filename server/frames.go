@@ -31,6 +31,14 @@ type inFrame struct {
 	// Attachments are ids of files uploaded to the conversation, for a
 	// send frame.
 	Attachments []string `json:"attachments"`
+	// A page frame: the page the widget shows on, and the browser's
+	// language and time zone (IANA name, and minutes east of UTC).
+	URL      string `json:"url"`
+	Title    string `json:"title"`
+	Referrer string `json:"referrer"`
+	Lang     string `json:"lang"`
+	TimeZone string `json:"time_zone"`
+	Offset   *int   `json:"utc_offset"`
 }
 
 // decodeFrame parses and checks one client frame.
@@ -50,7 +58,7 @@ func decodeFrame(data []byte) (inFrame, error) {
 		return f, chat.Invalid("id is longer than 64 characters")
 	}
 	switch f.Type {
-	case "auth", "ping":
+	case "auth", "ping", "page":
 		return f, nil
 	case "send", "typing", "read", "resume":
 	default:

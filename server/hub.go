@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/kefu/kefu/chat"
+	"github.com/kefu/kefu/live"
 )
 
 // hub knows this node's sockets by site, subscribes to a site's events on
@@ -19,9 +20,11 @@ type hub struct {
 	sites    map[string]*siteConns
 	all      map[*conn]struct{}
 	presence *presence
-	gaps     gaps
-	stopped  chan struct{}
-	wg       sync.WaitGroup
+	// live is this node's visitors with a widget socket, in memory only.
+	live    *live.Registry
+	gaps    gaps
+	stopped chan struct{}
+	wg      sync.WaitGroup
 }
 
 type siteConns struct {
@@ -36,6 +39,7 @@ func newHub(s *Server) *hub {
 		sites:    make(map[string]*siteConns),
 		all:      make(map[*conn]struct{}),
 		presence: newPresence(s.opts.Node, s.opts.Now),
+		live:     live.New(s.opts.Now),
 		stopped:  make(chan struct{}),
 	}
 }
@@ -61,9 +65,17 @@ func (h *hub) start() error {
 		unsubFAQ()
 		return err
 	}
+	unsubLive, err := h.s.opts.Bus.Subscribe(liveAskSubject, h.onLiveAsk)
+	if err != nil {
+		unsub()
+		unsubFAQ()
+		unsubAgents()
+		return err
+	}
 	h.wg.Add(1)
 	go func() {
 		defer h.wg.Done()
+		defer unsubLive()
 		defer unsub()
 		defer unsubFAQ()
 		defer unsubAgents()
@@ -103,6 +115,9 @@ func (h *hub) register(c *conn, first []byte) error {
 	defer h.mu.Unlock()
 	c.enqueue(first)
 	h.all[c] = struct{}{}
+	if c.role == roleVisitor {
+		h.live.Join(c.actorSite, c.visitorID, c.ua)
+	}
 	h.s.metrics.connections.WithLabelValues(c.role).Inc()
 	for _, site := range c.sites {
 		sc := h.sites[site]
@@ -139,6 +154,9 @@ func (h *hub) unregister(c *conn) {
 		return
 	}
 	delete(h.all, c)
+	if c.role == roleVisitor {
+		h.live.Leave(c.actorSite, c.visitorID)
+	}
 	h.s.metrics.connections.WithLabelValues(c.role).Dec()
 	for _, site := range c.sites {
 		sc := h.sites[site]
@@ -301,9 +319,12 @@ func (h *hub) framesFor(e chat.Event) (agents, visitor []byte) {
 		if e.Conversation == nil {
 			return nil, nil
 		}
+		vv := viewConversation(e.Conversation, nil, true)
+		if e.Invite {
+			return nil, encode(outFrame{Type: "invite", Conversation: &vv})
+		}
 		v := viewConversation(e.Conversation, nil, false)
 		agents = encode(outFrame{Type: "conversation", Conversation: &v})
-		vv := viewConversation(e.Conversation, nil, true)
 		visitor = encode(outFrame{Type: "conversation", Conversation: &vv})
 	case chat.EventStatus:
 		agents = encode(outFrame{Type: "status", ConversationID: e.ConversationID, Status: e.Status})

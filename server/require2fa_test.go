@@ -21,7 +21,10 @@ import (
 // cannot change the policy, and site-b's agent is not concerned.
 func TestSiteRequiresTwoFactor(t *testing.T) {
 	e := startEnv(t, func(o *serverOptions) { o.Limits.LoginPerAccount, o.Limits.LoginPerMinute = 100, 100 })
-	ctx := ctxT(t)
+	// Several logins, each a password hash: more than ctxT's 20 s under
+	// -race on a busy machine (a CI run took 38 s).
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
 	c := e.client()
 	_, owner := e.mustAgentWithRole(ctx, e.store, "owner@example.com", "site-a", chat.RoleOwner)
 	_, admin := e.mustAgentWithRole(ctx, e.store, "admin@example.com", "site-a", chat.RoleAdmin)

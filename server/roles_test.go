@@ -27,8 +27,9 @@ func TestRolesOnEveryRoute(t *testing.T) {
 	// under -race on a busy machine.
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	convA := e.mustVisitor(ctx, "site-a").conv.ID
-	convB := e.mustVisitor(ctx, "site-b").conv.ID
+	va, vb := e.mustVisitor(ctx, "site-a"), e.mustVisitor(ctx, "site-b")
+	convA, convB := va.conv.ID, vb.conv.ID
+	visitorOf := map[string]string{"site-a": va.conv.VisitorID, "site-b": vb.conv.VisitorID, ":key": ":id"}
 	faqs, feedback, canned := map[string]string{}, map[string]string{}, map[string]string{}
 	for _, site := range []string{"site-a", "site-b"} {
 		f := &chat.FAQ{Site: site, Lang: "en", Category: "c", Question: "Q " + site, Answer: "A", Published: true, UpdatedAt: time.Now()}
@@ -93,6 +94,9 @@ func TestRolesOnEveryRoute(t *testing.T) {
 			{"PUT", "/api/v1/canned/" + cr, cannedBody, chat.RoleAdmin},
 			{"DELETE", "/api/v1/canned/" + cr, "", chat.RoleAdmin},
 			{"GET", "/api/v1/reports", "", chat.RoleAgent},
+			{"GET", "/api/v1/visitors/live", "", chat.RoleAgent},
+			{"GET", "/api/v1/visitors/" + visitorOf[site] + "/live", "", chat.RoleAgent},
+			{"POST", "/api/v1/visitors/" + visitorOf[site] + "/invite", `{"text":"Hi"}`, chat.RoleAgent},
 		}
 	}
 

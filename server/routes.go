@@ -94,6 +94,10 @@ func (s *Server) routes() {
 	ag.Put("/canned/:id", s.handleUpdateCanned)
 	ag.Delete("/canned/:id", s.handleDeleteCanned)
 	ag.Get("/reports", s.handleReport)
+	// Live visitors, kept in memory by the nodes that hold their sockets.
+	ag.Get("/visitors/live", s.handleLiveVisitors)
+	ag.Get("/visitors/:id/live", s.handleLiveVisitor)
+	ag.Post("/visitors/:id/invite", s.handleInviteVisitor)
 
 	app.Use(func(c *fiber.Ctx) error { return errNotFoundRoute })
 }

@@ -18,6 +18,7 @@ const (
 	localIP     = "kefu.ip"
 	localOrigin = "kefu.origin"
 	localBearer = "kefu.bearer"
+	localUA     = "kefu.ua"
 )
 
 // upgrade admits websocket upgrades while the server is not draining.
@@ -34,6 +35,7 @@ func (s *Server) upgrade(c *fiber.Ctx) error {
 	c.Locals(localIP, s.clientIP(c))
 	c.Locals(localOrigin, strings.Clone(c.Get(fiber.HeaderOrigin)))
 	c.Locals(localBearer, strings.Clone(bearer(c)))
+	c.Locals(localUA, strings.Clone(c.Get(fiber.HeaderUserAgent)))
 	return c.Next()
 }
 
@@ -45,6 +47,7 @@ func (s *Server) serveSocket(ws *websocket.Conn) {
 		ws:     ws,
 		ip:     ws.Locals(localIP).(string),
 		origin: ws.Locals(localOrigin).(string),
+		ua:     ws.Locals(localUA).(string),
 		send:   make(chan []byte, s.opts.Limits.SendQueue),
 		done:   make(chan struct{}),
 	}

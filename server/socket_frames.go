@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/kefu/kefu/chat"
+	"github.com/kefu/kefu/live"
 )
 
 // frameTimeout bounds the work one frame may cause, such as a store write.
@@ -61,6 +62,12 @@ func (s *Server) handleFrame(c *conn, data []byte) {
 		c.enqueue(encode(outFrame{Type: "pong"}))
 	case "auth":
 		c.enqueue(errorFrame(chat.Invalid("already authenticated"), f.ID, ""))
+	case "page":
+		if c.role != roleVisitor {
+			c.enqueue(errorFrame(chat.Invalid("page frames are for visitors"), f.ID, ""))
+			return
+		}
+		s.hub.live.Visit(c.actorSite, c.visitorID, live.Visit{URL: f.URL, Title: f.Title, Referrer: f.Referrer, Lang: f.Lang, TimeZone: f.TimeZone, Offset: f.Offset})
 	default:
 		err = s.withConversation(ctx, c, f, func(a chat.Actor) error { return s.dispatch(ctx, c, a, f) })
 		if err != nil {

@@ -9,6 +9,7 @@ import { loadFeedback } from './feedback.js';
 import { loadReports } from './reports.js';
 import { lang, languages, setLang, t, translate } from './i18n.js';
 import { createList } from './list.js';
+import { createLive } from './live.js';
 import { loadAccount } from './account.js';
 import { loadAgents } from './agents.js';
 import { loadSettings, newSite } from './settings.js';
@@ -133,6 +134,13 @@ tablist(views, (t) => show(t.dataset.view));
 // Pages for admins and owners only; the server refuses the rest to agents.
 const ADMIN_VIEWS = ['feedback', 'agents', 'settings'];
 const LOADERS = { feedback: loadFeedback, faq: loadFAQ, canned: loadCanned, reports: loadReports, agents: loadAgents, settings: showSettings, account: loadAccount };
+// Live visitors; an invite opens the conversation it started.
+LOADERS.live = createLive((c) => {
+  merge(c);
+  show('conversations');
+  list.render();
+  thread.open(c.id);
+});
 
 function show(view) {
   select(views, views.querySelector(`[data-view="${view}"]`));

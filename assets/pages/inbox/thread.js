@@ -11,6 +11,7 @@ import { createFAQHint } from './faqhint.js';
 import { t } from './i18n.js';
 import { createSlash } from './slash.js';
 import { displayName, merge, q, state, topicLabel } from './state.js';
+import { browserWords, visitorMore } from './visitor.js';
 
 const ACK_WAIT = 8e3;
 const TYPING_EVERY = 4e3; // resend typing:true at most this often
@@ -402,7 +403,7 @@ export function createThread({ sock, onMessage, changed }) {
       [t('info.lang'), c.lang || '—'],
       [t('info.page'), link(c.page_url)],
       c.referrer && [t('info.referrer'), link(c.referrer)],
-      [t('info.browser'), c.user_agent || '—'],
+      [t('info.browser'), browserWords(c)],
       [t('info.started'), timeEl(c.created_at)],
       c.rating && [t('info.rating'), '★'.repeat(c.rating) + '☆'.repeat(5 - c.rating) + (c.rating_comment ? ' ' + c.rating_comment : '')],
       [t('info.visitorid'), h('code', null, c.visitor_id)],
@@ -410,7 +411,7 @@ export function createThread({ sock, onMessage, changed }) {
     const dl = (pairs) => h('dl', null, pairs.map(([k, val]) => [h('dt', null, k), h('dd', null, val)]));
     const attrs = Object.entries(v.attributes || {}).sort(([a], [b]) => a.localeCompare(b));
     const extra = attrs.length ? [h('h4', null, t('info.attributes')), dl(attrs)] : [];
-    $('info').replaceChildren(dl(rows), ...extra);
+    $('info').replaceChildren(dl(rows), ...extra, visitorMore(c, open));
   }
 
   async function act(btn, path, body) {

@@ -234,7 +234,7 @@ const LABELS = __LABELS__;
       queue.splice(0).forEach(post);
     } else if (m.type === 'unread') setUnread(m.n, m.beep);
     else if (m.type === 'active') store(KEY, m.on ? '1' : null);
-    else if (m.type === 'close') setOpen(false);
+    else if (m.type === 'vis') setOpen(m.open);
     else if (m.type === 'event') emit(m.name, m.data);
     else if (m.type === 'store' && /^\w+$/.test(m.k)) store(P + m.k, typeof m.v === 'string' ? m.v : null);
     else if (m.type === 'setlang' && match(m.lang)) {

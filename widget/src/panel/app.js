@@ -238,6 +238,8 @@ export function handle(f) {
         (S.conv && list.find((x) => x.id === S.conv.id)) ||
         list.sort((a, b) => (b.updated_at > a.updated_at ? 1 : -1))[0];
       S.known = true;
+      // Where this tab is, for the agents' live visitors (kept in memory).
+      ctx.hub.send({ type: 'page', url: S.page.url, title: S.page.title, referrer: S.page.referrer, lang: lang(), time_zone: Intl.DateTimeFormat().resolvedOptions().timeZone, utc_offset: -new Date().getTimezoneOffset() });
       if (c) adopt(c, true);
       // A conversation we know of that the list lacks was resolved, or was
       // started after a relayed `ready` was sent: ask.
@@ -287,6 +289,11 @@ export function handle(f) {
       break;
     case 'suggestions':
       if (mine(f)) suggested(f);
+      break;
+    case 'invite':
+      // An agent started this conversation: it opens in the visible tab.
+      adopt(f.conversation);
+      if (!document.hidden) ctx.bridge.post({ type: 'vis', open: true });
       break;
     case 'presence':
       S.online = !!f.agents_online;

@@ -42,7 +42,7 @@ import { useFiles } from './files.js';
   S.visible = !br.embed;
   const env = {
     embed: br.embed,
-    close: () => br.post({ type: 'close' }),
+    close: () => br.post({ type: 'vis', open: false }),
     // setLang is the visitor's choice: the loader remembers it on the
     // page's site and hands it back; a page of its own remembers it here.
     setLang(l) {
