@@ -2,7 +2,6 @@ package chat
 
 import (
 	"context"
-	"strings"
 
 	"github.com/kefu/kefu/terms"
 )
@@ -42,10 +41,22 @@ func (s *Service) Search(ctx context.Context, a Actor, q string, f ConversationF
 		if err != nil {
 			return nil, 0, err
 		}
-		if f.Status != "" && c.Status != f.Status || f.AssigneeID != "" && c.AssigneeID != strings.TrimPrefix(f.AssigneeID, Unassigned) {
-			continue
+		if f.keeps(c) {
+			out = append(out, *c)
 		}
-		out = append(out, *c)
 	}
 	return out, page.Next, nil
+}
+
+// keeps tells whether c passes f's status and assignee filters.
+func (f ConversationFilter) keeps(c *Conversation) bool {
+	switch {
+	case f.Status != "" && c.Status != f.Status:
+		return false
+	case f.AssigneeID == Unassigned:
+		return c.AssigneeID == ""
+	case f.AssigneeID != "":
+		return c.AssigneeID == f.AssigneeID
+	}
+	return true
 }

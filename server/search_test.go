@@ -82,6 +82,14 @@ func TestSearchConversations(t *testing.T) {
 	if got := ids(search(e.agentA, "已", "&site=site-a&status=resolved")); len(got) != 0 {
 		t.Errorf("status=resolved found open conversations: %v", got)
 	}
+	if err := c.Do(ctx, "POST", "/api/v1/conversations/"+pay.conv.ID+"/assign?site=site-a", e.agentA, map[string]string{"agent_id": e.agentAID}, nil); err != nil {
+		t.Fatal(err)
+	}
+	for more, want := range map[string][]string{"&assignee=me": {pay.conv.ID}, "&assignee=none": {refund.conv.ID}} {
+		if got := ids(search(e.agentA, "已", "&site=site-a"+more)); !slices.Equal(got, want) {
+			t.Errorf("search 已 with %s: %v, want %v", more, got, want)
+		}
+	}
 	for _, bad := range []string{"?q=" + url.QueryEscape(" ;; "), "?q=" + strings.Repeat("x", 201), "?q=a&cursor=!!"} {
 		wantStatus(t, c.Do(ctx, "GET", "/api/v1/conversations"+bad+"&site=site-a", e.agentA, nil, nil), http.StatusBadRequest)
 	}
