@@ -84,6 +84,12 @@ type Config struct {
 	// RateSite is how many frames all of one site's sockets may send
 	// together per 10 seconds.
 	RateSite int
+	// SMTPURL names the SMTP server kefu sends email through (see
+	// mail.ParseURL); empty sends none.
+	SMTPURL string
+	// UnansweredAlertMinutes is how long a visitor waits for an agent's
+	// reply before the agents are emailed; 0 sends no alerts.
+	UnansweredAlertMinutes int
 	// AllowedOrigins are the origins (scheme://host[:port]) that may embed
 	// the first-run site's widget. Empty allows any origin.
 	AllowedOrigins []string

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	kefumail "github.com/kefu/kefu/mail"
 )
 
 // MinSecretLen is the shortest KEFU_SECRET accepted, in bytes.
@@ -56,6 +58,16 @@ func (c Config) Validate() error {
 	}
 	if c.Secret != "" && len(c.Secret) < MinSecretLen {
 		v.add("KEFU_SECRET", fmt.Sprintf("must be at least %d bytes, got %d; make one with: openssl rand -hex 32, or leave it empty to use a generated key", MinSecretLen, len(c.Secret)))
+	}
+	if c.SMTPURL != "" {
+		if _, err := kefumail.ParseURL(c.SMTPURL); err != nil {
+			v.add("KEFU_SMTP_URL", err.Error())
+		}
+	}
+	if c.UnansweredAlertMinutes < 0 {
+		v.add("KEFU_UNANSWERED_ALERT_MINUTES", fmt.Sprintf("must be 0 (no alerts) or more, got %d", c.UnansweredAlertMinutes))
+	} else if c.UnansweredAlertMinutes > 0 && c.SMTPURL == "" {
+		v.add("KEFU_UNANSWERED_ALERT_MINUTES", "needs KEFU_SMTP_URL to send the alerts")
 	}
 	v.check("KEFU_ADMIN_EMAIL", checkEmail(c.AdminEmail))
 	if c.AdminPassword != "" && utf8.RuneCountInString(c.AdminPassword) < MinPasswordLen {
