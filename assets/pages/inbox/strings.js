@@ -310,6 +310,12 @@ export const strings = {
     'account.2fa.confirm': 'Confirm',
     'account.2fa.code.or': 'Code from the app, or a recovery code',
     'account.2fa.off.button': 'Turn off two-factor login',
+    // offline messages answered by email (mailto.js)
+    'mailto.emailed': 'Replies are emailed to {email}, with a link back into this conversation.',
+    'mailto.why': 'kefu sends no email (no KEFU_SMTP_URL), so a reply here would reach no one. Answer by email:',
+    'mailto.action': 'Reply to {email} by email',
+    'mailto.subject': 'Re: your message',
+    'mailto.quote': 'Your message:',
   },
   'zh-CN': {
     loading: '加载中…',
@@ -619,5 +625,11 @@ export const strings = {
     'account.2fa.confirm': '确认',
     'account.2fa.code.or': '应用中的验证码或恢复码',
     'account.2fa.off.button': '关闭二次验证',
+    // 通过邮件回复离线留言（mailto.js）
+    'mailto.emailed': '回复会通过邮件发送给 {email}，邮件中附有回到此对话的链接。',
+    'mailto.why': 'kefu 未配置发信（没有 KEFU_SMTP_URL），在这里回复访客收不到。请通过邮件回复：',
+    'mailto.action': '给 {email} 发邮件回复',
+    'mailto.subject': '回复：您的留言',
+    'mailto.quote': '您的留言：',
   },
 };
