@@ -87,9 +87,6 @@ type Config struct {
 	// SMTPURL names the SMTP server kefu sends email through (see
 	// mail.ParseURL); empty sends none.
 	SMTPURL string
-	// UnansweredAlertMinutes is how long a visitor waits for an agent's
-	// reply before the agents are emailed; 0 sends no alerts.
-	UnansweredAlertMinutes int
 	// AllowedOrigins are the origins (scheme://host[:port]) that may embed
 	// the first-run site's widget. Empty allows any origin.
 	AllowedOrigins []string

@@ -59,8 +59,6 @@ func TestLoad(t *testing.T) {
 		"KEFU_KEEP_VISITORS_DAYS": "7",
 		"KEFU_KEEP_RESOLVED_DAYS": "365",
 		"KEFU_SMTP_URL":           "smtp://kefu:pw@mail.example.com?from=kefu@example.com",
-
-		"KEFU_UNANSWERED_ALERT_MINUTES": "15",
 	}
 	fromEnv := Config{
 		TrustedProxies:   []string{"10.0.0.0/8", "192.168.1.1"},
@@ -72,23 +70,21 @@ func TestLoad(t *testing.T) {
 		KeepVisitorsDays: 7,
 		KeepResolvedDays: 365,
 		SMTPURL:          "smtp://kefu:pw@mail.example.com?from=kefu@example.com",
-
-		UnansweredAlertMinutes: 15,
-		Addr:                   "127.0.0.1:9000",
-		PublicURL:              "https://chat.example.com",
-		DataDir:                "/var/lib/kefu",
-		MongoDBURI:             "mongodb://mongo:27017/?replicaSet=rs0",
-		MongoDBDatabase:        "support",
-		NATSURL:                "nats://nats:4222",
-		Secret:                 goodSecret,
-		AdminEmail:             "owner@shop.example.com",
-		AdminPassword:          "correct horse",
-		SiteKey:                "shop_1",
-		LogLevel:               "debug",
-		LogFormat:              "json",
-		ShutdownTimeout:        30 * time.Second,
-		Demo:                   false,
-		AllowedOrigins:         []string{"https://shop.example.com", "https://www.shop.example.com"},
+		Addr:             "127.0.0.1:9000",
+		PublicURL:        "https://chat.example.com",
+		DataDir:          "/var/lib/kefu",
+		MongoDBURI:       "mongodb://mongo:27017/?replicaSet=rs0",
+		MongoDBDatabase:  "support",
+		NATSURL:          "nats://nats:4222",
+		Secret:           goodSecret,
+		AdminEmail:       "owner@shop.example.com",
+		AdminPassword:    "correct horse",
+		SiteKey:          "shop_1",
+		LogLevel:         "debug",
+		LogFormat:        "json",
+		ShutdownTimeout:  30 * time.Second,
+		Demo:             false,
+		AllowedOrigins:   []string{"https://shop.example.com", "https://www.shop.example.com"},
 	}
 	defaults := Default()
 	defaults.PublicURL = "http://localhost:8080"
@@ -130,7 +126,6 @@ func TestLoad(t *testing.T) {
 				"-keep-visitors-days", "0",
 				"-keep-resolved-days", "90",
 				"-smtp-url", "smtps://mail2.example.com?from=help@example.org",
-				"-unanswered-alert-minutes", "30",
 			},
 			base: &fromEnv,
 			want: func(c *Config) {
@@ -158,8 +153,6 @@ func TestLoad(t *testing.T) {
 					MetricsToken:     "other-token",
 					KeepResolvedDays: 90,
 					SMTPURL:          "smtps://mail2.example.com?from=help@example.org",
-
-					UnansweredAlertMinutes: 30,
 				}
 			},
 		},
@@ -266,8 +259,6 @@ func TestLoadProblems(t *testing.T) {
 		{name: "nats URL second server bad", env: map[string]string{"KEFU_NATS_URL": "nats://a:4222,b:4222"}, wantEnv: "KEFU_NATS_URL", want: "nats://host:port"},
 		{name: "smtp URL wrong scheme", env: map[string]string{"KEFU_SMTP_URL": "http://mail?from=a@b.c"}, wantEnv: "KEFU_SMTP_URL", want: "smtp:// or smtps://"},
 		{name: "smtp URL without from", env: map[string]string{"KEFU_SMTP_URL": "smtp://u:smtp-pw@mail"}, wantEnv: "KEFU_SMTP_URL", want: "?from="},
-		{name: "alerts without smtp", env: map[string]string{"KEFU_UNANSWERED_ALERT_MINUTES": "10"}, wantEnv: "KEFU_UNANSWERED_ALERT_MINUTES", want: "needs KEFU_SMTP_URL"},
-		{name: "negative alert minutes", env: map[string]string{"KEFU_UNANSWERED_ALERT_MINUTES": "-1"}, wantEnv: "KEFU_UNANSWERED_ALERT_MINUTES", want: "0 (no alerts)"},
 		{name: "short secret", env: map[string]string{"KEFU_SECRET": "too-short"}, wantEnv: "KEFU_SECRET", want: "at least 32 bytes, got 9"},
 		{name: "email without at", env: map[string]string{"KEFU_ADMIN_EMAIL": "admin"}, wantEnv: "KEFU_ADMIN_EMAIL", want: "email address"},
 		{name: "email with display name", env: map[string]string{"KEFU_ADMIN_EMAIL": "Boss <boss@example.com>"}, wantEnv: "KEFU_ADMIN_EMAIL", want: "email address"},

@@ -64,11 +64,6 @@ func (c Config) Validate() error {
 			v.add("KEFU_SMTP_URL", err.Error())
 		}
 	}
-	if c.UnansweredAlertMinutes < 0 {
-		v.add("KEFU_UNANSWERED_ALERT_MINUTES", fmt.Sprintf("must be 0 (no alerts) or more, got %d", c.UnansweredAlertMinutes))
-	} else if c.UnansweredAlertMinutes > 0 && c.SMTPURL == "" {
-		v.add("KEFU_UNANSWERED_ALERT_MINUTES", "needs KEFU_SMTP_URL to send the alerts")
-	}
 	v.check("KEFU_ADMIN_EMAIL", checkEmail(c.AdminEmail))
 	if c.AdminPassword != "" && utf8.RuneCountInString(c.AdminPassword) < MinPasswordLen {
 		v.add("KEFU_ADMIN_PASSWORD", fmt.Sprintf("must be at least %d characters, or empty to generate one", MinPasswordLen))
