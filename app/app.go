@@ -24,6 +24,8 @@ import (
 	"github.com/kefu/kefu/bus"
 	"github.com/kefu/kefu/chat"
 	"github.com/kefu/kefu/config"
+	"github.com/kefu/kefu/mail"
+	"github.com/kefu/kefu/notify"
 	"github.com/kefu/kefu/search"
 	"github.com/kefu/kefu/server"
 	"github.com/kefu/kefu/widget"
@@ -50,6 +52,10 @@ type Main struct {
 	unfollowFAQ func()
 	// retention stops the retention loop and waits for it.
 	retention func()
+	// mailq sends email in the background, and replies writes the reply
+	// emails; both nil without KEFU_SMTP_URL.
+	mailq   *mail.Queue
+	replies *notify.Replies
 	// unlock releases the data dir.
 	unlock func()
 	// AdminPassword is the generated first-run password, if one was made.
@@ -137,11 +143,19 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.blobs, err = OpenBlobs(cfg, m.store); err != nil {
 		return err
 	}
+	issuer := auth.NewIssuer(secret, nil)
+	var replies server.ReplyMailer
+	if cfg.SMTPURL != "" {
+		if err := m.startMail(cfg, issuer); err != nil {
+			return err
+		}
+		replies = m.replies
+	}
 	m.server, err = server.New(server.Options{
 		Service:   svc,
 		Store:     m.store,
 		Bus:       m.bus,
-		Issuer:    auth.NewIssuer(secret, nil),
+		Issuer:    issuer,
 		FAQ:       faqIndex{m.index},
 		Widget:    newWidgetAssets(w),
 		Pages:     pages(cfg),
@@ -155,6 +169,7 @@ func (m *Main) Run(ctx context.Context) error {
 		MetricsToken:   cfg.MetricsToken,
 		Blobs:          m.blobs,
 		FileKey:        derive(secret, "kefu-file-urls"),
+		Replies:        replies,
 	})
 	if err != nil {
 		return err
@@ -214,6 +229,7 @@ func (m *Main) close(ctx context.Context) error {
 	if m.unfollowFAQ != nil {
 		m.unfollowFAQ()
 	}
+	m.stopMail(ctx)
 	if m.retention != nil {
 		m.retention()
 	}

@@ -69,6 +69,7 @@ type Visitors struct {
 		VisitorStore
 		FeedbackStore
 		FAQStore
+		ConversationStore
 	}
 	// verify checks a site's proof of its user (auth.VerifyIdentity). Its
 	// errors are the caller's to see.
@@ -83,6 +84,7 @@ func NewVisitors(store interface {
 	VisitorStore
 	FeedbackStore
 	FAQStore
+	ConversationStore
 }, verify func(*Site, Identity, time.Time) (VerifiedUser, error), now func() time.Time) *Visitors {
 	if now == nil {
 		now = time.Now

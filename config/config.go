@@ -84,6 +84,9 @@ type Config struct {
 	// RateSite is how many frames all of one site's sockets may send
 	// together per 10 seconds.
 	RateSite int
+	// SMTPURL names the SMTP server kefu sends email through (see
+	// mail.ParseURL); empty sends none.
+	SMTPURL string
 	// AllowedOrigins are the origins (scheme://host[:port]) that may embed
 	// the first-run site's widget. Empty allows any origin.
 	AllowedOrigins []string

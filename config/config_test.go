@@ -58,6 +58,7 @@ func TestLoad(t *testing.T) {
 		"KEFU_METRICS_TOKEN":      "scrape-token",
 		"KEFU_KEEP_VISITORS_DAYS": "7",
 		"KEFU_KEEP_RESOLVED_DAYS": "365",
+		"KEFU_SMTP_URL":           "smtp://kefu:pw@mail.example.com?from=kefu@example.com",
 	}
 	fromEnv := Config{
 		TrustedProxies:   []string{"10.0.0.0/8", "192.168.1.1"},
@@ -68,6 +69,7 @@ func TestLoad(t *testing.T) {
 		MetricsToken:     "scrape-token",
 		KeepVisitorsDays: 7,
 		KeepResolvedDays: 365,
+		SMTPURL:          "smtp://kefu:pw@mail.example.com?from=kefu@example.com",
 		Addr:             "127.0.0.1:9000",
 		PublicURL:        "https://chat.example.com",
 		DataDir:          "/var/lib/kefu",
@@ -123,6 +125,7 @@ func TestLoad(t *testing.T) {
 				"-metrics-token", "other-token",
 				"-keep-visitors-days", "0",
 				"-keep-resolved-days", "90",
+				"-smtp-url", "smtps://mail2.example.com?from=help@example.org",
 			},
 			base: &fromEnv,
 			want: func(c *Config) {
@@ -149,6 +152,7 @@ func TestLoad(t *testing.T) {
 					RateSite:         700,
 					MetricsToken:     "other-token",
 					KeepResolvedDays: 90,
+					SMTPURL:          "smtps://mail2.example.com?from=help@example.org",
 				}
 			},
 		},
@@ -253,6 +257,8 @@ func TestLoadProblems(t *testing.T) {
 		{name: "empty database", args: []string{"-mongodb-database="}, wantEnv: "KEFU_MONGODB_DATABASE", want: "must not be empty"},
 		{name: "nats URL wrong scheme", env: map[string]string{"KEFU_NATS_URL": "http://nats:4222"}, wantEnv: "KEFU_NATS_URL", want: "nats://"},
 		{name: "nats URL second server bad", env: map[string]string{"KEFU_NATS_URL": "nats://a:4222,b:4222"}, wantEnv: "KEFU_NATS_URL", want: "nats://host:port"},
+		{name: "smtp URL wrong scheme", env: map[string]string{"KEFU_SMTP_URL": "http://mail?from=a@b.c"}, wantEnv: "KEFU_SMTP_URL", want: "smtp:// or smtps://"},
+		{name: "smtp URL without from", env: map[string]string{"KEFU_SMTP_URL": "smtp://u:smtp-pw@mail"}, wantEnv: "KEFU_SMTP_URL", want: "?from="},
 		{name: "short secret", env: map[string]string{"KEFU_SECRET": "too-short"}, wantEnv: "KEFU_SECRET", want: "at least 32 bytes, got 9"},
 		{name: "email without at", env: map[string]string{"KEFU_ADMIN_EMAIL": "admin"}, wantEnv: "KEFU_ADMIN_EMAIL", want: "email address"},
 		{name: "email with display name", env: map[string]string{"KEFU_ADMIN_EMAIL": "Boss <boss@example.com>"}, wantEnv: "KEFU_ADMIN_EMAIL", want: "email address"},
@@ -421,7 +427,8 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	c.MongoDBURI = "mongodb://kefu:mongo-pass-77@db1,db2/?replicaSet=rs0"
 	c.NATSURL = "nats://nats-token-99@nats:4222,nats://u:nats-pass-55@nats2:4222"
 	c.MetricsToken = "metrics-token-31"
-	secrets := []string{"super-secret-signing-key", "admin-password-42", "mongo-pass-77", "nats-token-99", "nats-pass-55", "metrics-token-31"}
+	c.SMTPURL = "smtps://kefu:smtp-pass-13@mail.example.com?from=kefu@example.com"
+	secrets := []string{"super-secret-signing-key", "admin-password-42", "mongo-pass-77", "nats-token-99", "nats-pass-55", "metrics-token-31", "smtp-pass-13"}
 
 	var logged bytes.Buffer
 	slog.New(slog.NewJSONHandler(&logged, nil)).Info("config", "config", c)
@@ -438,7 +445,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
 				t.Errorf("%s prints %q: %s", name, s, out)
 			}
 		}
-		for _, want := range []string{"kefu:xxxxx@db1,db2", "nats:4222", "admin@example.com"} {
+		for _, want := range []string{"kefu:xxxxx@db1,db2", "nats:4222", "admin@example.com", "kefu:xxxxx@mail.example.com"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("%s lacks %q, so it hides more than secrets: %s", name, want, out)
 			}

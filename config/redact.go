@@ -10,7 +10,7 @@ const redacted = "[redacted]"
 
 // Redacted returns a copy of c that is safe to log or print: the secret and
 // the admin password are replaced by "[redacted]" when set, and passwords
-// inside the MongoDB and NATS URLs are masked.
+// inside the MongoDB, NATS and SMTP URLs are masked.
 func (c Config) Redacted() Config {
 	r := c
 	if r.MetricsToken != "" {
@@ -23,6 +23,7 @@ func (c Config) Redacted() Config {
 		r.AdminPassword = redacted
 	}
 	r.MongoDBURI = redactURL(r.MongoDBURI)
+	r.SMTPURL = redactURL(r.SMTPURL)
 	if r.NATSURL != "" {
 		parts := strings.Split(r.NATSURL, ",")
 		for i, p := range parts {

@@ -26,12 +26,13 @@ const (
 	groupServer  = "Server"
 	groupStorage = "Storage"
 	groupCluster = "Cluster"
+	groupMail    = "Email"
 	groupFirst   = "First run"
 	groupLogging = "Logging"
 )
 
 // groups is the order of the sections in the usage.
-var groups = []string{groupServer, groupStorage, groupCluster, groupFirst, groupLogging}
+var groups = []string{groupServer, groupStorage, groupCluster, groupMail, groupFirst, groupLogging}
 
 func (c *Config) settings() []setting {
 	return []setting{
@@ -85,6 +86,10 @@ func (c *Config) settings() []setting {
 		{groupCluster, "KEFU_NATS_URL", "nats-url", "empty: in-process bus, one node",
 			"NATS server URL(s), comma-separated (nats://host:4222). Set it on every node so they share live events.",
 			(*stringValue)(&c.NATSURL)},
+
+		{groupMail, "KEFU_SMTP_URL", "smtp-url", "empty: kefu sends no email",
+			"SMTP server for kefu's email: smtp://USER:PASSWORD@HOST:587?from=kefu@example.com (STARTTLS whenever the server offers it) or smtps://…:465 (TLS from the start); &name=… sets the sender's display name. With it, agents' replies to offline messages are emailed to the visitor, with a link back into the chat. Prefer the environment: flags show in the process list.",
+			(*stringValue)(&c.SMTPURL)},
 
 		{groupFirst, "KEFU_SITE_KEY", "site-key", `"demo"`,
 			"Key of the site created on first run: the data-site value of the widget snippet. Letters, digits, _ and -, at most 64.",

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	kefumail "github.com/kefu/kefu/mail"
 )
 
 // MinSecretLen is the shortest KEFU_SECRET accepted, in bytes.
@@ -56,6 +58,11 @@ func (c Config) Validate() error {
 	}
 	if c.Secret != "" && len(c.Secret) < MinSecretLen {
 		v.add("KEFU_SECRET", fmt.Sprintf("must be at least %d bytes, got %d; make one with: openssl rand -hex 32, or leave it empty to use a generated key", MinSecretLen, len(c.Secret)))
+	}
+	if c.SMTPURL != "" {
+		if _, err := kefumail.ParseURL(c.SMTPURL); err != nil {
+			v.add("KEFU_SMTP_URL", err.Error())
+		}
 	}
 	v.check("KEFU_ADMIN_EMAIL", checkEmail(c.AdminEmail))
 	if c.AdminPassword != "" && utf8.RuneCountInString(c.AdminPassword) < MinPasswordLen {

@@ -41,7 +41,7 @@ func TestWidgetFiles(t *testing.T) {
 	}
 	shot := write("付款截图.png", gradientPNG(t, 600, 400))
 	do(t, panel, "attach a screenshot", chromedp.SetUploadFiles(chromedp.CSS(`form.cp input[type=file]`), []string{shot}))
-	const thumbs = `[...document.querySelectorAll('.log .m.v .fs .th img')].filter((i) => i.complete && i.naturalWidth === 320).length`
+	const thumbs = `[...document.querySelectorAll('.log .m.v:not(.pend):not(.fail) .fs .th img')].filter((i) => i.complete && i.naturalWidth === 320).length`
 	waitJS(t, panel, "the panel shows the sent screenshot's thumbnail", thumbs+` === 1 && !document.querySelector('.pg')`, `document.querySelector('.log').innerHTML`)
 	if !eval[bool](t, panel, uploadScript) {
 		t.Error("the upload script is not in the panel after a file was sent")
@@ -117,7 +117,7 @@ func TestWidgetFilesWithoutThirdPartyStorage(t *testing.T) {
 	}
 	do(t, panel, "attach a screenshot", chromedp.SetUploadFiles(chromedp.CSS(`form.cp input[type=file]`), []string{shot}))
 	waitJS(t, panel, "the panel shows the sent screenshot's thumbnail",
-		`[...document.querySelectorAll('.log .m.v .fs .th img')].some((i) => i.complete && i.naturalWidth === 320)`, `document.querySelector('.log').innerHTML`)
+		`[...document.querySelectorAll('.log .m.v:not(.pend):not(.fail) .fs .th img')].some((i) => i.complete && i.naturalWidth === 320)`, `document.querySelector('.log').innerHTML`)
 	var out struct {
 		Messages []struct {
 			Attachments []struct {

@@ -95,5 +95,8 @@ func (s *Server) handleMe(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"agent": a, "two_factor": a.TwoFactor(), "two_factor_required": must})
+	return c.JSON(fiber.Map{"agent": a, "two_factor": a.TwoFactor(), "two_factor_required": must,
+		// Whether kefu emails replies to offline messages; without it the
+		// inbox offers a mailto: link.
+		"mail": s.opts.Replies != nil})
 }

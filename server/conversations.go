@@ -197,7 +197,8 @@ func (s *Server) handleAgentSend(c *fiber.Ctx) error {
 		s.metrics.sendLatency.Observe(time.Since(start).Seconds())
 		c.Status(fiber.StatusCreated)
 	}
-	return c.JSON(fiber.Map{"message": s.viewMessage(m), "duplicate": dup})
+	emailed := s.mailReply(sent)
+	return c.JSON(fiber.Map{"message": s.viewMessage(m), "duplicate": dup, "emailed": emailed})
 }
 
 type statusRequest struct {

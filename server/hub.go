@@ -422,3 +422,18 @@ func (h *hub) resync(subject string) {
 		}
 	}
 }
+
+// visitorConnected reports whether the visitor has a socket open on this
+// node.
+func (h *hub) visitorConnected(site, visitorID string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if sc := h.sites[site]; sc != nil {
+		for c := range sc.conns {
+			if c.role == roleVisitor && c.visitorID == visitorID {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -68,6 +68,9 @@ type Options struct {
 	// FileKey signs file URLs; nodes that serve one another's URLs share
 	// it. Empty: a random key, good for this process only.
 	FileKey []byte
+	// Replies emails agents' replies to offline messages; nil: kefu sends
+	// no email, and the inbox offers a mailto: link instead.
+	Replies ReplyMailer
 }
 
 // Server serves kefu's HTTP API, websocket gateway and assets.

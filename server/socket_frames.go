@@ -113,6 +113,9 @@ func (s *Server) dispatch(ctx context.Context, c *conn, a chat.Actor, f inFrame)
 			s.metrics.sendLatency.Observe(time.Since(start).Seconds())
 		}
 		c.enqueue(encode(outFrame{Type: "ack", ClientID: f.ClientID, Message: s.viewMessage(m), Duplicate: dup}))
+		if c.role == roleAgent {
+			s.mailReply(sent)
+		}
 		if !dup && c.role == roleVisitor {
 			s.suggestWhileWaiting(ctx, c, sent.Conversation, m)
 		}

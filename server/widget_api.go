@@ -128,6 +128,8 @@ type sessionRequest struct {
 	Token      string            `json:"token"`
 	User       *chat.Identity    `json:"user"`
 	Attributes map[string]string `json:"attributes"`
+	// Resume is the token of a link in a reply email (see resume.go).
+	Resume string `json:"resume"`
 }
 
 // handleSession starts or renews a visitor session: s.visitors decides
@@ -139,6 +141,9 @@ func (s *Server) handleSession(c *fiber.Ctx) error {
 		if err := parseBody(c, &req); err != nil {
 			return err
 		}
+	}
+	if req.Resume != "" {
+		return s.resumeSession(c, site, req.Resume)
 	}
 	in := chat.SessionInput{User: req.User, Attributes: req.Attributes}
 	// A token that does not check out is no session: the page gets a new

@@ -233,6 +233,7 @@ async function start() {
   state.me = agent;
   state.twoFactor = me.two_factor;
   state.mustEnrol = me.two_factor_required;
+  state.mail = !!me.mail;
   state.site = agent.sites[0] || '';
   fillSites();
   $('me').textContent = agent.name || agent.email;

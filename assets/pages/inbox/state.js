@@ -13,6 +13,7 @@ export const state = {
   filesPerMessage: 5, // how many files one message carries, on the chosen site
   twoFactor: false, // the agent logs in with two factors
   mustEnrol: false, // a site of theirs requires that, and they do not yet
+  mail: false, // kefu emails replies to offline messages
 };
 
 // q appends the chosen site to an API path.

@@ -366,6 +366,12 @@ export const strings = {
     'info.trail': 'Pages of this visit ({n})',
     'info.history': 'Other conversations ({n})',
     'info.history.none': 'None.',
+    // offline messages answered by email (mailto.js)
+    'mailto.emailed': 'Replies are emailed to {email}, with a link back into this conversation.',
+    'mailto.why': 'kefu sends no email (no KEFU_SMTP_URL), so a reply here would reach no one. Answer by email:',
+    'mailto.action': 'Reply to {email} by email',
+    'mailto.subject': 'Re: your message',
+    'mailto.quote': 'Your message:',
   },
   'zh-CN': {
     loading: '加载中…',
@@ -731,5 +737,11 @@ export const strings = {
     'info.trail': '本次访问的页面（{n}）',
     'info.history': '其他会话（{n}）',
     'info.history.none': '无。',
+    // 通过邮件回复离线留言（mailto.js）
+    'mailto.emailed': '回复会通过邮件发送给 {email}，邮件中附有回到此对话的链接。',
+    'mailto.why': 'kefu 未配置发信（没有 KEFU_SMTP_URL），在这里回复访客收不到。请通过邮件回复：',
+    'mailto.action': '给 {email} 发邮件回复',
+    'mailto.subject': '回复：您的留言',
+    'mailto.quote': '您的留言：',
   },
 };

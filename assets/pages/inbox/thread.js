@@ -9,6 +9,7 @@ import { $, h, safeURL, timeEl } from './dom.js';
 import { dropTarget, fileList, sideList, upload } from './files.js';
 import { createFAQHint } from './faqhint.js';
 import { t } from './i18n.js';
+import { offlineReply } from './mailto.js';
 import { createSlash } from './slash.js';
 import { displayName, merge, q, state, topicLabel } from './state.js';
 import { browserWords, visitorMore } from './visitor.js';
@@ -382,6 +383,7 @@ export function createThread({ sock, onMessage, changed }) {
     $('resolve').hidden = c.status === 'resolved';
     $('reopen').hidden = c.status === 'open';
     details(c);
+    offlineReply(c);
   }
 
   function details(c) {

@@ -130,8 +130,12 @@ export function ensureConv(topic) {
   return convP;
 }
 
+// resumed is the conversation a link in a reply email opened: shown even
+// when it is an offline message, or resolved.
+const resumed = () => ctx.store.get('resumed');
+
 function adopt(c, force) {
-  if (!c || c.kind === 'offline') return;
+  if (!c || (c.kind === 'offline' && c.id !== resumed())) return;
   if (!S.conv || S.conv.id !== c.id) {
     force = true;
     S.conv = Object.assign({}, c);
@@ -154,6 +158,7 @@ function adopt(c, force) {
 // newChat leaves a resolved conversation for the start screen.
 export function newChat(fromTab) {
   S.conv = null;
+  ctx.store.set('resumed', null);
   S.seqs = new Map();
   S.msgs = [];
   S.cards = {};
@@ -218,6 +223,7 @@ async function refresh() {
     const list = r.conversations || [];
     const mine = S.conv && list.find((c) => c.id === S.conv.id);
     if (mine) adopt(mine);
+    if (!S.conv) adopt(list.find((c) => c.id === resumed()));
     if (!S.conv || S.conv.status === 'resolved') adopt(list.find((c) => c.kind !== 'offline' && c.status !== 'resolved'));
   } catch (e) {}
 }
@@ -231,7 +237,7 @@ export function handle(f) {
   switch (f.type) {
     case 'ready': {
       S.online = !!f.agents_online;
-      const list = (f.conversations || []).filter((c) => c.kind !== 'offline' && c.status !== 'resolved');
+      const list = (f.conversations || []).filter((c) => (c.kind !== 'offline' || c.id === resumed()) && c.status !== 'resolved');
       const want = ctx.store.get('conv');
       const c =
         list.find((x) => x.id === want) ||
@@ -243,7 +249,7 @@ export function handle(f) {
       if (c) adopt(c, true);
       // A conversation we know of that the list lacks was resolved, or was
       // started after a relayed `ready` was sent: ask.
-      else if (want || (S.conv && S.conv.status !== 'resolved')) refresh();
+      else if (want || resumed() || (S.conv && S.conv.status !== 'resolved')) refresh();
       if (ctx.hub.leader()) flush();
       break;
     }

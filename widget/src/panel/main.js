@@ -25,6 +25,18 @@ import { useFiles } from './files.js';
     history.replaceState(null, '', location.pathname + location.search);
   }
   const api = client(site, (force) => sess.token(force));
+  // A link in a reply email carries a signed token in the fragment, which
+  // gives the visitor a session again and opens that conversation.
+  const link = /[#&]r=([^&]+)/.exec(location.hash);
+  if (link) {
+    history.replaceState(null, '', location.pathname + location.search);
+    const r = await api.post('/session', { resume: decodeURIComponent(link[1]) }, false).catch((e) => console.warn('kefu: the link did not open the conversation:', e.message));
+    if (r) {
+      store.set('session', { token: r.token, vid: r.visitor_id, exp: Date.now() + r.expires_in * 1e3, at: Date.now() });
+      store.set('conv', r.conversation_id);
+      store.set('resumed', r.conversation_id);
+    }
+  }
   const sess = sessions(site, store, api);
   faqApi(api);
   formApi(api);
