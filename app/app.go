@@ -56,6 +56,8 @@ type Main struct {
 	// emails; both nil without KEFU_SMTP_URL.
 	mailq   *mail.Queue
 	replies *notify.Replies
+	// stopAlerts stops the unanswered alerts, when they run.
+	stopAlerts func()
 	// unlock releases the data dir.
 	unlock func()
 	// AdminPassword is the generated first-run password, if one was made.

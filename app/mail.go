@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/kefu/kefu/auth"
 	"github.com/kefu/kefu/config"
@@ -23,12 +24,27 @@ func (m *Main) startMail(cfg config.Config, issuer *auth.Issuer) error {
 	m.mailq = mail.NewQueue(mail.NewSender(srv, 0), mailQueueSize, nil, m.Logger.With("part", "mail"))
 	m.replies = notify.NewReplies(m.store, m.mailq, issuer, m.Config.PublicURL, m.Logger)
 	m.Logger.Info("email on", "smtp", srv.String(), "from", srv.From.Address)
+	if cfg.UnansweredAlertMinutes > 0 {
+		after := time.Duration(cfg.UnansweredAlertMinutes) * time.Minute
+		alerts := notify.NewAlerts(m.store, m.mailq, after, m.Config.PublicURL, m.Logger.With("part", "alerts"))
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			alerts.Run(ctx)
+		}()
+		m.stopAlerts = func() { cancel(); <-done }
+		m.Logger.Info("unanswered alerts on", "after", after)
+	}
 	return nil
 }
 
 // stopMail lets the emails being written reach the queue, and sends what
 // is queued while ctx lasts.
 func (m *Main) stopMail(ctx context.Context) {
+	if m.stopAlerts != nil {
+		m.stopAlerts()
+	}
 	if m.replies != nil {
 		m.replies.Wait()
 	}

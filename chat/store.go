@@ -211,6 +211,7 @@ type Store interface {
 	RetentionStore
 	AttachmentStore
 	SearchStore
+	AlertStore
 	CannedStore
 	ReportStore
 	// Ping reports whether the database answers.

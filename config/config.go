@@ -87,6 +87,10 @@ type Config struct {
 	// SMTPURL names the SMTP server kefu sends email through (see
 	// mail.ParseURL); empty sends none.
 	SMTPURL string
+	// UnansweredAlertMinutes, when positive, is how long an open
+	// conversation waits for its first answer before the site's agents
+	// are emailed about it, once. It needs SMTPURL.
+	UnansweredAlertMinutes int
 	// AllowedOrigins are the origins (scheme://host[:port]) that may embed
 	// the first-run site's widget. Empty allows any origin.
 	AllowedOrigins []string

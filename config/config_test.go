@@ -259,6 +259,8 @@ func TestLoadProblems(t *testing.T) {
 		{name: "nats URL second server bad", env: map[string]string{"KEFU_NATS_URL": "nats://a:4222,b:4222"}, wantEnv: "KEFU_NATS_URL", want: "nats://host:port"},
 		{name: "smtp URL wrong scheme", env: map[string]string{"KEFU_SMTP_URL": "http://mail?from=a@b.c"}, wantEnv: "KEFU_SMTP_URL", want: "smtp:// or smtps://"},
 		{name: "smtp URL without from", env: map[string]string{"KEFU_SMTP_URL": "smtp://u:smtp-pw@mail"}, wantEnv: "KEFU_SMTP_URL", want: "?from="},
+		{name: "alerts without smtp", env: map[string]string{"KEFU_UNANSWERED_ALERT_MINUTES": "10"}, wantEnv: "KEFU_UNANSWERED_ALERT_MINUTES", want: "needs KEFU_SMTP_URL"},
+		{name: "negative alert minutes", env: map[string]string{"KEFU_UNANSWERED_ALERT_MINUTES": "-1"}, wantEnv: "KEFU_UNANSWERED_ALERT_MINUTES", want: "0 (no alerts)"},
 		{name: "short secret", env: map[string]string{"KEFU_SECRET": "too-short"}, wantEnv: "KEFU_SECRET", want: "at least 32 bytes, got 9"},
 		{name: "email without at", env: map[string]string{"KEFU_ADMIN_EMAIL": "admin"}, wantEnv: "KEFU_ADMIN_EMAIL", want: "email address"},
 		{name: "email with display name", env: map[string]string{"KEFU_ADMIN_EMAIL": "Boss <boss@example.com>"}, wantEnv: "KEFU_ADMIN_EMAIL", want: "email address"},

@@ -90,6 +90,9 @@ func (c *Config) settings() []setting {
 		{groupMail, "KEFU_SMTP_URL", "smtp-url", "empty: kefu sends no email",
 			"SMTP server for kefu's email: smtp://USER:PASSWORD@HOST:587?from=kefu@example.com (STARTTLS whenever the server offers it) or smtps://…:465 (TLS from the start); &name=… sets the sender's display name. With it, agents' replies to offline messages are emailed to the visitor, with a link back into the chat. Prefer the environment: flags show in the process list.",
 			(*stringValue)(&c.SMTPURL)},
+		{groupMail, "KEFU_UNANSWERED_ALERT_MINUTES", "unanswered-alert-minutes", "0: no alerts",
+			"Email a site's agents (the assignee, or all of them) once about an open conversation that has waited this many minutes for its first answer. Needs KEFU_SMTP_URL.",
+			(*intValue)(&c.UnansweredAlertMinutes)},
 
 		{groupFirst, "KEFU_SITE_KEY", "site-key", `"demo"`,
 			"Key of the site created on first run: the data-site value of the widget snippet. Letters, digits, _ and -, at most 64.",

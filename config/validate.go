@@ -90,6 +90,12 @@ func (c Config) Validate() error {
 	if c.KeepVisitorsDays < 0 {
 		v.add("KEFU_KEEP_VISITORS_DAYS", fmt.Sprintf("must be 0 (forever) or more, got %d", c.KeepVisitorsDays))
 	}
+	switch {
+	case c.UnansweredAlertMinutes < 0 || c.UnansweredAlertMinutes > 7*24*60:
+		v.add("KEFU_UNANSWERED_ALERT_MINUTES", fmt.Sprintf("must be 0 (no alerts) to 10080 (a week), got %d", c.UnansweredAlertMinutes))
+	case c.UnansweredAlertMinutes > 0 && c.SMTPURL == "":
+		v.add("KEFU_UNANSWERED_ALERT_MINUTES", "needs KEFU_SMTP_URL, the server to send the alerts through")
+	}
 	if c.KeepResolvedDays < 0 {
 		v.add("KEFU_KEEP_RESOLVED_DAYS", fmt.Sprintf("must be 0 (forever) or more, got %d", c.KeepResolvedDays))
 	}

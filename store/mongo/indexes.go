@@ -55,6 +55,7 @@ func indexSpecs() []indexSpec {
 		{coll: collConversations, keys: keys("site", "assignee_id", "-updated_at", "-_id")},
 		{coll: collConversations, keys: keys("site", "visitor_id", "-updated_at")},
 		{coll: collConversations, keys: keys("status", "updated_at")},
+		{coll: collConversations, keys: keys("status", "created_at")}, // unanswered alerts
 
 		// AppendMessage's commit point: a seq, and a sender's id, are
 		// taken once per conversation.

@@ -291,6 +291,12 @@ CREATE TABLE faq_counts (
 	PRIMARY KEY (site, slot)
 ) STRICT, WITHOUT ROWID;
 `,
+	// 16: when agents were emailed that a conversation waits for its first
+	// answer (0: not yet), and the index that finds those that wait.
+	`
+ALTER TABLE conversations ADD COLUMN alerted_at INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX conversations_unanswered ON conversations (created_at) WHERE status = 'open' AND first_reply_at = 0 AND alerted_at = 0;
+`,
 }
 
 // migrate brings the database's schema to the newest version, in one

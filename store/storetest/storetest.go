@@ -60,6 +60,8 @@ func Run(t *testing.T, b Backend) {
 		{"ListVisitors", testListVisitors},
 		{"Retention", testRetention},
 		{"Search", testSearch},
+		{"ClaimUnanswered", testClaimUnanswered},
+		{"ClaimUnansweredOnce", testClaimUnansweredOnce},
 		{"Leftovers", testLeftovers},
 		{"Conversations", testConversations},
 		{"ListConversations", testListConversations},

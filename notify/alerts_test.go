@@ -1,0 +1,108 @@
+package notify_test
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kefu/kefu/chat"
+	"github.com/kefu/kefu/mail"
+	"github.com/kefu/kefu/mail/smtptest"
+	"github.com/kefu/kefu/notify"
+	"github.com/kefu/kefu/store/sqlite"
+)
+
+// A conversation that waited past the bound is mailed, once, to every
+// enabled agent of its site through a real SMTP server; one that is
+// assigned goes to its assignee alone; one that was answered, and one of
+// another site's agents, are not.
+func TestUnansweredAlerts(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, sqlite.Config{DataDir: t.TempDir(), Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for _, key := range []string{"acme", "beta"} {
+		if err := st.CreateSite(ctx, &chat.Site{Key: key, Name: strings.ToUpper(key), IdentitySecret: "s"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	agent := func(email, site string, disabled bool) *chat.Agent {
+		a := &chat.Agent{Email: email, Name: email[:strings.Index(email, "@")], Role: chat.RoleAgent, Sites: []string{site}, PasswordHash: "x", Disabled: disabled}
+		if err := st.CreateAgent(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	agent("fang@example.com", "acme", false)
+	lee := agent("lee@example.com", "acme", false)
+	agent("gone@example.com", "acme", true)
+	agent("other@example.com", "beta", false)
+
+	old := time.Now().Add(-20 * time.Minute)
+	conv := func(site, visitor, text string) *chat.Conversation {
+		v := &chat.Visitor{Site: site, Name: visitor, CreatedAt: old, LastSeenAt: old}
+		if err := st.CreateVisitor(ctx, v); err != nil {
+			t.Fatal(err)
+		}
+		c := &chat.Conversation{Site: site, VisitorID: v.ID, CreatedAt: old, UpdatedAt: old}
+		if err := st.CreateConversation(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		m := &chat.Message{Site: site, ConversationID: c.ID, ClientID: "c1", Author: chat.Author{Type: chat.AuthorVisitor, ID: v.ID}, Text: text, CreatedAt: old}
+		if _, err := st.AppendMessage(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	waiting := conv("acme", "王芳", "我的充值还没到账")
+	mine := conv("acme", "Ann", "where is my parcel?")
+	if err := st.SetAssignee(ctx, "acme", mine.ID, lee.ID, old); err != nil {
+		t.Fatal(err)
+	}
+	answered := conv("acme", "Bob", "hello")
+	reply := &chat.Message{Site: "acme", ConversationID: answered.ID, ClientID: "r1", Author: chat.Author{Type: chat.AuthorAgent, ID: lee.ID}, Text: "hi", CreatedAt: old}
+	if _, err := st.AppendMessage(ctx, reply); err != nil {
+		t.Fatal(err)
+	}
+
+	srv := smtptest.Start(t, "", "")
+	addr, err := mail.ParseURL("smtp://" + srv.Addr + "?from=kefu@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := mail.NewQueue(mail.NewSender(addr, 5*time.Second), 10, nil, nil)
+	alerts := notify.NewAlerts(st, q, 15*time.Minute, "https://help.example.com", nil)
+	if n, err := alerts.Pass(ctx); err != nil || n != 2 {
+		t.Fatalf("first pass: %d conversations, %v; want 2", n, err)
+	}
+	if n, err := alerts.Pass(ctx); err != nil || n != 0 {
+		t.Fatalf("second pass: %d conversations, %v; want 0", n, err)
+	}
+	closeCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	q.Close(closeCtx)
+
+	got := map[string][]smtptest.Mail{}
+	for _, m := range srv.Mails() {
+		for _, to := range m.To {
+			got[to] = append(got[to], m)
+		}
+	}
+	if len(got["fang@example.com"]) != 1 || len(got["lee@example.com"]) != 2 || len(got["gone@example.com"]) != 0 || len(got["other@example.com"]) != 0 {
+		t.Fatalf("mails by recipient: fang %d, lee %d, gone %d, other %d; want 1, 2, 0, 0",
+			len(got["fang@example.com"]), len(got["lee@example.com"]), len(got["gone@example.com"]), len(got["other@example.com"]))
+	}
+	m := got["fang@example.com"][0]
+	for _, want := range []string{"王芳", "我的充值还没到账", "15 分钟", "https://help.example.com/inbox?site=acme#c/" + waiting.ID} {
+		if !strings.Contains(m.Text, want) {
+			t.Errorf("the alert lacks %q:\n%s", want, m.Text)
+		}
+	}
+	if s := m.Subject(); !strings.Contains(s, "ACME") || !strings.Contains(s, "15") {
+		t.Errorf("subject %q", s)
+	}
+}
