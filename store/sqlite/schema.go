@@ -268,6 +268,11 @@ CREATE TABLE canned (
 ) STRICT, WITHOUT ROWID;
 CREATE UNIQUE INDEX canned_shortcut ON canned (site, shortcut, lang);
 `,
+	// 14: the activity a system message records (chat.Activity), as a
+	// JSON object ('' for a message someone wrote).
+	`
+ALTER TABLE messages ADD COLUMN event TEXT NOT NULL DEFAULT '';
+`,
 }
 
 // migrate brings the database's schema to the newest version, in one
