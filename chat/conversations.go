@@ -219,17 +219,9 @@ func (s *Service) MarkRead(ctx context.Context, a Actor, id string, seq int64) e
 
 // Typing tells the other side that the actor started or stopped typing.
 func (s *Service) Typing(ctx context.Context, a Actor, id string, typing bool) error {
-	o, ok := s.owners.get(a.Site + "/" + id)
-	if !ok {
-		c, err := s.conversation(ctx, a, id)
-		if err != nil {
-			return err
-		}
-		o = owner{site: c.Site, visitorID: c.VisitorID}
-		s.owners.put(a.Site+"/"+id, o)
-	}
-	if o.site != a.Site || (a.Agent == nil && o.visitorID != a.VisitorID) || (a.Agent != nil && !a.Agent.CanAccess(a.Site)) {
-		return NotFound("conversation")
+	o, err := s.owner(ctx, a, id)
+	if err != nil {
+		return err
 	}
 	author := a.author()
 	s.publish(ctx, Event{Type: EventTyping, Site: o.site, ConversationID: id, VisitorID: o.visitorID, Author: &author, Typing: typing, Origin: a.Conn})
