@@ -2,13 +2,9 @@ package server_test
 
 import (
 	"context"
-	"log/slog"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/kefu/kefu/bus"
-	"github.com/kefu/kefu/bus/natstest"
 	"github.com/kefu/kefu/chat"
 	"github.com/kefu/kefu/client"
 )
@@ -18,18 +14,7 @@ import (
 // activity line); the visitor hears of none of it but the typing.
 func TestViewingAndActivitiesAcrossNodes(t *testing.T) {
 	ctx := ctxT(t)
-	url := natstest.Start(t)
-	connect := func() *bus.NATS {
-		n, err := bus.ConnectNATS(ctx, url, slog.New(slog.DiscardHandler))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = n.Close() })
-		return n
-	}
-	dir := filepath.Join(t.TempDir(), "db")
-	one := startEnvWithStore(t, mustOpenStoreAt(t, dir), connect())
-	two := startNode(t, mustOpenStoreAt(t, dir), connect())
+	one, two := startTwoNodes(t)
 	one.rename(ctx, one.agentAID, "王芳")
 	leiID, lei := one.mustAgent(ctx, one.store, "lei@example.com", "site-a")
 	one.rename(ctx, leiID, "李雷")
