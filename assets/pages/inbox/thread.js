@@ -4,6 +4,7 @@
 // Replies go over the websocket with a client_id and show as pending until
 // the server's ack. Without a socket, or without an ack in time, they go
 // by REST with the same client_id, which the server stores only once.
+import { activityLine } from './activity.js';
 import { api } from './api.js';
 import { $, h, safeURL, timeEl } from './dom.js';
 import { dropTarget, fileList, sideList, upload } from './files.js';
@@ -186,7 +187,7 @@ export function createThread({ sock, onMessage, changed }) {
       }
     }
     const atEnd = log.scrollHeight - log.scrollTop - log.clientHeight < 60;
-    log.insertBefore(bubble(m), before);
+    log.insertBefore(m.event ? activityLine(m) : bubble(m), before);
     if (atEnd || p) log.scrollTop = log.scrollHeight;
     if (m.author.type === 'visitor') showTheirTyping(false);
     if (m.attachments && m.attachments.length) drawFiles();
