@@ -328,13 +328,14 @@ export function createThread({ sock, onMessage, changed }) {
   }
 
   // markRead tells the server that the agents have read the open
-  // conversation, while the page is visible. Agents' own messages need
-  // no read mark, which saves frames under the rate limit.
+  // conversation, while the page is visible. Agents' own messages and
+  // activity lines need no read mark, which saves frames under the rate
+  // limit.
   function markRead() {
     const c = conv();
     if (!c || document.visibilityState !== 'visible') return;
     let seq = 0;
-    for (const m of msgs.values()) if (m.author.type !== 'agent' && m.seq > seq) seq = m.seq;
+    for (const m of msgs.values()) if (m.author.type === 'visitor' && m.seq > seq) seq = m.seq;
     if (seq > (c.agent_read_seq || 0) && frame({ type: 'read', seq })) {
       c.agent_read_seq = seq;
       changed();
