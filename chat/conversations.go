@@ -147,6 +147,7 @@ func (s *Service) SetStatus(ctx context.Context, a Actor, id string, status Stat
 	if err != nil || !changed {
 		return c, err
 	}
+	s.recordActivity(ctx, a, c, Activity{Kind: ActivityStatus, Status: status}, now)
 	s.publish(ctx, Event{Type: EventStatus, Site: c.Site, ConversationID: c.ID, VisitorID: c.VisitorID, Status: status, Origin: a.Conn})
 	return c, nil
 }
@@ -156,6 +157,7 @@ func (s *Service) Assign(ctx context.Context, a Actor, id, agentID string) (*Con
 	if a.Agent == nil {
 		return nil, Errorf(CodeForbidden, "only agents assign conversations")
 	}
+	var to *Author
 	if agentID != "" {
 		if !ValidKey(agentID) {
 			return nil, NotFound("agent")
@@ -164,13 +166,18 @@ func (s *Service) Assign(ctx context.Context, a Actor, id, agentID string) (*Con
 		if err != nil || !other.CanAccess(a.Site) {
 			return nil, NotFound("agent")
 		}
+		to = &Author{Type: AuthorAgent, ID: other.ID, Name: other.Name}
 	}
-	now := s.now().UTC()
+	changed, now := false, s.now().UTC()
 	c, err := s.update(ctx, a, id, func(c *Conversation) error {
+		changed = c.AssigneeID != agentID
 		return s.store.SetAssignee(ctx, c.Site, c.ID, agentID, now)
 	}, func(c *Conversation) { c.AssigneeID, c.UpdatedAt = agentID, now })
 	if err != nil {
 		return nil, err
+	}
+	if changed {
+		s.recordActivity(ctx, a, c, Activity{Kind: ActivityAssign, To: to}, now)
 	}
 	s.publish(ctx, Event{Type: EventConversation, Site: c.Site, ConversationID: c.ID, VisitorID: c.VisitorID, Conversation: c, Origin: a.Conn})
 	return c, nil
@@ -212,17 +219,9 @@ func (s *Service) MarkRead(ctx context.Context, a Actor, id string, seq int64) e
 
 // Typing tells the other side that the actor started or stopped typing.
 func (s *Service) Typing(ctx context.Context, a Actor, id string, typing bool) error {
-	o, ok := s.owners.get(a.Site + "/" + id)
-	if !ok {
-		c, err := s.conversation(ctx, a, id)
-		if err != nil {
-			return err
-		}
-		o = owner{site: c.Site, visitorID: c.VisitorID}
-		s.owners.put(a.Site+"/"+id, o)
-	}
-	if o.site != a.Site || (a.Agent == nil && o.visitorID != a.VisitorID) || (a.Agent != nil && !a.Agent.CanAccess(a.Site)) {
-		return NotFound("conversation")
+	o, err := s.owner(ctx, a, id)
+	if err != nil {
+		return err
 	}
 	author := a.author()
 	s.publish(ctx, Event{Type: EventTyping, Site: o.site, ConversationID: id, VisitorID: o.visitorID, Author: &author, Typing: typing, Origin: a.Conn})

@@ -19,6 +19,9 @@ const (
 	// EventSite says a site's settings changed: nodes drop their copy, and
 	// open widgets fetch their configuration again.
 	EventSite EventType = "site"
+	// EventViewing says an agent opened or left a conversation; only the
+	// site's agents are told.
+	EventViewing EventType = "viewing"
 )
 
 // AgentsSubject is the bus subject of EventAgent, for every node.
@@ -37,6 +40,7 @@ type Event struct {
 	Status         Status        `json:"status,omitempty"`
 	Author         *Author       `json:"author,omitempty"`
 	Typing         bool          `json:"typing,omitempty"`
+	Viewing        bool          `json:"viewing,omitempty"`
 	Seq            int64         `json:"seq,omitempty"`
 	// Origin is the connection that caused the event; it is not echoed
 	// back to that connection.

@@ -181,9 +181,9 @@ type Conversation struct {
 	Email      string `json:"email,omitempty"` // left with an offline message
 	AssigneeID string `json:"assignee_id,omitempty"`
 	LastSeq    int64  `json:"last_seq"`
-	// Last is the newest message; LastPublic the newest that is not a
-	// private note, which is what the visitor sees last. Both are nil
-	// until there is one.
+	// Last is the newest message that is not an activity; LastPublic the
+	// newest that is not private (a note or an activity), which is what
+	// the visitor sees last. Both are nil until there is one.
 	Last       *Message `json:"-"`
 	LastPublic *Message `json:"-"`
 	// FirstReplyAt is when an agent first answered the visitor (not with a
@@ -232,9 +232,14 @@ func (c *Conversation) Answered() bool { return !c.FirstReplyAt.IsZero() }
 
 // Advance records m, just appended, as the conversation's newest message:
 // the bookkeeping that every store does in the same step as the append.
+// An activity moves LastSeq and UpdatedAt only: Last stays what someone
+// wrote, which is what the inbox's list shows and reads as unread.
 func (c *Conversation) Advance(m *Message) {
 	c.LastSeq = m.Seq
 	c.UpdatedAt = m.CreatedAt
+	if m.IsActivity() {
+		return
+	}
 	cp := *m
 	c.Last = &cp
 	if !m.Private {
@@ -281,6 +286,9 @@ type Message struct {
 	// Files are those files' records, when the message was sent or read
 	// with them (see Service.WithFiles): what a client's view is made of.
 	Files []Attachment `json:"files,omitempty"`
+	// Event is the activity a system message records (see Activity);
+	// nil for what someone wrote.
+	Event *Activity `json:"event,omitempty"`
 }
 
 // Placeholder is what a visitor is told of a private note: only that its

@@ -103,10 +103,11 @@ type ConversationStore interface {
 	// store assigns m.Seq (the conversation's last seq plus one) and m.ID,
 	// and in the same atomic step advances the conversation's LastSeq,
 	// Last, LastPublic, FirstReplyAt and UpdatedAt (to m.CreatedAt, which
-	// the caller sets). Appends to one conversation from any number of
-	// goroutines, processes or nodes get contiguous seqs: no seq is skipped
-	// or given twice, and a message is acknowledged (a nil error) only once
-	// it is durably stored.
+	// the caller sets), as (*Conversation).Advance does: an activity
+	// moves only LastSeq and UpdatedAt. Appends to one conversation from
+	// any number of goroutines, processes or nodes get contiguous seqs: no
+	// seq is skipped or given twice, and a message is acknowledged (a nil
+	// error) only once it is durably stored. m.Event is stored with it.
 	//
 	// When the conversation already has a message with m.ClientID, nothing
 	// is stored: *m is replaced by that message and duplicate is true.

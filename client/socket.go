@@ -37,6 +37,7 @@ type Frame struct {
 	Duplicate      bool            `json:"duplicate,omitempty"`
 	Author         *chat.Author    `json:"author,omitempty"`
 	Typing         bool            `json:"typing,omitempty"`
+	Viewing        bool            `json:"viewing,omitempty"`
 	Seq            int64           `json:"seq,omitempty"`
 	LastSeq        int64           `json:"last_seq,omitempty"`
 	State          string          `json:"state,omitempty"`

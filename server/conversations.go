@@ -23,7 +23,10 @@ type conversationView struct {
 func viewConversation(c *chat.Conversation, v *chat.Visitor, forVisitor bool) conversationView {
 	cv := conversationView{Conversation: c, Visitor: v, LastMessage: c.Last}
 	if forVisitor {
-		cv.LastMessage = c.LastPublic
+		// Who handles it, as who changed what, is the agents' business.
+		cp := *c
+		cp.AssigneeID = ""
+		cv.Conversation, cv.LastMessage = &cp, c.LastPublic
 	} else {
 		cv.Info = useragent.Parse(c.UserAgent)
 	}

@@ -26,6 +26,7 @@ type inFrame struct {
 	Text           string `json:"text"`
 	Private        bool   `json:"private"`
 	Typing         bool   `json:"typing"`
+	Viewing        bool   `json:"viewing"` // an agent's viewing frame
 	Seq            int64  `json:"seq"`
 	LastSeq        int64  `json:"last_seq"`
 	// Attachments are ids of files uploaded to the conversation, for a
@@ -60,7 +61,7 @@ func decodeFrame(data []byte) (inFrame, error) {
 	switch f.Type {
 	case "auth", "ping", "page":
 		return f, nil
-	case "send", "typing", "read", "resume":
+	case "send", "typing", "read", "resume", "viewing":
 	default:
 		return f, chat.Invalid("unknown frame type %q", clipType(f.Type))
 	}
@@ -110,6 +111,7 @@ type outFrame struct {
 	Duplicate      bool                `json:"duplicate,omitempty"`
 	Author         *chat.Author        `json:"author,omitempty"`
 	Typing         *bool               `json:"typing,omitempty"`
+	Viewing        *bool               `json:"viewing,omitempty"`
 	Seq            int64               `json:"seq,omitempty"`
 	LastSeq        *int64              `json:"last_seq,omitempty"`
 	State          chat.ReplayState    `json:"state,omitempty"`

@@ -52,6 +52,7 @@ func FuzzDecodeFrame(f *testing.F) {
 		`{"type":"auth","token":"t"}`,
 		`{"type":"read","conversation_id":{"$ne":null},"seq":1}`,
 		`{"v":1,"type":"typing","conversation_id":"c","typing":true}`,
+		`{"type":"viewing","conversation_id":"c","viewing":true}`,
 		"\xff",
 	} {
 		f.Add([]byte(s))
@@ -66,7 +67,7 @@ func FuzzDecodeFrame(f *testing.F) {
 		}
 		switch fr.Type {
 		case "auth", "ping":
-		case "send", "typing", "read", "resume":
+		case "send", "typing", "read", "resume", "viewing":
 			if !chat.ValidKey(fr.ConversationID) {
 				t.Fatalf("accepted conversation id %q", fr.ConversationID)
 			}

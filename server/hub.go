@@ -343,8 +343,17 @@ func (h *hub) framesFor(e chat.Event) (agents, visitor []byte) {
 		if e.Author.Type == chat.AuthorVisitor {
 			agents = b
 		} else {
-			agents, visitor = b, b
+			// Agents learn which agent it is, to tell another agent
+			// typing (a collision hint) from their own other tab.
+			visitor = b
+			f.Author.ID = e.Author.ID
+			agents = encode(f)
 		}
+	case chat.EventViewing:
+		if e.Author == nil {
+			return nil, nil
+		}
+		agents = encode(outFrame{Type: "viewing", ConversationID: e.ConversationID, Author: e.Author, Viewing: ptr(e.Viewing)})
 	}
 	return agents, visitor
 }

@@ -20,21 +20,7 @@ import (
 // chat live, and presence crosses nodes.
 func TestTwoNodesOverNATS(t *testing.T) {
 	ctx := ctxT(t)
-	url := natstest.Start(t)
-	connect := func() *bus.NATS {
-		n, err := bus.ConnectNATS(ctx, url, slog.New(slog.DiscardHandler))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = n.Close() })
-		return n
-	}
-	// Each node has its own store, as two processes would, on one database.
-	dir := filepath.Join(t.TempDir(), "db")
-	roomy := func(o *serverOptions) { o.Limits.VisitorPer10s = 1000 }
-	one := startEnvWithStore(t, mustOpenStoreAt(t, dir), connect(), roomy)
-	two := startNode(t, mustOpenStoreAt(t, dir), connect(), roomy)
-	two.agentA, two.agentB = one.agentA, one.agentB // same secret, same database
+	one, two := startTwoNodes(t, func(o *serverOptions) { o.Limits.VisitorPer10s = 1000 })
 
 	v := one.mustVisitor(ctx, "site-a")
 	agent := two.mustAgentSocket(ctx, one.agentA)
@@ -97,6 +83,27 @@ func TestTwoNodesOverNATS(t *testing.T) {
 	if err := one.client().Do(ctx, "GET", "/api/v1/widget/site-a/config?lang=en", "", nil, &cfg); err != nil || cfg.Greeting != "Hello from node two" {
 		t.Errorf("node one's greeting right after the change: %q (%v)", cfg.Greeting, err)
 	}
+}
+
+// startTwoNodes starts two kefu servers on an embedded NATS server, each
+// with its own store, as two processes would have, on one database. The
+// first has the sites and agents of startEnv; the second shares them.
+func startTwoNodes(t *testing.T, opts ...envOption) (one, two *env) {
+	t.Helper()
+	url := natstest.Start(t)
+	connect := func() *bus.NATS {
+		n, err := bus.ConnectNATS(ctxT(t), url, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = n.Close() })
+		return n
+	}
+	dir := filepath.Join(t.TempDir(), "db")
+	one = startEnvWithStore(t, mustOpenStoreAt(t, dir), connect(), opts...)
+	two = startNode(t, mustOpenStoreAt(t, dir), connect(), opts...)
+	two.agentA, two.agentB = one.agentA, one.agentB // same secret, same database
+	return one, two
 }
 
 // A node cut off from NATS may have missed events: once it is back, its

@@ -123,6 +123,8 @@ func (s *Server) dispatch(ctx context.Context, c *conn, a chat.Actor, f inFrame)
 		return s.opts.Service.Typing(ctx, a, f.ConversationID, f.Typing)
 	case "read":
 		return s.opts.Service.MarkRead(ctx, a, f.ConversationID, f.Seq)
+	case "viewing":
+		return s.opts.Service.Viewing(ctx, a, f.ConversationID, f.Viewing)
 	case "resume":
 		r, err := s.opts.Service.Resume(ctx, a, f.ConversationID, f.LastSeq)
 		if err != nil {

@@ -46,12 +46,37 @@ type bodyDoc struct {
 	Private   bool      `bson:"private,omitempty"`
 	CreatedAt time.Time `bson:"created_at"`
 	Files     []string  `bson:"attachments,omitempty"`
+	// Event is kept on messages only: an activity is never a
+	// conversation's last or last_public.
+	Event *activityDoc `bson:"event,omitempty"`
 }
 
 type authorDoc struct {
 	Type chat.AuthorType `bson:"type"`
 	ID   string          `bson:"id,omitempty"`
 	Name string          `bson:"name,omitempty"`
+}
+
+// activityDoc is a chat.Activity as a message keeps it.
+type activityDoc struct {
+	Kind   chat.ActivityKind `bson:"kind"`
+	Status chat.Status       `bson:"status,omitempty"`
+	To     *authorDoc        `bson:"to,omitempty"`
+	By     authorDoc         `bson:"by"`
+}
+
+func newActivityDoc(a *chat.Activity) *activityDoc {
+	if a == nil {
+		return nil
+	}
+	return &activityDoc{Kind: a.Kind, Status: a.Status, To: (*authorDoc)(a.To), By: authorDoc(a.By)}
+}
+
+func (d *activityDoc) activity() *chat.Activity {
+	if d == nil {
+		return nil
+	}
+	return &chat.Activity{Kind: d.Kind, Status: d.Status, To: (*chat.Author)(d.To), By: chat.Author(d.By)}
 }
 
 // messageDoc is a document of the messages collection. Its _id is
@@ -67,6 +92,7 @@ func newBodyDoc(m *chat.Message) bodyDoc {
 	return bodyDoc{
 		Seq: m.Seq, ClientID: m.ClientID, Author: authorDoc(m.Author),
 		Text: m.Text, Private: m.Private, CreatedAt: m.CreatedAt, Files: m.Attachments,
+		Event: newActivityDoc(m.Event),
 	}
 }
 
@@ -75,6 +101,7 @@ func (b *bodyDoc) message(site, conversationID string) chat.Message {
 		ID: chat.MessageID(conversationID, b.Seq), Site: site, ConversationID: conversationID,
 		Seq: b.Seq, ClientID: b.ClientID, Author: chat.Author(b.Author),
 		Text: b.Text, Private: b.Private, CreatedAt: b.CreatedAt, Attachments: b.Files,
+		Event: b.Event.activity(),
 	}
 }
 
@@ -116,13 +143,13 @@ type appendTarget struct {
 // with their conversation.
 //
 // After the insert, the conversation is advanced by one conditional
-// update, {_id, last_seq < seq}: it sets last_seq, updated_at, last and
-// (unless m is a private note) last_public, and for an agent's public
+// update, {_id, last_seq < seq}: it sets last_seq, updated_at, last
+// (unless m is an activity) and last_public (unless m is private), and for an agent's public
 // message lowers first_reply_at to m's time ($min, so the earliest
 // wins). An update of one document is atomic on MongoDB, so last_seq never
 // moves backwards and last is the newest message. If a later message
-// advanced it first, last_public and first_reply_at are still brought up
-// to m by two more conditional updates. All of them are idempotent and a
+// advanced it first, last, last_public and first_reply_at are still
+// brought up to m by more conditional updates. All of them are idempotent and a
 // resend runs them again; so if a process dies between the insert and the
 // update, the next append (whose insert at the stale hint collides) or
 // the resend heals the conversation.
@@ -303,13 +330,21 @@ func (s *Store) advance(ctx context.Context, c *appendTarget, m *chat.Message) {
 
 func (s *Store) advanceConversation(ctx context.Context, c *appendTarget, m *chat.Message) error {
 	body := newBodyDoc(m)
+	// The summaries m becomes: last unless it is an activity, and
+	// last_public unless it is private too.
+	var summaries []string
+	if !m.IsActivity() {
+		summaries = append(summaries, "last")
+	}
+	if !m.Private {
+		summaries = append(summaries, "last_public")
+	}
 	set := bson.D{
 		{Key: "last_seq", Value: m.Seq},
 		{Key: "updated_at", Value: m.CreatedAt},
-		{Key: "last", Value: body},
 	}
-	if !m.Private {
-		set = append(set, bson.E{Key: "last_public", Value: body})
+	for _, k := range summaries {
+		set = append(set, bson.E{Key: k, Value: body})
 	}
 	update := bson.D{{Key: "$set", Value: set}}
 	firstReply := bson.D{{Key: "$min", Value: bson.D{{Key: "first_reply_at", Value: m.CreatedAt}}}}
@@ -326,16 +361,16 @@ func (s *Store) advanceConversation(ctx context.Context, c *appendTarget, m *cha
 		return nil
 	}
 
-	// A later message got there first: last and last_seq are its, but it
-	// may have been a private note, or not an agent's.
-	if !m.Private {
+	// A later message got there first: last_seq is its, but it may have
+	// been an activity, a private note, or not an agent's.
+	for _, k := range summaries {
 		filter := bson.D{{Key: "_id", Value: m.ConversationID}, {Key: "$or", Value: bson.A{
-			bson.D{{Key: "last_public", Value: nil}},
-			bson.D{{Key: "last_public.seq", Value: bson.D{{Key: "$lt", Value: m.Seq}}}},
+			bson.D{{Key: k, Value: nil}},
+			bson.D{{Key: k + ".seq", Value: bson.D{{Key: "$lt", Value: m.Seq}}}},
 		}}}
-		update := bson.D{{Key: "$set", Value: bson.D{{Key: "last_public", Value: body}}}}
+		update := bson.D{{Key: "$set", Value: bson.D{{Key: k, Value: body}}}}
 		if _, err := s.conversations.UpdateOne(ctx, filter, update); err != nil {
-			return fmt.Errorf("mongo: update conversation's last public message: %w", err)
+			return fmt.Errorf("mongo: update conversation's %s message: %w", k, err)
 		}
 	}
 	if isFirstReply {

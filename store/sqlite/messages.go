@@ -15,7 +15,7 @@ import (
 // maxMessagesPage bounds one Messages or MessagesBefore call.
 const maxMessagesPage = 200
 
-const messageColumns = `conversation_id, seq, site, client_id, author_type, author_id, author_name, text, private, created_at, attachments`
+const messageColumns = `conversation_id, seq, site, client_id, author_type, author_id, author_name, text, private, created_at, attachments, event`
 
 // The queries of a page of messages: conversation_id, seq, limit.
 const (
@@ -28,13 +28,18 @@ func scanMessage(r rowScanner) (chat.Message, error) {
 		m       chat.Message
 		created int64
 		files   string
+		event   string
 	)
 	err := r.Scan(&m.ConversationID, &m.Seq, &m.Site, &m.ClientID, &m.Author.Type, &m.Author.ID, &m.Author.Name,
-		&m.Text, &m.Private, &created, &files)
+		&m.Text, &m.Private, &created, &files, &event)
 	m.ID = chat.MessageID(m.ConversationID, m.Seq)
 	m.CreatedAt = fromMillis(created)
 	if err == nil && files != "" {
 		err = fromJSON(files, &m.Attachments)
+	}
+	if err == nil && event != "" {
+		m.Event = new(chat.Activity)
+		err = fromJSON(event, m.Event)
 	}
 	return m, err
 }
@@ -142,8 +147,8 @@ func (a *appendStmts) prepare(ctx context.Context, db *sql.DB) error {
 	}{
 		{&a.conversation, `SELECT site, last_seq, first_reply_at FROM conversations WHERE id = ?`},
 		{&a.byClientID, `SELECT ` + messageColumns + ` FROM messages WHERE conversation_id = ? AND client_id = ?`},
-		{&a.insert, `INSERT INTO messages (` + messageColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
-		{&a.advance, `UPDATE conversations SET last_seq = ?, updated_at = ?, last_message = ?,
+		{&a.insert, `INSERT INTO messages (` + messageColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&a.advance, `UPDATE conversations SET last_seq = ?, updated_at = ?, last_message = coalesce(?, last_message),
 			last_public = coalesce(?, last_public), first_reply_at = ? WHERE id = ?`},
 		{&a.index, `INSERT INTO search (terms, conversation_id) VALUES (?, ?)`},
 	} {
@@ -203,7 +208,7 @@ func (a *appendStmts) append(ctx context.Context, m *chat.Message) (duplicate bo
 	m.ID = chat.MessageID(m.ConversationID, m.Seq)
 	c := chat.Conversation{ID: m.ConversationID, Site: site, LastSeq: lastSeq, FirstReplyAt: fromMillis(firstReply)}
 	c.Advance(m)
-	last, err := encodeSummary(c.Last)
+	last, err := encodeSummary(c.Last) // nil after an activity: the old one stays
 	if err != nil {
 		return false, err
 	}
@@ -211,14 +216,19 @@ func (a *appendStmts) append(ctx context.Context, m *chat.Message) (duplicate bo
 	if err != nil {
 		return false, err
 	}
-	files := ""
+	files, event := "", ""
 	if len(m.Attachments) > 0 {
 		if files, err = toJSON(m.Attachments); err != nil {
 			return false, err
 		}
 	}
+	if m.Event != nil {
+		if event, err = toJSON(m.Event); err != nil {
+			return false, err
+		}
+	}
 	_, err = a.insert.ExecContext(ctx, m.ConversationID, m.Seq, m.Site, m.ClientID,
-		m.Author.Type, m.Author.ID, m.Author.Name, m.Text, bit(m.Private), millis(m.CreatedAt), files)
+		m.Author.Type, m.Author.ID, m.Author.Name, m.Text, bit(m.Private), millis(m.CreatedAt), files, event)
 	if err != nil {
 		return false, mapErr(err, "insert message", "message")
 	}

@@ -297,6 +297,11 @@ CREATE TABLE faq_counts (
 ALTER TABLE conversations ADD COLUMN alerted_at INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX conversations_unanswered ON conversations (created_at) WHERE status = 'open' AND first_reply_at = 0 AND alerted_at = 0;
 `,
+	// 17: the activity a system message records (chat.Activity), as a
+	// JSON object ('' for a message someone wrote).
+	`
+ALTER TABLE messages ADD COLUMN event TEXT NOT NULL DEFAULT '';
+`,
 }
 
 // migrate brings the database's schema to the newest version, in one

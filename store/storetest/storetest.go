@@ -72,6 +72,8 @@ func Run(t *testing.T, b Backend) {
 		{"ConcurrentUpdatesAreNotLost", testConcurrentUpdates},
 		{"AppendMessage", testAppendMessage},
 		{"AppendAdvancesConversation", testAppendAdvances},
+		{"Activities", testActivities},
+		{"ActivitiesRaceWithMessages", testActivitiesRace},
 		{"ClientIDDedupe", testClientIDDedupe},
 		{"MessagesPaging", testMessagesPaging},
 		{"ConcurrentSendersGetContiguousSeqs", testConcurrentSenders},

@@ -8,8 +8,10 @@ import { loadFAQ } from './faq.js';
 import { loadFeedback } from './feedback.js';
 import { loadReports } from './reports.js';
 import { lang, languages, setLang, t, translate } from './i18n.js';
+import { createCollision } from './collision.js';
 import { createList } from './list.js';
 import { createLive } from './live.js';
+import { shortcuts } from './keys.js';
 import { loadAccount } from './account.js';
 import { loadAgents } from './agents.js';
 import { loadSettings, newSite } from './settings.js';
@@ -33,8 +35,16 @@ const sock = socket({
     document.body.dataset.conn = s;
   },
 });
+const collision = createCollision({ sock });
 const list = createList({ onOpen: (id) => thread.open(id) });
-const thread = createThread({ sock, onMessage, changed: () => list.render() });
+const thread = createThread({
+  sock,
+  onMessage,
+  changed: () => {
+    list.render();
+    collision.follow();
+  },
+});
 
 // ---- frames
 
@@ -46,6 +56,7 @@ function onFrame(f) {
       // is fetched again.
       list.load();
       thread.resync();
+      collision.follow(f.type === 'ready');
       break;
     case 'conversation':
       if (f.conversation.site === state.site) known(merge(f.conversation));
@@ -67,6 +78,10 @@ function onFrame(f) {
       break;
     case 'typing':
       thread.typing(f);
+      collision.frame(f);
+      break;
+    case 'viewing':
+      collision.frame(f);
       break;
     case 'error':
       if (f.client_id) thread.refused(f);
@@ -79,7 +94,8 @@ function onFrame(f) {
 function onMessage(m) {
   withConversation(m.conversation_id, (c) => {
     if (!c.last_message || m.seq >= c.last_message.seq) {
-      c.last_message = m;
+      // An activity line is not what the list previews.
+      if (!m.event) c.last_message = m;
       c.updated_at = m.created_at;
     }
     c.last_seq = Math.max(c.last_seq || 0, m.seq);
@@ -167,6 +183,8 @@ addEventListener('keydown', (e) => {
   e.preventDefault();
   list.step(e.key === 'ArrowUp' ? -1 : 1);
 });
+
+shortcuts({ step: (d) => list.step(d) });
 
 $('site').addEventListener('change', (e) => choose(e.target.value));
 

@@ -44,10 +44,11 @@ export function displayName(c) {
   return v.name || v.email || c.email || t('who.visitor') + ' ' + (c.visitor_id || c.id).slice(-6);
 }
 
-// unread tells that the visitor wrote last and no agent has read it.
+// unread tells that the visitor wrote last and no agent has read it
+// (activities after it change neither).
 export function unread(c) {
   const m = c.last_message;
-  return !!m && m.author.type === 'visitor' && c.last_seq > (c.agent_read_seq || 0);
+  return !!m && m.author.type === 'visitor' && m.seq > (c.agent_read_seq || 0);
 }
 
 // merge updates a known conversation with a newer view of it, keeping

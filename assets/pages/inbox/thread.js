@@ -4,6 +4,7 @@
 // Replies go over the websocket with a client_id and show as pending until
 // the server's ack. Without a socket, or without an ack in time, they go
 // by REST with the same client_id, which the server stores only once.
+import { activityLine } from './activity.js';
 import { api } from './api.js';
 import { $, h, safeURL, timeEl } from './dom.js';
 import { dropTarget, fileList, sideList, upload } from './files.js';
@@ -193,7 +194,7 @@ export function createThread({ sock, onMessage, changed }) {
       }
     }
     const atEnd = log.scrollHeight - log.scrollTop - log.clientHeight < 60;
-    log.insertBefore(bubble(m), before);
+    log.insertBefore(m.event ? activityLine(m) : bubble(m), before);
     if (atEnd || p) log.scrollTop = log.scrollHeight;
     if (m.author.type === 'visitor') showTheirTyping(false);
     // The FAQ's answers to the visitor's latest question.
@@ -339,13 +340,14 @@ export function createThread({ sock, onMessage, changed }) {
   }
 
   // markRead tells the server that the agents have read the open
-  // conversation, while the page is visible. Agents' own messages need
-  // no read mark, which saves frames under the rate limit.
+  // conversation, while the page is visible. Agents' own messages and
+  // activity lines need no read mark, which saves frames under the rate
+  // limit.
   function markRead() {
     const c = conv();
     if (!c || document.visibilityState !== 'visible') return;
     let seq = 0;
-    for (const m of msgs.values()) if (m.author.type !== 'agent' && m.seq > seq) seq = m.seq;
+    for (const m of msgs.values()) if (m.author.type === 'visitor' && m.seq > seq) seq = m.seq;
     if (seq > (c.agent_read_seq || 0) && frame({ type: 'read', seq })) {
       c.agent_read_seq = seq;
       changed();
