@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -40,8 +41,10 @@ func (b *Blobs) exists(ctx context.Context, key string) (bool, error) {
 }
 
 // Put keeps data under its key within scope, and returns the key. A file
-// kept already is not written again, only made new for Sweep; the chunks of an upload that died
-// before its end are cleared and written again.
+// kept already is not written again, only made new for Sweep. When
+// another upload of the same file is under way, Put waits for it to end;
+// the chunks of an upload that died before its end (older than
+// deadUpload, with no file document) are cleared and written again.
 func (b *Blobs) Put(ctx context.Context, scope string, data []byte) (string, error) {
 	key := blob.Key(scope, data)
 	for try := 0; ; try++ {
@@ -56,17 +59,56 @@ func (b *Blobs) Put(ctx context.Context, scope string, data []byte) (string, err
 		if err == nil {
 			return key, nil
 		}
-		if !mongo.IsDuplicateKeyError(err) || try == 2 {
+		if !mongo.IsDuplicateKeyError(err) || try == maxPutTries {
 			return "", mapErr(err, "store a file", "file")
 		}
-		// Another upload of the same file won, or an earlier one left its
-		// chunks: look again, and clear what is not a whole file.
-		if ok, _ := b.exists(ctx, key); !ok {
+		// Another upload of the same file holds the chunks: wait for it to
+		// write its file document, unless it died long ago.
+		dead, err := b.deadChunks(ctx, key)
+		if err != nil {
+			return "", mapErr(err, "find a file's chunks", "file")
+		}
+		if dead {
 			if err := b.bucket().Delete(ctx, key); err != nil && !errors.Is(err, mongo.ErrFileNotFound) {
 				return "", mapErr(err, "clear a broken file", "file")
 			}
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return "", mapErr(ctx.Err(), "store a file", "file")
+		case <-time.After(time.Duration(try+1) * 20 * time.Millisecond):
 		}
 	}
+}
+
+// An upload whose first chunk is older than deadUpload and that has no
+// file document died; maxPutTries bounds Put's waits for another upload
+// of the same file (about 10 s in all).
+const (
+	deadUpload  = time.Minute
+	maxPutTries = 30
+)
+
+// deadChunks reports whether the chunks kept under key belong to an
+// upload that died: no file document, and a first chunk older than
+// deadUpload (a chunk's ObjectID holds the time it was written).
+func (b *Blobs) deadChunks(ctx context.Context, key string) (bool, error) {
+	if ok, err := b.exists(ctx, key); ok || err != nil {
+		return false, err
+	}
+	var first struct {
+		ID bson.ObjectID `bson:"_id"`
+	}
+	err := b.bucket().GetChunksCollection().FindOne(ctx, bson.D{{Key: "files_id", Value: key}},
+		options.FindOne().SetSort(bson.D{{Key: "_id", Value: 1}}).SetProjection(bson.D{{Key: "_id", Value: 1}})).Decode(&first)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return false, nil // gone meanwhile: try again
+	}
+	if err != nil {
+		return false, err
+	}
+	return time.Since(first.ID.Timestamp()) > deadUpload, nil
 }
 
 // Get returns the content kept under key.

@@ -123,3 +123,25 @@ func TestBlobsSweep(t *testing.T) {
 		}
 	}
 }
+
+// The chunks of an upload that died before writing its file document are
+// cleared by the next Put of that file, which then keeps it whole.
+func TestBlobsReplaceADeadUpload(t *testing.T) {
+	ctx := context.Background()
+	b := mustOpen(t, mongotest.URI(t)).Blobs().(*Blobs)
+	data := bytes.Repeat([]byte("收据 "), 100_000)
+	key := blob.Key("conv1", data)
+	dead := bson.D{
+		{Key: "_id", Value: bson.NewObjectIDFromTimestamp(time.Now().Add(-2 * deadUpload))},
+		{Key: "files_id", Value: key}, {Key: "n", Value: 0}, {Key: "data", Value: bson.Binary{Data: []byte("half a file")}},
+	}
+	if _, err := b.bucket().GetChunksCollection().InsertOne(ctx, dead); err != nil {
+		t.Fatal(err)
+	}
+	if k, err := b.Put(ctx, "conv1", data); err != nil || k != key {
+		t.Fatalf("Put over a dead upload: %q, %v", k, err)
+	}
+	if got, err := b.Get(ctx, key); err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("Get: %v, %d bytes of %d", err, len(got), len(data))
+	}
+}
