@@ -4,6 +4,7 @@
 import { acceptInvite, accessToken, api, login, logout, onSessionEnd, refresh } from './api.js';
 import { $, h, select, tablist } from './dom.js';
 import { loadCanned } from './canned.js';
+import { forgetDrafts } from './drafts.js';
 import { loadFAQ } from './faq.js';
 import { loadFeedback } from './feedback.js';
 import { lang, languages, setLang, t, translate } from './i18n.js';
@@ -299,6 +300,8 @@ $('login-form').addEventListener('submit', async (e) => {
 });
 
 $('logout').addEventListener('click', async () => {
+  thread.close(); // it keeps the draft shown, which forgetDrafts drops with the rest
+  forgetDrafts();
   reset();
   await logout();
   showLogin(t('login.loggedout'));
