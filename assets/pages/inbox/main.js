@@ -9,6 +9,7 @@ import { loadFAQ } from './faq.js';
 import { loadFeedback } from './feedback.js';
 import { lang, languages, setLang, t, translate } from './i18n.js';
 import { createList } from './list.js';
+import { setupPhone } from './phone.js';
 import { loadAccount } from './account.js';
 import { loadAgents } from './agents.js';
 import { loadSettings, newSite } from './settings.js';
@@ -34,6 +35,7 @@ const sock = socket({
 });
 const list = createList({ onOpen: (id) => thread.open(id) });
 const thread = createThread({ sock, onMessage, changed: () => list.render() });
+setupPhone({ back: () => thread.close() });
 
 // ---- frames
 

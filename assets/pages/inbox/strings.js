@@ -310,6 +310,9 @@ export const strings = {
     'account.2fa.confirm': 'Confirm',
     'account.2fa.code.or': 'Code from the app, or a recovery code',
     'account.2fa.off.button': 'Turn off two-factor login',
+    // the phone layout
+    'nav.menu': 'Menu',
+    'thread.back': '‹ Conversations',
   },
   'zh-CN': {
     loading: '加载中…',
@@ -619,5 +622,8 @@ export const strings = {
     'account.2fa.confirm': '确认',
     'account.2fa.code.or': '应用中的验证码或恢复码',
     'account.2fa.off.button': '关闭二次验证',
+    // the phone layout
+    'nav.menu': '菜单',
+    'thread.back': '‹ 会话列表',
   },
 };
