@@ -12,7 +12,8 @@ export function scrollBack(log, more) {
   let runs = 0;
 
   async function check() {
-    if (run || log.scrollTop > NEAR) return;
+    // An empty log is a thread still opening, which calls check itself.
+    if (run || log.scrollTop > NEAR || !log.firstElementChild) return;
     const me = (run = ++runs);
     let nodes = null;
     try {
