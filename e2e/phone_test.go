@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -13,6 +14,8 @@ func TestInboxOnPhone(t *testing.T) {
 	e := setup(t)
 	v := e.newGoVisitor(t, "deposit")
 	v.send("手机上能看到我的问题吗？这是一条比较长的消息，用来看看气泡会不会超出屏幕的宽度。")
+	// A preview without a place to break must not widen the list.
+	e.newGoVisitor(t, "").send("https://example.com/orders?id=" + strings.Repeat("A1024", 40))
 	in := e.ownerTab(t, "/inbox")
 	do(t, in.ctx, "hold the inbox like a phone", chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait))
 	in.reload()
@@ -26,7 +29,7 @@ func TestInboxOnPhone(t *testing.T) {
 	row := `document.querySelector('#convs button[data-id="` + v.conv.ID + `"]')`
 
 	waitJS(t, in.ctx, "the list fills the screen", row+` && (() => { const r = document.querySelector('aside.list').getBoundingClientRect(); return r.left === 0 && r.width === 360 && r.bottom >= 730; })()`,
-		`JSON.stringify(document.querySelector('aside.list').getBoundingClientRect())`)
+		`JSON.stringify(document.querySelector('aside.list').getBoundingClientRect()) + ' ' + `+widths)
 	waitJS(t, in.ctx, "nothing runs off the side of the list", fits, widths)
 	in.screenshot("inbox-phone-list")
 
