@@ -37,6 +37,12 @@ func TestScrollBack(t *testing.T) {
 	scrollBack(t, in.ctx, "the inbox", inboxLog, inboxMsgs, first)
 	got := eval[[]string](t, in.ctx, inboxMsgs+`.map((li) => li.querySelector('.bb').textContent)`)
 	sameList(t, "the inbox", got, all)
+	// A message that arrives after scrolling back goes at the end.
+	e.reply(t, id, "滚动之后的新回复")
+	all, public = append(all, "滚动之后的新回复"), append(public, "滚动之后的新回复")
+	in.waitInboxMessage("agent", "滚动之后的新回复", "sent")
+	got = eval[[]string](t, in.ctx, inboxMsgs+`.map((li) => li.querySelector('.bb').textContent)`)
+	sameList(t, "the inbox, after a new message", got, all)
 
 	// The visitor, in the widget.
 	tb.reload()
