@@ -262,6 +262,23 @@ func (s *Service) Resume(ctx context.Context, a Actor, conversationID string, la
 
 // Messages returns up to limit messages after afterSeq.
 func (s *Service) Messages(ctx context.Context, a Actor, conversationID string, afterSeq int64, limit int) ([]Message, *Conversation, error) {
+	afterSeq = max(afterSeq, 0)
+	return s.page(ctx, a, conversationID, limit, func(c *Conversation, n int) ([]Message, error) {
+		return s.store.Messages(ctx, c.Site, c.ID, afterSeq, n)
+	})
+}
+
+// MessagesBefore returns up to limit messages with seq < beforeSeq, the
+// newest of them: the page before, for a reader scrolling back.
+func (s *Service) MessagesBefore(ctx context.Context, a Actor, conversationID string, beforeSeq int64, limit int) ([]Message, *Conversation, error) {
+	return s.page(ctx, a, conversationID, limit, func(c *Conversation, n int) ([]Message, error) {
+		return s.store.MessagesBefore(ctx, c.Site, c.ID, beforeSeq, n)
+	})
+}
+
+// page reads a page of a conversation the actor may see, with its files,
+// private notes hidden from visitors, and at most ReplayLimit messages.
+func (s *Service) page(ctx context.Context, a Actor, conversationID string, limit int, read func(*Conversation, int) ([]Message, error)) ([]Message, *Conversation, error) {
 	c, err := s.conversation(ctx, a, conversationID)
 	if err != nil {
 		return nil, nil, err
@@ -269,10 +286,7 @@ func (s *Service) Messages(ctx context.Context, a Actor, conversationID string, 
 	if limit <= 0 || limit > ReplayLimit {
 		limit = ReplayLimit
 	}
-	if afterSeq < 0 {
-		afterSeq = 0
-	}
-	msgs, err := s.store.Messages(ctx, c.Site, c.ID, afterSeq, limit)
+	msgs, err := read(c, limit)
 	if err == nil {
 		err = s.WithFiles(ctx, c.Site, c.ID, msgs)
 	}

@@ -44,7 +44,7 @@ func TestCannedReply(t *testing.T) {
 	do(t, in.ctx, "go to the conversations", chromedp.Click(chromedp.CSS(`.views [data-view=conversations]`)))
 	waitJS(t, in.ctx, "the visitor's conversation is listed", `document.querySelector('#convs button[data-id=`+jsString(v.conv.ID)+`]')`,
 		`document.getElementById('convs').innerText`)
-	do(t, in.ctx, "open it", chromedp.Click(chromedp.CSS(`#convs button[data-id="`+v.conv.ID+`"]`)))
+	openRow(t, in.ctx, v.conv.ID)
 	in.waitInboxMessage("visitor", "我想退款", "sent")
 
 	menu := `document.getElementById('canned-menu')`

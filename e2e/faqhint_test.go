@@ -27,7 +27,7 @@ func TestFAQAnswerInComposer(t *testing.T) {
 		t.Fatal("the demo FAQ answers nothing to the question")
 	}
 	in := e.ownerTab(t, "/inbox")
-	do(t, in.ctx, "open the conversation", chromedp.Click(chromedp.CSS(`#convs button[data-id="`+v.conv.ID+`"]`)))
+	openRow(t, in.ctx, v.conv.ID)
 	first := `#faqhint:not([hidden]) .faqhint-item`
 	waitJS(t, in.ctx, "the composer offers the FAQ's answer", `(() => { const b = document.querySelector(`+jsString(first)+`); return b && b.textContent.includes(`+jsString(want.Results[0].Question)+`); })()`,
 		`document.getElementById('faqhint').outerHTML`)

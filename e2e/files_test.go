@@ -34,7 +34,7 @@ func TestInboxFiles(t *testing.T) {
 	}
 	v.expect("the ack of the screenshot", func(f client.Frame) bool { return f.Type == "ack" && f.ClientID == "shot" })
 
-	do(t, in.ctx, "open the conversation", chromedp.Click(chromedp.CSS(`#convs button[data-id="`+v.conv.ID+`"]`)))
+	openRow(t, in.ctx, v.conv.ID)
 	waitJS(t, in.ctx, "the thread shows the screenshot's thumbnail",
 		`(() => { const i = document.querySelector('#log li.m.v .files .thumb img'); return i && i.complete && i.naturalWidth === 320; })()`,
 		`document.getElementById('log').innerHTML.length`)

@@ -51,7 +51,7 @@ func TestInbox(t *testing.T) {
 		`document.getElementById('convs').innerText`)
 
 	waitJS(t, in.ctx, "the list shows the topic's label", row+`.querySelector('.badge.topic').textContent === '充值与提现'`, row+`.innerText`)
-	do(t, in.ctx, "open the conversation", chromedp.Click(chromedp.CSS(`#convs button[data-id="`+v.conv.ID+`"]`)))
+	openRow(t, in.ctx, v.conv.ID)
 	in.waitInboxMessage("visitor", first, "sent")
 	info := `document.getElementById('info').innerText`
 	waitJS(t, in.ctx, "the visitor's details show: the topic's label (not its id), identity and attributes",
@@ -182,7 +182,7 @@ func TestInbox(t *testing.T) {
 	}
 	hv := e.newGoVisitorAs(t, "", &client.Identity{ID: "user-7", Name: "页面说的名字", Hash: auth.UserHash(site.IdentitySecret, "user-7")})
 	hv.send("verified hello")
-	do(t, in.ctx, "open the verified visitor's conversation", chromedp.Click(chromedp.CSS(`#convs button[data-id="`+hv.conv.ID+`"]`)))
+	openRow(t, in.ctx, hv.conv.ID)
 	waitJS(t, in.ctx, "the user id shows verified, the page's name not",
 		info+`.includes('用户 ID user-7 已由网站验证') && `+info+`.includes('页面说的名字 （未验证）')`, info)
 
@@ -505,4 +505,14 @@ func (l *consoleLog) problems() []string {
 		}
 	}
 	return out
+}
+
+// openRow opens a conversation from the inbox's list, as a click on its
+// row does. The click is dispatched in the page once the row is there: the
+// list may redraw between finding a node and clicking it from outside.
+func openRow(t *testing.T, ctx context.Context, id string) {
+	t.Helper()
+	row := `document.querySelector('#convs button[data-id=` + jsString(id) + `]')`
+	waitJS(t, ctx, "the list shows conversation "+id, `!!`+row, `document.getElementById('convs').innerText`)
+	waitJS(t, ctx, "conversation "+id+" opens", `(`+row+` && `+row+`.click(), location.hash === '#c/' + `+jsString(id)+` && !document.getElementById('thread').hidden)`)
 }

@@ -62,7 +62,7 @@ func TestWidgetFiles(t *testing.T) {
 
 	id := tb.conversationID()
 	in := e.ownerTab(t, "/inbox")
-	do(t, in.ctx, "open the visitor's conversation", chromedp.Click(chromedp.CSS(`#convs button[data-id="`+id+`"]`)))
+	openRow(t, in.ctx, id)
 	waitJS(t, in.ctx, "the inbox shows both thumbnails",
 		`[...document.querySelectorAll('#log li.m.v .files .thumb img')].filter((i) => i.complete && i.naturalWidth === 320).length === 2`,
 		`document.getElementById('log').innerHTML`)

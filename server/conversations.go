@@ -142,9 +142,14 @@ func (s *Server) handleAgentMessages(c *fiber.Ctx) error {
 	return s.sendMessages(c, a)
 }
 
-// sendMessages answers a page of a conversation's messages for any actor.
+// sendMessages answers a page of a conversation's messages for any actor:
+// those after after_seq, or with before_seq those just before it.
 func (s *Server) sendMessages(c *fiber.Ctx, a chat.Actor) error {
 	after, err := queryInt64(c, "after_seq")
+	if err != nil {
+		return err
+	}
+	before, err := queryInt64(c, "before_seq")
 	if err != nil {
 		return err
 	}
@@ -152,7 +157,18 @@ func (s *Server) sendMessages(c *fiber.Ctx, a chat.Actor) error {
 	if err != nil {
 		return err
 	}
-	msgs, conv, err := s.opts.Service.Messages(c.UserContext(), a, c.Params("id"), after, limit)
+	var (
+		msgs []chat.Message
+		conv *chat.Conversation
+	)
+	switch {
+	case c.Query("before_seq") == "":
+		msgs, conv, err = s.opts.Service.Messages(c.UserContext(), a, c.Params("id"), after, limit)
+	case c.Query("after_seq") != "":
+		return chat.Invalid("after_seq and before_seq cannot go together")
+	default:
+		msgs, conv, err = s.opts.Service.MessagesBefore(c.UserContext(), a, c.Params("id"), before, limit)
+	}
 	if err != nil {
 		return err
 	}

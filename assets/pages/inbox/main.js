@@ -4,6 +4,7 @@
 import { acceptInvite, accessToken, api, login, logout, onSessionEnd, refresh } from './api.js';
 import { $, h, select, tablist } from './dom.js';
 import { loadCanned } from './canned.js';
+import { forgetDrafts } from './drafts.js';
 import { loadFAQ } from './faq.js';
 import { loadFeedback } from './feedback.js';
 import { loadReports } from './reports.js';
@@ -12,6 +13,7 @@ import { createCollision } from './collision.js';
 import { createList } from './list.js';
 import { createLive } from './live.js';
 import { shortcuts } from './keys.js';
+import { setupPhone } from './phone.js';
 import { loadAccount } from './account.js';
 import { loadAgents } from './agents.js';
 import { loadSettings, newSite } from './settings.js';
@@ -45,6 +47,7 @@ const thread = createThread({
     collision.follow();
   },
 });
+setupPhone({ back: () => thread.close() });
 
 // ---- frames
 
@@ -327,6 +330,8 @@ $('login-form').addEventListener('submit', async (e) => {
 });
 
 $('logout').addEventListener('click', async () => {
+  thread.close(); // it keeps the draft shown, which forgetDrafts drops with the rest
+  forgetDrafts();
   reset();
   await logout();
   showLogin(t('login.loggedout'));

@@ -394,6 +394,9 @@ export const strings = {
     'keys.help': 'Show these shortcuts',
     'keys.close': 'Close this list',
     'keys.done': 'Close',
+    // the phone layout
+    'nav.menu': 'Menu',
+    'thread.back': '‹ Conversations',
   },
   'zh-CN': {
     loading: '加载中…',
@@ -787,5 +790,8 @@ export const strings = {
     'keys.help': '显示快捷键列表',
     'keys.close': '关闭此列表',
     'keys.done': '关闭',
+    // the phone layout
+    'nav.menu': '菜单',
+    'thread.back': '‹ 会话列表',
   },
 };

@@ -8,9 +8,11 @@ import { activityLine } from './activity.js';
 import { api } from './api.js';
 import { $, h, safeURL, timeEl } from './dom.js';
 import { dropTarget, fileList, sideList, upload } from './files.js';
+import { createDrafts } from './drafts.js';
 import { createFAQHint } from './faqhint.js';
 import { t } from './i18n.js';
 import { offlineReply } from './mailto.js';
+import { scrollBack } from './scrollback.js';
 import { createSlash } from './slash.js';
 import { displayName, merge, q, state, topicLabel } from './state.js';
 import { browserWords, visitorMore } from './visitor.js';
@@ -19,12 +21,14 @@ const ACK_WAIT = 8e3;
 const TYPING_EVERY = 4e3; // resend typing:true at most this often
 const TYPING_IDLE = 5e3; // typing:false after this long without a key
 const THEIR_TYPING = 8e3; // forget a visitor's typing after this long
+const PAGE = 50; // messages shown on opening, and fetched per scroll back
 
 export function createThread({ sock, onMessage, changed }) {
   const section = $('thread');
   const log = $('log');
   const reply = $('reply');
   const faqHint = createFAQHint(reply);
+  const drafts = createDrafts(reply);
   let asked = 0; // the seq of the visitor's last question shown to faqHint
   const priv = $('private');
   const problem = $('composer-error');
@@ -43,6 +47,7 @@ export function createThread({ sock, onMessage, changed }) {
   const conv = () => state.convs.get(state.openId);
   const slash = createSlash({ box: reply, menu: $('canned-menu'), lang: () => (conv() || {}).lang });
   const frame = (f) => sock.send({ site: state.site, conversation_id: state.openId, ...f });
+  const back = scrollBack(log, earlier);
 
   // ---- opening
 
@@ -59,6 +64,8 @@ export function createThread({ sock, onMessage, changed }) {
     from = 1;
     filling = false; // a catchUp of the conversation before ends on its own
     rerun = null;
+    back.reset();
+    drafts.show(id);
     log.replaceChildren();
     $('convfiles').replaceChildren();
     faqHint.clear();
@@ -85,15 +92,38 @@ export function createThread({ sock, onMessage, changed }) {
       changed();
       show();
     }
-    from = Math.max(0, (c.last_seq || 0) - 200) + 1;
+    from = Math.max(0, (c.last_seq || 0) - PAGE) + 1;
     await fetchMessages(g, from - 1);
+    if (g !== gen) return;
     for (const p of pending.values()) if (p.conversation_id === id) log.append(pendingEl(p));
     log.scrollTop = log.scrollHeight;
+    back.check(); // a page that does not fill the log
+  }
+
+  // earlier fetches the page before the first message loaded, for
+  // scrollBack: the bubbles to draw, [] at the first message, or null.
+  async function earlier() {
+    const g = gen;
+    if (!state.openId || from <= 1) return [];
+    let data;
+    try {
+      data = await api('GET', q(`/api/v1/conversations/${encodeURIComponent(state.openId)}/messages?limit=${PAGE}&before_seq=${from}`));
+    } catch (err) {
+      if (g === gen) problem.textContent = t('thread.error.messages', { error: err.message });
+      return null;
+    }
+    if (g !== gen) return null;
+    from = data.messages.length ? data.messages[0].seq : 1;
+    const page = data.messages.filter((m) => !msgs.has(m.seq));
+    for (const m of page) msgs.set(m.seq, m);
+    if (page.some((m) => m.attachments && m.attachments.length)) drawFiles();
+    return page.map((m) => bubble(m));
   }
 
   function close() {
     stopTyping();
     slash.close();
+    drafts.show('');
     gen++;
     state.openId = '';
     section.hidden = true;
@@ -258,7 +288,7 @@ export function createThread({ sock, onMessage, changed }) {
     const rnd = crypto.getRandomValues(new Uint32Array(2));
     const p = { conversation_id: state.openId, client_id: 'in-' + rnd[0].toString(36) + rnd[1].toString(36), text, files, private: priv.checked, state: 'sending' };
     pending.set(p.client_id, p);
-    reply.value = '';
+    drafts.sent();
     problem.textContent = '';
     // The reply itself ends the visitor's typing indicator: no frame.
     clearTimeout(typingIdle);

@@ -9,7 +9,7 @@ export const S = {
   conv: null, // the current conversation
   seqs: new Map(), // its messages by seq
   msgs: [], // the same, in seq order
-  from: 1, // the first seq loaded; older ones are not shown
+  from: 1, // the first seq loaded; older() fetches the page before it
   loaded: false, // its first history arrived
   typing: false, // an agent is typing
   visible: false, // the panel is on screen
@@ -210,6 +210,24 @@ function merge(list, live) {
   if (seen && Math.max(...S.seqs.keys()) > top()) resume(top());
   if (!added) return;
   S.msgs = [...S.seqs.values()].filter((m) => !m.private).sort((a, b) => a.seq - b.seq);
+}
+
+// older loads the page before the first message loaded, as the visitor
+// scrolls back through their conversation.
+let paging;
+export async function older() {
+  const c = S.conv;
+  if (paging || !c || S.from < 2 || !S.loaded) return;
+  paging = 1;
+  try {
+    const r = await ctx.api.get('/conversations/' + c.id + '/messages?limit=50&before_seq=' + S.from, true);
+    if (c === S.conv) {
+      S.from = r.messages.length ? r.messages[0].seq : 1;
+      merge(r.messages);
+    }
+  } catch (e) {}
+  paging = 0;
+  update();
 }
 
 // refresh looks for an open conversation this visitor has elsewhere, for

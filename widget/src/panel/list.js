@@ -78,9 +78,13 @@ function node(it) {
 
 // renderList brings box's children in line with the state, keeping nodes
 // that did not change. It follows new messages if the list was scrolled to
-// the bottom, and always follows the visitor's own.
+// the bottom, and always follows the visitor's own; else what was on screen
+// stays there, when earlier messages come in above.
 export function renderList(box, scroller) {
   const near = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
+  const a = box.firstChild;
+  const top = () => a.getBoundingClientRect().top;
+  const y = a && top();
   const old = new Map([...box.children].map((n) => [n._key, n]));
   let at = box.firstChild;
   let grew = false;
@@ -94,7 +98,7 @@ export function renderList(box, scroller) {
       if (n) {
         if (n === at) at = fresh;
         n.replaceWith(fresh);
-      } else if (it.who === 'v') grew = true;
+      } else if (it.cid || it.up) grew = true; // the visitor's own, new
       n = fresh;
     }
     if (n !== at) box.insertBefore(n, at);
@@ -102,4 +106,5 @@ export function renderList(box, scroller) {
   }
   old.forEach((n) => n.remove());
   if (near || grew) scroller.scrollTop = scroller.scrollHeight;
+  else if (a && a.isConnected) scroller.scrollTop += top() - y;
 }

@@ -3,7 +3,7 @@
 import { h, icon } from './dom.js';
 import { lang, t } from './i18n.js';
 import { hours, initials } from './format.js';
-import { S, outbox, reconnect, sendText, typed, update } from './app.js';
+import { S, older, outbox, reconnect, sendText, typed, update } from './app.js';
 import { renderList } from './list.js';
 import { endBlock, feedbackForm, leaveForm } from './forms.js';
 import { suggester } from './faq.js';
@@ -63,7 +63,8 @@ export function mount(env, draft) {
   const greet = h('div.m.a.greet', null, h('div.bb', { dir: 'auto' }));
   const chat = h('section.chat', null, greet, away, topics, log, typing, end, leave);
   const fb = h('section.fbv', { hidden: true });
-  const main = h('main.bd', null, chat, fb);
+  // Near the top, the messages before the first shown are fetched.
+  const main = h('main.bd', { onscroll: () => main.scrollTop < 99 && older() }, chat, fb);
 
   const sugg = h('div.sugg', { hidden: true, 'aria-live': 'polite' });
   let sentByEnter = false;
