@@ -73,7 +73,8 @@ func indexSpecs() []indexSpec {
 		{coll: collAttachments, keys: keys("thumb")},
 		{coll: collTokens, keys: keys("agent_id")},
 		{coll: collSearch, keys: keys("site", "terms", "-pos")},
-		{coll: collSearch, keys: keys("conversation_id")}, // retention deletes by conversation
+		{coll: collMessages, keys: keys("site", "terms", "-pos")}, // search: see search.go
+		{coll: collSearch, keys: keys("conversation_id")},         // retention deletes by conversation
 		// A shortcut is taken once per site and language; the same index
 		// lists a site's replies in order.
 		{coll: collCanned, keys: keys("site", "shortcut", "lang"), unique: true},

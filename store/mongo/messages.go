@@ -12,6 +12,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/kefu/kefu/chat"
+	"github.com/kefu/kefu/terms"
 )
 
 // maxMessagesPage bounds one Messages or MessagesBefore call, and is the
@@ -86,6 +87,10 @@ type messageDoc struct {
 	Site           string  `bson:"site"`
 	ConversationID string  `bson:"conversation_id"`
 	Body           bodyDoc `bson:",inline"`
+	// Terms and Pos make the message findable by search (see search.go),
+	// in the same write that stores it.
+	Terms []string `bson:"terms,omitempty"`
+	Pos   int64    `bson:"pos,omitempty"`
 }
 
 func newBodyDoc(m *chat.Message) bodyDoc {
@@ -188,11 +193,13 @@ func (s *Store) AppendMessage(ctx context.Context, m *chat.Message) (duplicate b
 		msg := *m
 		msg.Seq, msg.ID = next, chat.MessageID(m.ConversationID, next)
 		doc := messageDoc{ID: msg.ID, Site: msg.Site, ConversationID: msg.ConversationID, Body: newBodyDoc(&msg)}
+		if doc.Terms = terms.Index(msg.Text); len(doc.Terms) > 0 {
+			doc.Pos = time.Now().UnixNano()
+		}
 		_, err := s.messages.InsertOne(ctx, doc)
 		if err == nil {
 			*m = msg
 			s.advance(ctx, &c, m)
-			s.index(ctx, m.Site, m.ConversationID, m.Text)
 			return false, nil
 		}
 		if !isDuplicate(err) {

@@ -1,9 +1,11 @@
 package mongo
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -15,12 +17,15 @@ import (
 	"github.com/kefu/kefu/terms"
 )
 
-// Conversation search keeps a document per message and per visitor
-// identity a conversation had, in the search collection, with the terms
-// that package terms makes and a position: the time it was indexed, in
-// nanoseconds, so that the newest match comes first. A document is
-// written after what it indexes is stored; a node that dies in between
-// leaves that one message unfound, never a message lost.
+// Conversation search finds two kinds of documents, both with the terms
+// that package terms makes and a position, the time they were written in
+// nanoseconds, so that the newest match comes first:
+//   - messages, which carry their terms in the same write that stores
+//     them (messageDoc.Terms);
+//   - in the search collection, a document per visitor identity a
+//     conversation had (and an offline message's email), written after
+//     what it indexes: a node that dies in between leaves that name
+//     unfound, never a message lost.
 type searchDoc struct {
 	ID             bson.ObjectID `bson:"_id"`
 	Site           string        `bson:"site"`
@@ -78,6 +83,7 @@ func (s *Store) SearchConversations(ctx context.Context, f chat.SearchFilter) (c
 	ctx, cancel := s.op(ctx)
 	defer cancel()
 	match := bson.D{{Key: "site", Value: f.Site}, {Key: "terms", Value: bson.D{{Key: "$all", Value: f.Terms}}}}
+	// A window is the newest n matches of both collections, merged.
 	window := func(before int64, n int) ([]chat.SearchHit, error) {
 		if before <= 0 {
 			before = math.MaxInt64
@@ -85,27 +91,38 @@ func (s *Store) SearchConversations(ctx context.Context, f chat.SearchFilter) (c
 		filter := append(match, bson.E{Key: "pos", Value: bson.D{{Key: "$lt", Value: before}}})
 		opts := options.Find().SetSort(bson.D{{Key: "pos", Value: -1}}).SetLimit(int64(n)).
 			SetProjection(bson.D{{Key: "conversation_id", Value: 1}, {Key: "pos", Value: 1}})
-		cur, err := s.search.Find(ctx, filter, opts)
-		if err != nil {
-			return nil, mapErr(err, "search conversations", "conversation")
+		var hits []chat.SearchHit
+		for _, coll := range []*mongo.Collection{s.messages, s.search} {
+			cur, err := coll.Find(ctx, filter, opts)
+			if err != nil {
+				return nil, mapErr(err, "search conversations", "conversation")
+			}
+			var docs []struct {
+				ConversationID string `bson:"conversation_id"`
+				Pos            int64  `bson:"pos"`
+			}
+			if err := cur.All(ctx, &docs); err != nil {
+				return nil, mapErr(err, "search conversations", "conversation")
+			}
+			for _, d := range docs {
+				hits = append(hits, chat.SearchHit{Pos: d.Pos, ConversationID: d.ConversationID})
+			}
 		}
-		var docs []searchDoc
-		if err := cur.All(ctx, &docs); err != nil {
-			return nil, mapErr(err, "search conversations", "conversation")
-		}
-		hits := make([]chat.SearchHit, len(docs))
-		for i, d := range docs {
-			hits[i] = chat.SearchHit{Pos: d.Pos, ConversationID: d.ConversationID}
-		}
-		return hits, nil
+		slices.SortFunc(hits, func(a, b chat.SearchHit) int { return cmp.Compare(b.Pos, a.Pos) })
+		return hits[:min(n, len(hits))], nil
 	}
 	shownBefore := func(id string) (bool, error) {
 		filter := append(match, bson.E{Key: "conversation_id", Value: id}, bson.E{Key: "pos", Value: bson.D{{Key: "$gte", Value: f.Before}}})
-		err := s.search.FindOne(ctx, filter).Err()
-		if errors.Is(err, mongo.ErrNoDocuments) {
-			return false, nil
+		for _, coll := range []*mongo.Collection{s.messages, s.search} {
+			err := coll.FindOne(ctx, filter).Err()
+			if err == nil {
+				return true, nil
+			}
+			if !errors.Is(err, mongo.ErrNoDocuments) {
+				return false, mapErr(err, "search conversations", "conversation")
+			}
 		}
-		return err == nil, mapErr(err, "search conversations", "conversation")
+		return false, nil
 	}
 	return chat.PageMatches(f, window, shownBefore)
 }
@@ -132,7 +149,12 @@ func (s *Store) backfillSearch(ctx context.Context) error {
 		if err := cur.Decode(&d); err != nil {
 			return mapErr(err, "backfill search", "message")
 		}
-		s.index(ctx, d.Site, d.ConversationID, d.Body.Text)
+		if ts := terms.Index(d.Body.Text); len(ts) > 0 {
+			set := bson.D{{Key: "$set", Value: bson.D{{Key: "terms", Value: ts}, {Key: "pos", Value: d.Body.CreatedAt.UnixNano()}}}}
+			if _, err := s.messages.UpdateOne(ctx, bson.D{{Key: "_id", Value: d.ID}}, set); err != nil {
+				return mapErr(err, "backfill search", "message")
+			}
+		}
 		if n++; n%100000 == 0 {
 			s.logger.Info("mongo: indexing messages for search", "done", n)
 		}
