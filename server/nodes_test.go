@@ -15,14 +15,13 @@ import (
 	"github.com/kefu/kefu/client"
 )
 
-// TestTwoNodesOverNATS runs two kefu servers that share a database and an
-// embedded NATS server. A visitor on one node and an agent on the other
-// chat live, and presence crosses nodes.
-func TestTwoNodesOverNATS(t *testing.T) {
-	ctx := ctxT(t)
+// startTwoNodes starts two kefu servers that share a database and an
+// embedded NATS server; the second knows the first's agents.
+func startTwoNodes(t *testing.T, opts ...envOption) (one, two *env) {
+	t.Helper()
 	url := natstest.Start(t)
 	connect := func() *bus.NATS {
-		n, err := bus.ConnectNATS(ctx, url, slog.New(slog.DiscardHandler))
+		n, err := bus.ConnectNATS(ctxT(t), url, slog.New(slog.DiscardHandler))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -31,10 +30,19 @@ func TestTwoNodesOverNATS(t *testing.T) {
 	}
 	// Each node has its own store, as two processes would, on one database.
 	dir := filepath.Join(t.TempDir(), "db")
+	one = startEnvWithStore(t, mustOpenStoreAt(t, dir), connect(), opts...)
+	two = startNode(t, mustOpenStoreAt(t, dir), connect(), opts...)
+	two.agentA, two.agentB, two.agentAID = one.agentA, one.agentB, one.agentAID // same secret, same database
+	return one, two
+}
+
+// TestTwoNodesOverNATS runs two kefu servers that share a database and an
+// embedded NATS server. A visitor on one node and an agent on the other
+// chat live, and presence crosses nodes.
+func TestTwoNodesOverNATS(t *testing.T) {
+	ctx := ctxT(t)
 	roomy := func(o *serverOptions) { o.Limits.VisitorPer10s = 1000 }
-	one := startEnvWithStore(t, mustOpenStoreAt(t, dir), connect(), roomy)
-	two := startNode(t, mustOpenStoreAt(t, dir), connect(), roomy)
-	two.agentA, two.agentB = one.agentA, one.agentB // same secret, same database
+	one, two := startTwoNodes(t, roomy)
 
 	v := one.mustVisitor(ctx, "site-a")
 	agent := two.mustAgentSocket(ctx, one.agentA)
@@ -73,7 +81,7 @@ func TestTwoNodesOverNATS(t *testing.T) {
 	if err := b.Send(client.Frame{Type: "ping"}); err != nil {
 		t.Fatal(err)
 	}
-	if f, err := b.Next(ctx); err != nil || f.Type != "pong" {
+	if f := nextBesidesPresence(ctx, t, b, "site-b"); f.Type != "pong" {
 		t.Fatalf("site B's agent got %s before its pong", f.Raw)
 	}
 

@@ -61,6 +61,12 @@ func (s *Server) handleFrame(c *conn, data []byte) {
 		c.enqueue(encode(outFrame{Type: "pong"}))
 	case "auth":
 		c.enqueue(errorFrame(chat.Invalid("already authenticated"), f.ID, ""))
+	case "presence":
+		if c.role != roleAgent {
+			c.enqueue(errorFrame(chat.Invalid("only agents have a presence"), f.ID, ""))
+			return
+		}
+		s.hub.setPresence(c, f.Status)
 	default:
 		err = s.withConversation(ctx, c, f, func(a chat.Actor) error { return s.dispatch(ctx, c, a, f) })
 		if err != nil {
