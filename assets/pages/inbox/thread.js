@@ -9,6 +9,7 @@ import { $, h, safeURL, timeEl } from './dom.js';
 import { dropTarget, fileList, sideList, upload } from './files.js';
 import { t } from './i18n.js';
 import { createSlash } from './slash.js';
+import { presenceOf } from './presence.js';
 import { displayName, merge, q, state, topicLabel } from './state.js';
 
 const ACK_WAIT = 8e3;
@@ -364,7 +365,7 @@ export function createThread({ sock, onMessage, changed }) {
     const pick = $('assignee');
     pick.replaceChildren(
       h('option', { value: '' }, t('thread.unassigned')),
-      ...[...state.agents.values()].filter((a) => !a.disabled).map((a) => h('option', { value: a.id }, a.name || a.email)),
+      ...[...state.agents.values()].filter((a) => !a.disabled).map((a) => h('option', { value: a.id }, (a.name || a.email) + ' · ' + t('presence.' + presenceOf(a.id)))),
     );
     pick.value = c.assignee_id || '';
     $('pending').hidden = c.status !== 'open';
