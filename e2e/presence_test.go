@@ -1,8 +1,12 @@
 package e2e
 
 import (
+	"context"
 	"testing"
+	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -63,4 +67,37 @@ func TestPresenceMenu(t *testing.T) {
 	if p := console.problems(); len(p) > 0 {
 		t.Errorf("the inbox logged problems:\n%s", p)
 	}
+}
+
+// skewClockJS lets a test move the page's clock (Date.now) forward.
+const skewClockJS = `
+const realNow = Date.now;
+Date.now = () => realNow() + (window.__kefuSkew || 0);
+`
+
+// An online agent whose inbox has had no input for 10 minutes is away for
+// visitors; the next input brings them back.
+func TestPresenceIdle(t *testing.T) {
+	e := setup(t)
+	in := e.ownerTab(t, "/inbox", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: skewClockJS})
+		return err
+	}))
+	e.waitAgentsOnline(t, true)
+	run(t, in.ctx, `window.__kefuSkew = 11 * 60 * 1000`)
+	// The inbox looks at the time every 15 s.
+	end := time.Now().Add(30 * time.Second)
+	for eval[string](t, in.ctx, `document.querySelector('.presence').dataset.presence`) != "away" {
+		if time.Now().After(end) {
+			t.Fatal("the inbox is not away 11 minutes after the last input")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if v := eval[string](t, in.ctx, `document.getElementById('presence').value`); v != "online" {
+		t.Errorf("the menu shows %q; idleness should not change the agent's choice", v)
+	}
+	e.waitAgentsOnline(t, false)
+	do(t, in.ctx, "press a key", chromedp.KeyEvent("a"))
+	waitJS(t, in.ctx, "the inbox is online again", `document.querySelector('.presence').dataset.presence === 'online'`)
+	e.waitAgentsOnline(t, true)
 }
