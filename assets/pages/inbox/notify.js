@@ -118,7 +118,7 @@ export function createAlerts({ open }) {
   // another agent took.
   const forMe = (c) => c.site === state.site && c.status !== 'resolved' && (!c.assignee_id || c.assignee_id === state.me.id);
 
-  function alert(key, c, title, body) {
+  function raise(key, c, title, body) {
     if (alerted.has(key) || !forMe(c)) return;
     alerted.add(key);
     if (alerted.size > 1000) alerted.clear();
@@ -133,11 +133,11 @@ export function createAlerts({ open }) {
     conversation(c) {
       if (c.kind === 'offline') return; // its message alerts
       const topic = c.topic ? topicLabel(c.topic) : '';
-      alert(c.id, c, t('notify.new'), displayName(c) + (topic ? ' · ' + topic : ''));
+      raise(c.id, c, t('notify.new'), displayName(c) + (topic ? ' · ' + topic : ''));
     },
     // message alerts of a visitor's new message in c.
     message(c, m) {
-      alert(c.id + ':' + m.seq, c, displayName(c), m.text || t('list.file'));
+      raise(c.id + ':' + m.seq, c, displayName(c), m.text || t('list.file'));
       alerted.add(c.id); // its conversation needs no alert of its own
     },
   };
