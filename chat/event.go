@@ -45,9 +45,11 @@ type Event struct {
 	// Origin is the connection that caused the event; it is not echoed
 	// back to that connection.
 	Origin string `json:"origin,omitempty"`
-	// Node and Agents carry one node's count of online agents (presence).
-	Node   string `json:"node,omitempty"`
-	Agents int    `json:"agents,omitempty"`
+	// Node and Agents carry one node's count of online agents (presence),
+	// and Presence each connected agent's presence on that node, by id.
+	Node     string              `json:"node,omitempty"`
+	Agents   int                 `json:"agents,omitempty"`
+	Presence map[string]Presence `json:"presence,omitempty"`
 	// FAQ is a changed FAQ entry; Deleted says it is gone. A faq event
 	// without an entry asks for the site's whole FAQ to be reindexed.
 	FAQ     *FAQ `json:"faq,omitempty"`

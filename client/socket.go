@@ -16,36 +16,37 @@ import (
 
 // Frame is any frame of the websocket protocol; see docs/protocol.md.
 type Frame struct {
-	V              int             `json:"v,omitempty"`
-	Type           string          `json:"type"`
-	ID             string          `json:"id,omitempty"`
-	Token          string          `json:"token,omitempty"`
-	Site           string          `json:"site,omitempty"`
-	Role           string          `json:"role,omitempty"`
-	VisitorID      string          `json:"visitor_id,omitempty"`
-	AgentID        string          `json:"agent_id,omitempty"`
-	AgentsOnline   *bool           `json:"agents_online,omitempty"`
-	ConversationID string          `json:"conversation_id,omitempty"`
-	Conversations  []Conversation  `json:"conversations,omitempty"`
-	Conversation   *Conversation   `json:"conversation,omitempty"`
-	ClientID       string          `json:"client_id,omitempty"`
-	Text           string          `json:"text,omitempty"`
-	Private        bool            `json:"private,omitempty"`
-	Attachments    []string        `json:"attachments,omitempty"` // ids, in a send frame
-	Message        *chat.Message   `json:"message,omitempty"`
-	Messages       []chat.Message  `json:"messages,omitempty"`
-	Duplicate      bool            `json:"duplicate,omitempty"`
-	Author         *chat.Author    `json:"author,omitempty"`
-	Typing         bool            `json:"typing,omitempty"`
-	Viewing        bool            `json:"viewing,omitempty"`
-	Seq            int64           `json:"seq,omitempty"`
-	LastSeq        int64           `json:"last_seq,omitempty"`
-	State          string          `json:"state,omitempty"`
-	Status         string          `json:"status,omitempty"`
-	Code           string          `json:"code,omitempty"`
-	Ref            string          `json:"ref,omitempty"`
-	Retry          bool            `json:"retry,omitempty"`
-	Raw            json.RawMessage `json:"-"`
+	V              int               `json:"v,omitempty"`
+	Type           string            `json:"type"`
+	ID             string            `json:"id,omitempty"`
+	Token          string            `json:"token,omitempty"`
+	Site           string            `json:"site,omitempty"`
+	Role           string            `json:"role,omitempty"`
+	VisitorID      string            `json:"visitor_id,omitempty"`
+	AgentID        string            `json:"agent_id,omitempty"`
+	AgentsOnline   *bool             `json:"agents_online,omitempty"`
+	Agents         map[string]string `json:"agents,omitempty"` // an agent's presence by id, for agents
+	ConversationID string            `json:"conversation_id,omitempty"`
+	Conversations  []Conversation    `json:"conversations,omitempty"`
+	Conversation   *Conversation     `json:"conversation,omitempty"`
+	ClientID       string            `json:"client_id,omitempty"`
+	Text           string            `json:"text,omitempty"`
+	Private        bool              `json:"private,omitempty"`
+	Attachments    []string          `json:"attachments,omitempty"` // ids, in a send frame
+	Message        *chat.Message     `json:"message,omitempty"`
+	Messages       []chat.Message    `json:"messages,omitempty"`
+	Duplicate      bool              `json:"duplicate,omitempty"`
+	Author         *chat.Author      `json:"author,omitempty"`
+	Typing         bool              `json:"typing,omitempty"`
+	Viewing        bool              `json:"viewing,omitempty"`
+	Seq            int64             `json:"seq,omitempty"`
+	LastSeq        int64             `json:"last_seq,omitempty"`
+	State          string            `json:"state,omitempty"`
+	Status         string            `json:"status,omitempty"`
+	Code           string            `json:"code,omitempty"`
+	Ref            string            `json:"ref,omitempty"`
+	Retry          bool              `json:"retry,omitempty"`
+	Raw            json.RawMessage   `json:"-"`
 }
 
 // Socket is an open, authenticated websocket.

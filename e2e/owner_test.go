@@ -15,8 +15,9 @@ import (
 // owner logs in through the form once per run; every later tab starts
 // from the refresh cookie, as a reload does, so the tests do not spend
 // kefu's per-IP login budget. The tab closes with the test, which then
-// waits until no agent is online, as the widget tests expect.
-func (e *env) ownerTab(t *testing.T, path string) *tab {
+// waits until no agent is online, as the widget tests expect. Actions in
+// before run in the tab before it opens the inbox.
+func (e *env) ownerTab(t *testing.T, path string, before ...chromedp.Action[chromedp.Void]) *tab {
 	t.Helper()
 	e.ownerOnce.Do(func() { e.owner, e.ownerErr = e.loginOwner() })
 	if e.ownerErr != nil {
@@ -28,7 +29,7 @@ func (e *env) ownerTab(t *testing.T, path string) *tab {
 		e.waitAgentsOnline(t, false)
 	})
 	tb := e.openTab(t, deadline)
-	do(t, tb.ctx, "open the inbox", chromedp.Navigate(e.kefuURL+path))
+	do(t, tb.ctx, "open the inbox", append(before, chromedp.Navigate(e.kefuURL+path))...)
 	tb.waitLive()
 	return tb
 }

@@ -44,6 +44,9 @@ type conn struct {
 	visitorID string
 	actorSite string // a visitor's site
 	agent     *chat.Agent
+	// presence is what an agent's socket says of the agent; the hub's mu
+	// guards it.
+	presence chat.Presence
 	// login is an agent socket's access token, once authenticated: the
 	// socket ends when the token expires or its login ends (checkLogin).
 	// The write loop reads it while authentication may still run.

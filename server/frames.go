@@ -29,6 +29,8 @@ type inFrame struct {
 	Viewing        bool   `json:"viewing"` // an agent's viewing frame
 	Seq            int64  `json:"seq"`
 	LastSeq        int64  `json:"last_seq"`
+	// Status is an agent's presence, in an auth or presence frame.
+	Status chat.Presence `json:"status"`
 	// Attachments are ids of files uploaded to the conversation, for a
 	// send frame.
 	Attachments []string `json:"attachments"`
@@ -59,7 +61,10 @@ func decodeFrame(data []byte) (inFrame, error) {
 		return f, chat.Invalid("id is longer than 64 characters")
 	}
 	switch f.Type {
-	case "auth", "ping", "page":
+	case "auth", "ping", "page", "presence":
+		if (f.Status != "" || f.Type == "presence") && !f.Status.Valid() {
+			return f, chat.Invalid("status must be online, away or offline")
+		}
 		return f, nil
 	case "send", "typing", "read", "resume", "viewing":
 	default:
@@ -95,28 +100,30 @@ func clipType(t string) string {
 
 // outFrame is a server frame. Only the fields of its type are set.
 type outFrame struct {
-	Type           string              `json:"type"`
-	Role           string              `json:"role,omitempty"`
-	Site           string              `json:"site,omitempty"`
-	Sites          []string            `json:"sites,omitempty"`
-	VisitorID      string              `json:"visitor_id,omitempty"`
-	AgentID        string              `json:"agent_id,omitempty"`
-	AgentsOnline   *bool               `json:"agents_online,omitempty"`
-	Conversations  *[]conversationView `json:"conversations,omitempty"`
-	Conversation   *conversationView   `json:"conversation,omitempty"`
-	ConversationID string              `json:"conversation_id,omitempty"`
-	ClientID       string              `json:"client_id,omitempty"`
-	Message        *messageView        `json:"message,omitempty"`
-	Messages       *[]messageView      `json:"messages,omitempty"`
-	Duplicate      bool                `json:"duplicate,omitempty"`
-	Author         *chat.Author        `json:"author,omitempty"`
-	Typing         *bool               `json:"typing,omitempty"`
-	Viewing        *bool               `json:"viewing,omitempty"`
-	Seq            int64               `json:"seq,omitempty"`
-	LastSeq        *int64              `json:"last_seq,omitempty"`
-	State          chat.ReplayState    `json:"state,omitempty"`
-	Results        *[]faqResult        `json:"results,omitempty"`
-	Status         chat.Status         `json:"status,omitempty"`
+	Type         string   `json:"type"`
+	Role         string   `json:"role,omitempty"`
+	Site         string   `json:"site,omitempty"`
+	Sites        []string `json:"sites,omitempty"`
+	VisitorID    string   `json:"visitor_id,omitempty"`
+	AgentID      string   `json:"agent_id,omitempty"`
+	AgentsOnline *bool    `json:"agents_online,omitempty"`
+	// Agents is the presence of each agent of Site, for agents.
+	Agents         *map[string]chat.Presence `json:"agents,omitempty"`
+	Conversations  *[]conversationView       `json:"conversations,omitempty"`
+	Conversation   *conversationView         `json:"conversation,omitempty"`
+	ConversationID string                    `json:"conversation_id,omitempty"`
+	ClientID       string                    `json:"client_id,omitempty"`
+	Message        *messageView              `json:"message,omitempty"`
+	Messages       *[]messageView            `json:"messages,omitempty"`
+	Duplicate      bool                      `json:"duplicate,omitempty"`
+	Author         *chat.Author              `json:"author,omitempty"`
+	Typing         *bool                     `json:"typing,omitempty"`
+	Viewing        *bool                     `json:"viewing,omitempty"`
+	Seq            int64                     `json:"seq,omitempty"`
+	LastSeq        *int64                    `json:"last_seq,omitempty"`
+	State          chat.ReplayState          `json:"state,omitempty"`
+	Results        *[]faqResult              `json:"results,omitempty"`
+	Status         chat.Status               `json:"status,omitempty"`
 }
 
 func encode(f outFrame) []byte {

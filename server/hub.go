@@ -21,15 +21,18 @@ type hub struct {
 	all      map[*conn]struct{}
 	presence *presence
 	// live is this node's visitors with a widget socket, in memory only.
-	live    *live.Registry
-	gaps    gaps
-	stopped chan struct{}
-	wg      sync.WaitGroup
+	live *live.Registry
+	// reportMu orders this node's presence reports; reported is the last
+	// one on each site (see report).
+	reportMu sync.Mutex
+	reported map[string]map[string]chat.Presence
+	gaps     gaps
+	stopped  chan struct{}
+	wg       sync.WaitGroup
 }
 
 type siteConns struct {
 	conns       map[*conn]struct{}
-	agents      int
 	unsubscribe func()
 }
 
@@ -40,6 +43,7 @@ func newHub(s *Server) *hub {
 		all:      make(map[*conn]struct{}),
 		presence: newPresence(s.opts.Node, s.opts.Now),
 		live:     live.New(s.opts.Now),
+		reported: make(map[string]map[string]chat.Presence),
 		stopped:  make(chan struct{}),
 	}
 }
@@ -103,14 +107,19 @@ func (h *hub) stop() {
 }
 
 // register adds c to its sites and queues first, its ready frame, before
-// any event can reach it. It fails when the bus cannot subscribe.
+// any event can reach it; an agent's socket then gets the presence of the
+// agents of each of its sites. It fails when the bus cannot subscribe.
 func (h *hub) register(c *conn, first []byte) error {
-	var online []string
-	defer func() {
-		for _, site := range online {
-			h.announce(site, 1)
-		}
-	}()
+	if err := h.add(c, first); err != nil {
+		return err
+	}
+	if c.role == roleAgent {
+		h.report(c.sites, false)
+	}
+	return nil
+}
+
+func (h *hub) add(c *conn, first []byte) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	c.enqueue(first)
@@ -132,26 +141,24 @@ func (h *hub) register(c *conn, first []byte) error {
 		}
 		sc.conns[c] = struct{}{}
 		if c.role == roleAgent {
-			sc.agents++
-			if sc.agents == 1 {
-				online = append(online, site)
-			}
+			c.enqueue(h.agentsFrame(site))
 		}
 	}
 	return nil
 }
 
 func (h *hub) unregister(c *conn) {
-	var offline []string
-	defer func() {
-		for _, site := range offline {
-			h.announce(site, 0)
-		}
-	}()
+	if h.remove(c) && c.role == roleAgent {
+		h.report(c.sites, false)
+	}
+}
+
+// remove takes c out of its sites, and tells whether it was there.
+func (h *hub) remove(c *conn) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if _, ok := h.all[c]; !ok {
-		return
+		return false
 	}
 	delete(h.all, c)
 	if c.role == roleVisitor {
@@ -164,17 +171,12 @@ func (h *hub) unregister(c *conn) {
 			continue
 		}
 		delete(sc.conns, c)
-		if c.role == roleAgent {
-			sc.agents--
-			if sc.agents == 0 {
-				offline = append(offline, site)
-			}
-		}
 		if len(sc.conns) == 0 {
 			sc.unsubscribe()
 			delete(h.sites, site)
 		}
 	}
+	return true
 }
 
 // onAgentChange closes this node's sockets of an agent whose account
@@ -289,12 +291,16 @@ func (h *hub) closeUnenrolled(site string) {
 
 // toVisitors enqueues a frame for every visitor socket of the site on this
 // node.
-func (h *hub) toVisitors(site string, frame []byte) {
+func (h *hub) toVisitors(site string, frame []byte) { h.toRole(site, roleVisitor, frame) }
+
+// toRole enqueues a frame for every socket of role of the site on this
+// node.
+func (h *hub) toRole(site, role string, frame []byte) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if sc := h.sites[site]; sc != nil {
 		for c := range sc.conns {
-			if c.role == roleVisitor {
+			if c.role == role {
 				c.enqueue(frame)
 			}
 		}

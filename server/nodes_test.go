@@ -59,7 +59,7 @@ func TestTwoNodesOverNATS(t *testing.T) {
 	if err := b.Send(client.Frame{Type: "ping"}); err != nil {
 		t.Fatal(err)
 	}
-	if f, err := b.Next(ctx); err != nil || f.Type != "pong" {
+	if f := nextBesidesPresence(ctx, t, b, "site-b"); f.Type != "pong" {
 		t.Fatalf("site B's agent got %s before its pong", f.Raw)
 	}
 

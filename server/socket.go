@@ -93,6 +93,9 @@ func (s *Server) authenticate(c *conn, headerToken string) error {
 		return err
 	}
 	token := headerToken
+	// An agent's inbox says in its auth frame whether the agent is away,
+	// so that the agent never looks online for a moment on reconnecting.
+	status := chat.PresenceOnline
 	if token == "" {
 		_ = c.ws.SetReadDeadline(time.Now().Add(s.opts.Limits.AuthTimeout))
 		_, data, err := c.ws.ReadMessage()
@@ -111,6 +114,9 @@ func (s *Server) authenticate(c *conn, headerToken string) error {
 			return fail(closeAuthFailed, chat.Errorf(chat.CodeUnauthorized, "the first frame must be auth"))
 		}
 		token = f.Token
+		if f.Status != "" {
+			status = f.Status
+		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -160,7 +166,7 @@ func (s *Server) authenticate(c *conn, headerToken string) error {
 		}
 		return fail(closeForbidden, err)
 	}
-	c.role, c.sites, c.agent = roleAgent, agent.Sites, agent
+	c.role, c.sites, c.agent, c.presence = roleAgent, agent.Sites, agent, status
 	c.login.Store(&ac)
 	ready := encode(outFrame{Type: "ready", Role: roleAgent, AgentID: agent.ID, Sites: agent.Sites})
 	if err := s.hub.register(c, ready); err != nil {

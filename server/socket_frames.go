@@ -68,6 +68,12 @@ func (s *Server) handleFrame(c *conn, data []byte) {
 			return
 		}
 		s.hub.live.Visit(c.actorSite, c.visitorID, live.Visit{URL: f.URL, Title: f.Title, Referrer: f.Referrer, Lang: f.Lang, TimeZone: f.TimeZone, Offset: f.Offset})
+	case "presence":
+		if c.role != roleAgent {
+			c.enqueue(errorFrame(chat.Invalid("only agents have a presence"), f.ID, ""))
+			return
+		}
+		s.hub.setPresence(c, f.Status)
 	default:
 		err = s.withConversation(ctx, c, f, func(a chat.Actor) error { return s.dispatch(ctx, c, a, f) })
 		if err != nil {

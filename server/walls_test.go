@@ -88,7 +88,7 @@ func TestSitesAreWalledOff(t *testing.T) {
 		if err := agentB.Send(client.Frame{Type: "ping"}); err != nil {
 			t.Fatal(err)
 		}
-		if f, _ := agentB.Next(ctx); f.Type != "pong" {
+		if f := nextBesidesPresence(ctx, t, agentB, "site-b"); f.Type != "pong" {
 			t.Fatalf("agent B got %s", f.Raw)
 		}
 	})

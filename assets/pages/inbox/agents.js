@@ -4,6 +4,7 @@ import { api } from './api.js';
 import { $, h } from './dom.js';
 import { copyButton, field, onSubmit, status } from './form.js';
 import { t } from './i18n.js';
+import { presenceBadge } from './presence.js';
 import { state } from './state.js';
 
 const ROLES = ['agent', 'admin', 'owner'];
@@ -96,7 +97,7 @@ function row(a, owner) {
   return h(
     'tr',
     { 'data-agent': a.email, 'data-disabled': String(!!a.disabled) },
-    h('td', null, a.name),
+    h('td', null, a.name, ' ', presenceBadge(a.id)),
     h('td', null, a.email),
     h('td', null, owner && !self ? roleSelect(a.role, { 'aria-label': t('agents.role'), onchange: (e) => patch({ role: e.target.value }, e.target) }) : t('role.' + a.role)),
     h(

@@ -14,6 +14,8 @@ import { createList } from './list.js';
 import { createLive } from './live.js';
 import { shortcuts } from './keys.js';
 import { setupPhone } from './phone.js';
+import { createAlerts } from './notify.js';
+import { createPresence } from './presence.js';
 import { loadAccount } from './account.js';
 import { loadAgents } from './agents.js';
 import { loadSettings, newSite } from './settings.js';
@@ -30,6 +32,7 @@ const sock = socket({
       throw err;
     }),
   onFrame,
+  auth: () => presence.auth(),
   onState(s) {
     const el = $('conn');
     el.dataset.state = s;
@@ -48,6 +51,8 @@ const thread = createThread({
   },
 });
 setupPhone({ back: () => thread.close() });
+const presence = createPresence({ sock, onChange: () => state.openId && thread.update(state.openId) });
+const alerts = createAlerts({ open: (id) => (show('conversations'), thread.open(id)) });
 
 // ---- frames
 
@@ -62,10 +67,18 @@ function onFrame(f) {
       collision.follow(f.type === 'ready');
       break;
     case 'conversation':
-      if (f.conversation.site === state.site) known(merge(f.conversation));
+      if (f.conversation.site === state.site) {
+        const fresh = !state.convs.has(f.conversation.id) && !f.conversation.last_seq;
+        known(merge(f.conversation));
+        if (fresh) alerts.conversation(state.convs.get(f.conversation.id));
+      }
       break;
     case 'message':
+      alertMessage(f.message);
       onMessage(f.message);
+      break;
+    case 'presence':
+      presence.frame(f);
       break;
     case 'ack':
       onMessage(f.message);
@@ -106,6 +119,21 @@ function onMessage(m) {
   thread.received(m);
 }
 
+// alertMessage alerts of a visitor's live message that the inbox did
+// not have, once its conversation is known.
+function alertMessage(m) {
+  if (m.author.type !== 'visitor' || m.private) return;
+  const c = state.convs.get(m.conversation_id);
+  if (c) {
+    if (m.seq > (c.last_seq || 0)) alerts.message(c, m);
+    return;
+  }
+  fetchConversation(m.conversation_id).then(() => {
+    const c = state.convs.get(m.conversation_id);
+    if (c) alerts.message(c, m);
+  });
+}
+
 // known redraws what shows a conversation that changed; one that arrived
 // without its visitor is fetched whole.
 function known(c) {
@@ -115,7 +143,7 @@ function known(c) {
 }
 
 const missing = new Set(); // ids that are not of the chosen site
-const fetching = new Set();
+const fetching = new Map(); // id → the fetch under way
 
 // withConversation applies a change to a known conversation, or fetches
 // one that the list does not have yet (a new one, or one of another tab).
@@ -127,9 +155,13 @@ function withConversation(id, change) {
   thread.update(id);
 }
 
-async function fetchConversation(id) {
-  if (missing.has(id) || fetching.has(id)) return;
-  fetching.add(id);
+function fetchConversation(id) {
+  if (missing.has(id)) return Promise.resolve();
+  if (!fetching.has(id)) fetching.set(id, fetchOnce(id));
+  return fetching.get(id);
+}
+
+async function fetchOnce(id) {
   const site = state.site;
   try {
     const data = await api('GET', q('/api/v1/conversations/' + encodeURIComponent(id)));

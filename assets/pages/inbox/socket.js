@@ -1,8 +1,8 @@
 // The inbox's websocket to /ws (docs/protocol.md). It authenticates with an
-// `auth` frame carrying the access token, reconnects with jittered
+// `auth` frame carrying the access token (and what auth() adds), reconnects with jittered
 // exponential backoff (with a fresh token after an auth failure), notices
 // a dead link by its silence, and paces frames under the rate limit.
-export function socket({ token, onFrame, onState }) {
+export function socket({ token, onFrame, onState, auth }) {
   const url = location.origin.replace(/^http/, 'ws') + '/ws';
   let ws = null;
   let authed = false;
@@ -25,7 +25,7 @@ export function socket({ token, onFrame, onState }) {
     heard = Date.now();
     s.onopen = () =>
       token(tries > 0).then(
-        (tk) => s === ws && s.send(JSON.stringify({ type: 'auth', token: tk })),
+        (tk) => s === ws && s.send(JSON.stringify({ type: 'auth', token: tk, ...(auth ? auth() : {}) })),
         () => s.close(),
       );
     s.onmessage = (e) => {

@@ -14,6 +14,7 @@ import { t } from './i18n.js';
 import { offlineReply } from './mailto.js';
 import { scrollBack } from './scrollback.js';
 import { createSlash } from './slash.js';
+import { presenceOf } from './presence.js';
 import { displayName, merge, q, state, topicLabel } from './state.js';
 import { browserWords, visitorMore } from './visitor.js';
 
@@ -408,7 +409,7 @@ export function createThread({ sock, onMessage, changed }) {
     const pick = $('assignee');
     pick.replaceChildren(
       h('option', { value: '' }, t('thread.unassigned')),
-      ...[...state.agents.values()].filter((a) => !a.disabled).map((a) => h('option', { value: a.id }, a.name || a.email)),
+      ...[...state.agents.values()].filter((a) => !a.disabled).map((a) => h('option', { value: a.id }, (a.name || a.email) + ' · ' + t('presence.' + presenceOf(a.id)))),
     );
     pick.value = c.assignee_id || '';
     $('pending').hidden = c.status !== 'open';
