@@ -9,8 +9,8 @@ import (
 // answer, for the email that tells agents.
 type AlertStore interface {
 	// ClaimUnanswered marks as alerted at `at`, and returns, up to limit
-	// open conversations created before `before` that no agent has
-	// answered and that no call claimed before. Each is claimed once, by
-	// one caller, however many nodes ask at the same time.
-	ClaimUnanswered(ctx context.Context, before, at time.Time, limit int) ([]Conversation, error)
+	// open conversations created at or after since and before `before`
+	// that no agent has answered and that no call claimed before. Each is
+	// claimed once, by one caller, however many nodes ask at the same time.
+	ClaimUnanswered(ctx context.Context, since, before, at time.Time, limit int) ([]Conversation, error)
 }

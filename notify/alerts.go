@@ -26,6 +26,12 @@ type AlertStore interface {
 // minute later, takes the rest.
 const alertBatch = 100
 
+// AlertWindow is how long after it became due a conversation may still be
+// alerted. One that waited longer (a backlog when alerts are turned on, or
+// after kefu was stopped a long time) is not: it would flood the agents
+// and the mail queue, which reply emails share, with stale alerts.
+const AlertWindow = 24 * time.Hour
+
 // maxAlertAgents bounds the agents of a site that one alert is sent to.
 const maxAlertAgents = 50
 
@@ -72,7 +78,7 @@ func (a *Alerts) Run(ctx context.Context) {
 // email per agent to tell. It returns how many conversations it claimed.
 func (a *Alerts) Pass(ctx context.Context) (int, error) {
 	now := a.now()
-	convs, err := a.store.ClaimUnanswered(ctx, now.Add(-a.after), now, alertBatch)
+	convs, err := a.store.ClaimUnanswered(ctx, now.Add(-a.after-AlertWindow), now.Add(-a.after), now, alertBatch)
 	if err != nil {
 		return 0, fmt.Errorf("notify: claim unanswered conversations: %w", err)
 	}

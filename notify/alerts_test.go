@@ -69,12 +69,7 @@ func TestUnansweredAlerts(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	srv := smtptest.Start(t, "", "")
-	addr, err := mail.ParseURL("smtp://" + srv.Addr + "?from=kefu@example.com")
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := mail.NewQueue(mail.NewSender(addr, 5*time.Second), 10, nil, nil)
+	srv, q := startMail(t)
 	alerts := notify.NewAlerts(st, q, 15*time.Minute, "https://help.example.com", nil)
 	if n, err := alerts.Pass(ctx); err != nil || n != 2 {
 		t.Fatalf("first pass: %d conversations, %v; want 2", n, err)
@@ -82,9 +77,7 @@ func TestUnansweredAlerts(t *testing.T) {
 	if n, err := alerts.Pass(ctx); err != nil || n != 0 {
 		t.Fatalf("second pass: %d conversations, %v; want 0", n, err)
 	}
-	closeCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	q.Close(closeCtx)
+	closeMail(q)
 
 	got := map[string][]smtptest.Mail{}
 	for _, m := range srv.Mails() {
@@ -105,4 +98,62 @@ func TestUnansweredAlerts(t *testing.T) {
 	if s := m.Subject(); !strings.Contains(s, "ACME") || !strings.Contains(s, "15") {
 		t.Errorf("subject %q", s)
 	}
+}
+
+// Turning alerts on, or starting again after a long stop, does not mail
+// the backlog: an open conversation that became due more than
+// notify.AlertWindow ago is never alerted, and does not hold back one
+// that is due now (claims go oldest first).
+func TestUnansweredAlertsSkipBacklog(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, sqlite.Config{DataDir: t.TempDir(), Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.CreateSite(ctx, &chat.Site{Key: "acme", IdentitySecret: "s"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.CreateAgent(ctx, &chat.Agent{Email: "fang@example.com", Name: "fang", Role: chat.RoleAgent, Sites: []string{"acme"}, PasswordHash: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	conv := func(at time.Time) *chat.Conversation {
+		c := &chat.Conversation{Site: "acme", VisitorID: chat.NewID(), CreatedAt: at, UpdatedAt: at}
+		if err := st.CreateConversation(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	for i := range 3 {
+		conv(time.Now().Add(-72*time.Hour - time.Duration(i)*time.Minute))
+	}
+	due := conv(time.Now().Add(-20 * time.Minute))
+
+	srv, q := startMail(t)
+	alerts := notify.NewAlerts(st, q, 15*time.Minute, "https://help.example.com", nil)
+	if n, err := alerts.Pass(ctx); err != nil || n != 1 {
+		t.Fatalf("pass: %d conversations, %v; want 1 (the one due now, not the backlog of 3)", n, err)
+	}
+	closeMail(q)
+	if ms := srv.Mails(); len(ms) != 1 || !strings.Contains(ms[0].Text, due.ID) {
+		t.Fatalf("%d mails, want 1 about %s", len(ms), due.ID)
+	}
+}
+
+// startMail starts an SMTP server and a mail queue that sends to it.
+func startMail(t *testing.T) (*smtptest.Server, *mail.Queue) {
+	t.Helper()
+	srv := smtptest.Start(t, "", "")
+	addr, err := mail.ParseURL("smtp://" + srv.Addr + "?from=kefu@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, mail.NewQueue(mail.NewSender(addr, 5*time.Second), 10, nil, nil)
+}
+
+// closeMail sends what q holds.
+func closeMail(q *mail.Queue) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	q.Close(ctx)
 }

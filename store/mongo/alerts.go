@@ -11,10 +11,10 @@ import (
 )
 
 // ClaimUnanswered marks and returns up to limit open conversations
-// created before `before` with no agent reply and no alert yet. Each is
+// created from since to before `before` with no agent reply and no alert yet. Each is
 // claimed by a conditional update, so that of all the nodes asking, one
 // claims a conversation.
-func (s *Store) ClaimUnanswered(ctx context.Context, before, at time.Time, limit int) ([]chat.Conversation, error) {
+func (s *Store) ClaimUnanswered(ctx context.Context, since, before, at time.Time, limit int) ([]chat.Conversation, error) {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
 	waiting := bson.D{
@@ -22,7 +22,7 @@ func (s *Store) ClaimUnanswered(ctx context.Context, before, at time.Time, limit
 		{Key: "first_reply_at", Value: nil},
 		{Key: "alerted_at", Value: nil},
 	}
-	filter := append(waiting, bson.E{Key: "created_at", Value: bson.D{{Key: "$lt", Value: before}}})
+	filter := append(waiting, bson.E{Key: "created_at", Value: bson.D{{Key: "$gte", Value: since}, {Key: "$lt", Value: before}}})
 	cur, err := s.conversations.Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "created_at", Value: 1}}).SetLimit(int64(limit)))
 	if err != nil {
 		return nil, mapErr(err, "find unanswered conversations", "conversation")

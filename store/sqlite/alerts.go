@@ -8,14 +8,15 @@ import (
 )
 
 // ClaimUnanswered marks and returns up to limit open conversations
-// created before `before` with no agent reply and no alert yet. Each is
+// created from since to before `before` with no agent reply and no alert
+// yet. Each is
 // claimed by a conditional update, so that a conversation is claimed once.
-func (s *Store) ClaimUnanswered(ctx context.Context, before, at time.Time, limit int) ([]chat.Conversation, error) {
+func (s *Store) ClaimUnanswered(ctx context.Context, since, before, at time.Time, limit int) ([]chat.Conversation, error) {
 	ctx, cancel := s.op(ctx)
 	defer cancel()
 	rows, err := s.query(ctx, `SELECT `+conversationColumns+` FROM conversations
-		WHERE status = 'open' AND first_reply_at = 0 AND alerted_at = 0 AND created_at < ?
-		ORDER BY created_at LIMIT ?`, millis(before), limit)
+		WHERE status = 'open' AND first_reply_at = 0 AND alerted_at = 0 AND created_at >= ? AND created_at < ?
+		ORDER BY created_at LIMIT ?`, millis(since), millis(before), limit)
 	found, err := collect(rows, err, "find unanswered conversations", "conversation", scanConversation)
 	if err != nil {
 		return nil, err

@@ -11,8 +11,8 @@ import (
 	"github.com/kefu/kefu/chat"
 )
 
-// testClaimUnanswered: only open conversations older than the bound with
-// no agent reply are claimed, each once; a second call finds none.
+// testClaimUnanswered: only open conversations created within the bounds
+// with no agent reply are claimed, each once; a second call finds none.
 func testClaimUnanswered(t *testing.T, b Backend) {
 	s := b.Open(t)
 	ctx := ctxT(t)
@@ -32,17 +32,24 @@ func testClaimUnanswered(t *testing.T, b Backend) {
 	must(t, s.SetStatus(ctx, "acme", resolved.ID, chat.StatusResolved, old))
 	pending := conv("v4", old)
 	must(t, s.SetStatus(ctx, "acme", pending.ID, chat.StatusPending, old))
-	conv("v5", now()) // too new
+	conv("v5", now())                             // too new
+	stale := conv("v6", now().Add(-72*time.Hour)) // too old
+	long := now().Add(-48 * time.Hour)
 
-	got, err := s.ClaimUnanswered(ctx, now().Add(-30*time.Minute), now(), 10)
+	got, err := s.ClaimUnanswered(ctx, long, now().Add(-30*time.Minute), now(), 10)
 	must(t, err)
 	if len(got) != 1 || got[0].ID != waiting.ID || got[0].Site != "acme" {
 		t.Fatalf("claimed %+v, want only %s", got, waiting.ID)
 	}
-	again, err := s.ClaimUnanswered(ctx, now(), now(), 10)
+	again, err := s.ClaimUnanswered(ctx, long, now(), now(), 10)
 	must(t, err)
 	if len(again) != 1 || again[0].VisitorID != "v5" {
 		t.Errorf("the second claim with a later bound: %+v, want only v5's", again)
+	}
+	late, err := s.ClaimUnanswered(ctx, time.Time{}, now(), now(), 10)
+	must(t, err)
+	if len(late) != 1 || late[0].ID != stale.ID {
+		t.Errorf("a claim with no lower bound: %+v, want only v6's", late)
 	}
 }
 
@@ -65,7 +72,7 @@ func testClaimUnansweredOnce(t *testing.T, b Backend) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			cs, err := s.ClaimUnanswered(context.Background(), now(), now(), 100)
+			cs, err := s.ClaimUnanswered(context.Background(), time.Time{}, now(), now(), 100)
 			if err != nil {
 				t.Error(err)
 			}
