@@ -12,8 +12,8 @@ const maxQueryLen = 200
 // Search returns a page of the actor's site's conversations whose
 // messages (internal notes included), or whose visitor's name, email or
 // user id, hold every word of q, newest match first, and where the next
-// page starts (0: none). f's status and assignee narrow the page, whose
-// size is f.Limit before they do. Agents only.
+// page starts (0: none). f's status, visitor and assignee narrow the
+// page, whose size is f.Limit before they do. Agents only.
 func (s *Service) Search(ctx context.Context, a Actor, q string, f ConversationFilter, before int64) ([]Conversation, int64, error) {
 	if a.Agent == nil || !a.Agent.CanAccess(a.Site) {
 		return nil, 0, NotFound("site")
@@ -48,10 +48,12 @@ func (s *Service) Search(ctx context.Context, a Actor, q string, f ConversationF
 	return out, page.Next, nil
 }
 
-// keeps tells whether c passes f's status and assignee filters.
+// keeps tells whether c passes f's status, visitor and assignee filters.
 func (f ConversationFilter) keeps(c *Conversation) bool {
 	switch {
 	case f.Status != "" && c.Status != f.Status:
+		return false
+	case f.VisitorID != "" && c.VisitorID != f.VisitorID:
 		return false
 	case f.AssigneeID == Unassigned:
 		return c.AssigneeID == ""

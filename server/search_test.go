@@ -90,6 +90,10 @@ func TestSearchConversations(t *testing.T) {
 			t.Errorf("search 已 with %s: %v, want %v", more, got, want)
 		}
 	}
+	// And so does visitor=, as the visitor panel lists one visitor's.
+	if got := ids(search(e.agentA, "已", "&site=site-a&visitor="+pay.conv.VisitorID)); !slices.Equal(got, []string{pay.conv.ID}) {
+		t.Errorf("search 已 of one visitor: %v, want only %s", got, pay.conv.ID)
+	}
 	for _, bad := range []string{"?q=" + url.QueryEscape(" ;; "), "?q=" + strings.Repeat("x", 201), "?q=a&cursor=!!"} {
 		wantStatus(t, c.Do(ctx, "GET", "/api/v1/conversations"+bad+"&site=site-a", e.agentA, nil, nil), http.StatusBadRequest)
 	}
