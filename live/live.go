@@ -24,8 +24,10 @@ const (
 	// MaxVisitors is the most visitors one node keeps; past it, the one
 	// gone longest is forgotten first.
 	MaxVisitors = 20000
-	maxURL      = 1024
-	maxTitle    = 200
+	// maxURL and maxTitle are in bytes: a title of 200 Chinese
+	// characters fits.
+	maxURL   = 1024
+	maxTitle = 600
 )
 
 // Page is one page a visitor viewed.
@@ -290,10 +292,16 @@ func sortVisitors(vs []Visitor) {
 	})
 }
 
+// clip trims s and keeps at most n bytes of it, cut at a character's
+// edge: bytes, not characters, are what a flood of page frames fills
+// memory with.
 func clip(s string, n int) string {
 	s = strings.ToValidUTF8(strings.TrimSpace(s), "")
-	if utf8.RuneCountInString(s) <= n {
+	if len(s) <= n {
 		return s
 	}
-	return string([]rune(s)[:n])
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }

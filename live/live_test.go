@@ -2,8 +2,10 @@ package live
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 type clock struct{ t time.Time }
@@ -115,5 +117,27 @@ func TestMerge(t *testing.T) {
 	}
 	if !v.Online || !v.Since.Equal(at(0)) || v.Lang != "zh-CN" || fmt.Sprint(urls(v)) != "[/1 /2 /3]" {
 		t.Errorf("merged %+v; want online since 0, zh-CN, pages 1 2 3", v)
+	}
+}
+
+// What one page view keeps is bounded in bytes, not only in characters:
+// a URL of 4-byte characters is clipped to maxURL bytes, at a character's
+// edge, so that MaxVisitors × MaxPages bounds the memory a flood of page
+// frames can hold.
+func TestVisitClipsBytes(t *testing.T) {
+	r := New(newClock().now)
+	r.Join("acme", "v1", "")
+	wide := strings.Repeat("𠀀", 2000) // 4 bytes each
+	r.Visit("acme", "v1", Visit{URL: "https://a.example/" + wide, Title: wide, Referrer: wide, Lang: wide, TimeZone: wide})
+	v, _ := r.Get("acme", "v1")
+	p := v.Pages[0]
+	for _, c := range []struct {
+		what string
+		s    string
+		max  int
+	}{{"url", p.URL, maxURL}, {"title", p.Title, maxTitle}, {"referrer", v.Referrer, maxURL}, {"lang", v.Lang, 16}, {"time zone", v.TimeZone, 64}} {
+		if len(c.s) > c.max || !utf8.ValidString(c.s) || c.s == "" {
+			t.Errorf("%s kept %d bytes (valid UTF-8: %v), want 1 to %d", c.what, len(c.s), utf8.ValidString(c.s), c.max)
+		}
 	}
 }
