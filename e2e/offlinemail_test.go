@@ -168,4 +168,21 @@ func TestOfflineMessageMailtoWithoutSMTP(t *testing.T) {
 	if text := eval[string](t, in.ctx, `document.getElementById('mailto-link').textContent`); !strings.Contains(text, "li@example.com") {
 		t.Errorf("the link says %q", text)
 	}
+
+	// An address is one address, whatever it holds: ? and & in it
+	// (valid in a local part) add no copy to someone else.
+	odd := "zhao?cc=boss%40corp.example&x=@example.com"
+	conv = leaveOfflineMessage(t, e.kefuURL, odd, question)
+	do(t, in.ctx, "open its conversation", chromedp.Navigate(e.kefuURL+"/inbox#c/"+conv), chromedp.Reload())
+	waitJS(t, in.ctx, "the mailto: link of the odd address",
+		`(document.getElementById('mailto-link') || {}).textContent.includes('zhao?cc')`,
+		`document.getElementById('mailto') && document.getElementById('mailto').innerText`)
+	u, err = url.Parse(eval[string](t, in.ctx, `document.getElementById('mailto-link').href`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	to, _ := url.PathUnescape(u.Opaque)
+	if to != odd || u.Query().Has("cc") {
+		t.Errorf("mailto: to %q, cc %q; want to %q alone", to, u.Query().Get("cc"), odd)
+	}
 }

@@ -36,6 +36,10 @@ export async function offlineReply(c) {
   if (state.openId !== id) return;
   const quote = asked.join('\n\n').split('\n').map((l) => '> ' + l).join('\n');
   const body = '\n\n' + t('mailto.quote') + '\n' + quote + '\n';
-  const href = 'mailto:' + email + '?subject=' + encodeURIComponent(t('mailto.subject')) + '&body=' + encodeURIComponent(body);
+  // The address is encoded but for its @: a ? or & in its local part
+  // (valid there) would start the link's own fields, such as cc=.
+  const at = email.lastIndexOf('@');
+  const to = encodeURIComponent(email.slice(0, at)) + '@' + encodeURIComponent(email.slice(at + 1));
+  const href = 'mailto:' + to + '?subject=' + encodeURIComponent(t('mailto.subject')) + '&body=' + encodeURIComponent(body);
   box.replaceChildren(h('p', null, t('mailto.why')), h('a.button.pri', { id: 'mailto-link', href }, t('mailto.action', { email })));
 }
