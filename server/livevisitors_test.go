@@ -168,14 +168,16 @@ func TestInviteVisitor(t *testing.T) {
 		t.Errorf("invited conversation %+v", conv)
 	}
 	f, err := ws.ExpectType(ctx, "invite")
-	if err != nil || f.Conversation == nil || f.Conversation.ID != conv.ID || f.Conversation.LastSeq != 1 {
+	// Seq 1 is the activity line "taken by" (agents' only), seq 2 the message.
+	if err != nil || f.Conversation == nil || f.Conversation.ID != conv.ID || f.Conversation.LastSeq != 2 {
 		t.Fatalf("visitor's invite frame: %v %s", err, f.Raw)
 	}
 	if err := ws.Send(client.Frame{Type: "resume", ConversationID: conv.ID}); err != nil {
 		t.Fatal(err)
 	}
 	h, err := ws.ExpectType(ctx, "history")
-	if err != nil || len(h.Messages) != 1 || h.Messages[0].Text != "您好，需要帮忙选套餐吗？" || h.Messages[0].Author.Type != "agent" {
+	if err != nil || len(h.Messages) != 2 || !h.Messages[0].Private || h.Messages[0].Text != "" || h.Messages[0].Event != nil ||
+		h.Messages[1].Text != "您好，需要帮忙选套餐吗？" || h.Messages[1].Author.Type != "agent" {
 		t.Fatalf("visitor's history: %v %s", err, h.Raw)
 	}
 	_, err = invite(e.agentA, "site-a", sess.VisitorID, "Hi again")
