@@ -72,10 +72,14 @@ func TestCannedReply(t *testing.T) {
 	do(t, in.ctx, "go back to the canned replies", chromedp.Click(chromedp.CSS(`.views [data-view=canned]`)))
 	waitJS(t, in.ctx, "the reply is listed", row)
 	id := eval[string](t, in.ctx, row+`.dataset.id`)
-	do(t, in.ctx, "ask to delete it", chromedp.Click(chromedp.CSS(`#canned tr[data-id="`+id+`"] button.delete`)))
-	waitJS(t, in.ctx, "the row asks first", row+`.querySelector('button.confirm') && !`+row+`.querySelector('button.edit')`)
-	do(t, in.ctx, "confirm", chromedp.Click(chromedp.CSS(`#canned tr[data-id="`+id+`"] button.confirm`)))
-	waitJS(t, in.ctx, "the row goes", `!`+row)
+	// Clicks happen inside the page: the tab reloads its list when opened,
+	// and a row redrawn between finding a button and clicking it would
+	// lose the click.
+	waitJS(t, in.ctx, "a delete asks first, and keeps the row", `(() => { const r = `+row+`; if (!r) return false;
+		if (r.querySelector('button.confirm')) return !r.querySelector('button.edit');
+		r.querySelector('button.delete').click(); return false; })()`)
+	waitJS(t, in.ctx, "confirmed, the row goes", `(() => { const r = `+row+`; if (!r) return true;
+		const b = r.querySelector('button.confirm') || r.querySelector('button.delete'); if (b) b.click(); return false; })()`)
 	if _, err := e.kefu.Store().Canned(context.Background(), "demo", id); !chat.IsCode(err, chat.CodeNotFound) {
 		t.Errorf("the deleted reply is still stored: %v", err)
 	}
