@@ -32,6 +32,10 @@ func TestSearchConversations(t *testing.T) {
 		t.Helper()
 		run(t, in.ctx, `(() => { const s = document.getElementById('search'); s.value = `+jsString(words)+`; s.dispatchEvent(new Event('input')); })()`)
 	}
+	run(t, in.ctx, `document.activeElement && document.activeElement.blur()`)
+	do(t, in.ctx, "press /", chromedp.KeyEvent("/"))
+	waitJS(t, in.ctx, "/ puts the cursor in the search box", `document.activeElement === document.getElementById('search')`,
+		`document.activeElement && document.activeElement.outerHTML`)
 	do(t, in.ctx, "search for 充值", chromedp.SendKeys(chromedp.CSS(`#search`), "充值"))
 	found("充值 finds the deposit conversation", pay.conv.ID, refund.conv.ID)
 	typeIn("退")
