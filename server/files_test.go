@@ -13,6 +13,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -51,8 +52,10 @@ func fetch(t *testing.T, url string) (*http.Response, []byte) {
 // status; other visitors, other conversations, other sites and expired
 // URLs get 404.
 func TestAttachments(t *testing.T) {
-	now := time.Now()
-	clock := func() time.Time { return now }
+	// The server reads the clock from its sockets' goroutines too (the
+	// live visitors' registry), so the test moves it atomically.
+	var later atomic.Int64
+	clock := func() time.Time { return time.Now().Add(time.Duration(later.Load())) }
 	e := startEnv(t, func(o *serverOptions) { o.Now = func() time.Time { return clock() } })
 	ctx := ctxT(t)
 	v := e.mustVisitor(ctx, "site-a")
@@ -146,7 +149,7 @@ func TestAttachments(t *testing.T) {
 			t.Errorf("%s: %d, want 404", name, res.StatusCode)
 		}
 	}
-	now = now.Add(16 * time.Minute)
+	later.Store(int64(16 * time.Minute))
 	if res, _ := fetch(t, e.url+att.URL); res.StatusCode != 404 {
 		t.Errorf("an expired URL: %d, want 404", res.StatusCode)
 	}

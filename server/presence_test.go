@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 	"testing"
+	"time"
 
 	"github.com/kefu/kefu/client"
 )
@@ -80,6 +81,19 @@ func widgetOnline(ctx context.Context, t *testing.T, e *env, site string) bool {
 		t.Fatal(err)
 	}
 	return cfg.AgentsOnline
+}
+
+// waitWidgetOnline waits until e's widget config for site says want: a
+// node learns of another node's agents through the bus, a moment after
+// the visitors' frames go out.
+func waitWidgetOnline(ctx context.Context, t *testing.T, e *env, site string, want bool) bool {
+	t.Helper()
+	for end := time.Now().Add(5 * time.Second); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
+		if widgetOnline(ctx, t, e, site) == want {
+			return true
+		}
+	}
+	return false
 }
 
 // expectAgents waits for the presence frame of site's agents that says
@@ -234,7 +248,7 @@ func TestPresenceAcrossNodes(t *testing.T) {
 	both := map[string]string{colleagueID: "offline", one.agentAID: "online"}
 	expectAgents(ctx, t, colleague, "site-a", both)
 	expectAgents(ctx, t, agent, "site-a", both)
-	if !widgetOnline(ctx, t, one, "site-a") {
+	if !waitWidgetOnline(ctx, t, one, "site-a", true) {
 		t.Error("node one's widget config says nobody is online")
 	}
 
@@ -244,7 +258,7 @@ func TestPresenceAcrossNodes(t *testing.T) {
 	expectOnline(ctx, t, v.ws, false)
 	expectAgents(ctx, t, colleague, "site-a", map[string]string{colleagueID: "offline", one.agentAID: "away"})
 	for _, n := range []*env{one, two} {
-		if widgetOnline(ctx, t, n, "site-a") {
+		if !waitWidgetOnline(ctx, t, n, "site-a", false) {
 			t.Errorf("%s's widget config says an agent is online", n.url)
 		}
 	}
@@ -254,7 +268,7 @@ func TestPresenceAcrossNodes(t *testing.T) {
 	}
 	expectOnline(ctx, t, v.ws, true)
 	expectAgents(ctx, t, agent, "site-a", map[string]string{colleagueID: "online", one.agentAID: "away"})
-	if !widgetOnline(ctx, t, two, "site-a") {
+	if !waitWidgetOnline(ctx, t, two, "site-a", true) {
 		t.Error("node two's widget config misses the colleague on node one")
 	}
 }
