@@ -195,15 +195,21 @@ func (r *Registry) Len() int {
 	return len(r.m)
 }
 
-// makeRoom forgets visitors gone longer than Grace, and then, if the
-// registry is still full, the one gone longest.
-func (r *Registry) makeRoom() {
-	if len(r.m) < r.max {
-		return
-	}
+// Prune forgets the visitors gone longer than Grace, so that memory
+// follows who is around rather than the busiest hour. The server calls it
+// every few seconds; it returns how many it forgot.
+func (r *Registry) Prune() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := len(r.m)
+	r.prune()
+	return n - len(r.m)
+}
+
+// prune forgets visitors gone longer than Grace and returns the one gone
+// longest of those kept without a socket.
+func (r *Registry) prune() (oldest key, at time.Time) {
 	now := r.now()
-	var oldest key
-	var at time.Time
 	for k, e := range r.m {
 		if e.conns > 0 {
 			continue
@@ -214,6 +220,16 @@ func (r *Registry) makeRoom() {
 			oldest, at = k, e.Seen
 		}
 	}
+	return oldest, at
+}
+
+// makeRoom forgets visitors gone longer than Grace, and then, if the
+// registry is still full, the one gone longest.
+func (r *Registry) makeRoom() {
+	if len(r.m) < r.max {
+		return
+	}
+	oldest, at := r.prune()
 	if len(r.m) >= r.max && !at.IsZero() {
 		delete(r.m, oldest)
 	}

@@ -141,3 +141,27 @@ func TestVisitClipsBytes(t *testing.T) {
 		}
 	}
 }
+
+// Prune forgets visitors gone longer than Grace, and only them: one still
+// connected and one gone a moment ago stay.
+func TestPrune(t *testing.T) {
+	c := newClock()
+	r := New(c.now)
+	for _, id := range []string{"gone", "left", "here"} {
+		r.Join("s", id, "UA")
+	}
+	r.Leave("s", "gone")
+	c.add(Grace + time.Second)
+	r.Leave("s", "left")
+	if n := r.Prune(); n != 1 || r.Len() != 2 {
+		t.Fatalf("Prune forgot %d, %d left; want 1 and 2", n, r.Len())
+	}
+	if _, ok := r.Get("s", "gone"); ok {
+		t.Error("a visitor gone longer than Grace is still known")
+	}
+	for _, id := range []string{"left", "here"} {
+		if _, ok := r.Get("s", id); !ok {
+			t.Errorf("%s was forgotten", id)
+		}
+	}
+}

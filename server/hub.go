@@ -91,6 +91,7 @@ func (h *hub) start() error {
 				return
 			case <-t.C:
 				h.heartbeat()
+				h.live.Prune()
 			}
 		}
 	}()
