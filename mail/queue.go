@@ -34,8 +34,13 @@ type Queue struct {
 // over about five minutes.
 var DefaultPauses = []time.Duration{10 * time.Second, time.Minute, 4 * time.Minute}
 
-// NewQueue starts a queue of up to size messages, sent one at a time
-// through d. pauses are the waits between tries (nil: DefaultPauses).
+// Senders is how many messages a Queue sends at once: a message that
+// waits to be tried again holds up one sender, not the queue.
+const Senders = 4
+
+// NewQueue starts a queue of up to size messages waiting, sent through d
+// by Senders goroutines. pauses are the waits between tries (nil:
+// DefaultPauses).
 func NewQueue(d Deliverer, size int, pauses []time.Duration, log *slog.Logger) *Queue {
 	if size < 1 {
 		size = 1
@@ -48,7 +53,14 @@ func NewQueue(d Deliverer, size int, pauses []time.Duration, log *slog.Logger) *
 	}
 	q := &Queue{d: d, log: log, ch: make(chan Message, size), pauses: pauses, closing: make(chan struct{}), done: make(chan struct{})}
 	q.abort, q.cancel = context.WithCancel(context.Background())
-	go q.run()
+	var senders sync.WaitGroup
+	for range Senders {
+		senders.Go(q.run)
+	}
+	go func() {
+		senders.Wait()
+		close(q.done)
+	}()
 	return q
 }
 
@@ -74,8 +86,9 @@ func (q *Queue) Enqueue(m Message) error {
 	}
 }
 
+// run is one sender: it takes the next message until the queue closes and
+// is empty.
 func (q *Queue) run() {
-	defer close(q.done)
 	for {
 		select {
 		case m := <-q.ch:
