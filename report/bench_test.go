@@ -7,11 +7,11 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"slices"
 	"testing"
 	"time"
 
 	"github.com/kefu/kefu/chat"
+	"github.com/kefu/kefu/latency"
 	"github.com/kefu/kefu/report"
 	"github.com/kefu/kefu/store/sqlite"
 )
@@ -63,23 +63,11 @@ func BenchmarkReport(b *testing.B) {
 	for _, c := range []struct{ name, agent string }{{"site-30-days", ""}, {"agent-30-days", "ann"}} {
 		b.Run(c.name, func(b *testing.B) {
 			q.Agent = c.agent
-			lat := make([]time.Duration, b.N)
 			var r *report.Report
-			b.ResetTimer()
-			for i := range b.N {
-				t0 := time.Now()
-				if r, err = svc.Report(ctx, admin, q); err != nil {
-					b.Fatal(err)
-				}
-				lat[i] = time.Since(t0)
-			}
-			b.StopTimer()
-			slices.Sort(lat)
-			ms := func(p float64) float64 {
-				return float64(lat[min(int(p*float64(len(lat))), len(lat)-1)]) / float64(time.Millisecond)
-			}
-			b.ReportMetric(ms(0.50), "p50-ms")
-			b.ReportMetric(ms(0.99), "p99-ms")
+			latency.Time(b, func() (err error) {
+				r, err = svc.Report(ctx, admin, q)
+				return err
+			})
 			b.ReportMetric(float64(r.Total.Conversations), "conversations")
 		})
 	}

@@ -8,11 +8,11 @@ import (
 	"image/color"
 	"image/jpeg"
 	"math/rand/v2"
-	"sort"
 	"testing"
 	"time"
 
 	"github.com/kefu/kefu/client"
+	"github.com/kefu/kefu/latency"
 )
 
 // photo2MB is a 2 MB JPEG of noise, which compresses about as badly as a
@@ -77,8 +77,6 @@ func benchUpload(b *testing.B, name string, photo []byte) {
 		lat = append(lat, time.Since(start))
 	}
 	b.StopTimer()
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
-	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+	latency.Report(b, lat)
 	b.ReportMetric(float64(len(photo))/(1<<20), "MB")
 }

@@ -5,10 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -21,6 +19,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 	_ "modernc.org/sqlite"
 
+	"github.com/kefu/kefu/latency"
 	"github.com/kefu/kefu/terms"
 	"github.com/kefu/kefu/terms/corpus"
 )
@@ -159,25 +158,13 @@ func BenchmarkEngines(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.Run(e.name+"/"+q, func(b *testing.B) {
-				r := rand.New(rand.NewPCG(1, 2))
-				_ = r
-				lat := make([]time.Duration, b.N)
-				b.ResetTimer()
-				for i := range b.N {
-					t0 := time.Now()
+				latency.Time(b, func() error {
 					got, err := e.read(q)
-					if err != nil || got != want {
-						b.Fatalf("%s %q: %d matches, want %d (%v)", e.name, q, got, want, err)
+					if err == nil && got != want {
+						err = fmt.Errorf("%s %q: %d matches, want %d", e.name, q, got, want)
 					}
-					lat[i] = time.Since(t0)
-				}
-				b.StopTimer()
-				slices.Sort(lat)
-				ms := func(p float64) float64 {
-					return float64(lat[min(int(p*float64(len(lat))), len(lat)-1)]) / float64(time.Millisecond)
-				}
-				b.ReportMetric(ms(0.50), "p50-ms")
-				b.ReportMetric(ms(0.99), "p99-ms")
+					return err
+				})
 			})
 		}
 	}

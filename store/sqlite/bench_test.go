@@ -3,12 +3,12 @@ package sqlite
 import (
 	"context"
 	"fmt"
-	"slices"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/kefu/kefu/chat"
+	"github.com/kefu/kefu/latency"
 )
 
 // BenchmarkAppend measures durable appends (WAL, synchronous=FULL) on the
@@ -72,11 +72,6 @@ func benchAppend(b *testing.B, senders int, cfg Config) {
 	elapsed := time.Since(start)
 	b.StopTimer()
 
-	slices.Sort(lat)
-	pct := func(p float64) float64 {
-		return float64(lat[min(int(p*float64(len(lat))), len(lat)-1)]) / float64(time.Millisecond)
-	}
-	b.ReportMetric(pct(0.50), "p50-ms")
-	b.ReportMetric(pct(0.99), "p99-ms")
+	latency.Report(b, lat)
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "msgs/s")
 }

@@ -6,11 +6,11 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"slices"
 	"testing"
 	"time"
 
 	"github.com/kefu/kefu/chat"
+	"github.com/kefu/kefu/latency"
 )
 
 // The scale the issue sets for the embedded store: one site with this many
@@ -143,22 +143,7 @@ func BenchmarkScale(b *testing.B) {
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
 			r := rand.New(rand.NewPCG(1, 2))
-			lat := make([]time.Duration, b.N)
-			b.ResetTimer()
-			for i := range b.N {
-				t0 := time.Now()
-				if err := c.call(r); err != nil {
-					b.Fatal(err)
-				}
-				lat[i] = time.Since(t0)
-			}
-			b.StopTimer()
-			slices.Sort(lat)
-			ms := func(p float64) float64 {
-				return float64(lat[min(int(p*float64(len(lat))), len(lat)-1)]) / float64(time.Millisecond)
-			}
-			b.ReportMetric(ms(0.50), "p50-ms")
-			b.ReportMetric(ms(0.99), "p99-ms")
+			latency.Time(b, func() error { return c.call(r) })
 		})
 	}
 }
