@@ -187,13 +187,15 @@ func (s *Store) AppendMessage(ctx context.Context, m *chat.Message) (duplicate b
 		return false, chat.NotFound("conversation")
 	}
 
+	// What search finds the message by, made once for every attempt.
+	words := terms.Index(m.Text)
 	next := c.LastSeq + 1
 	for attempt := 1; ; attempt++ {
 		start := time.Now()
 		msg := *m
 		msg.Seq, msg.ID = next, chat.MessageID(m.ConversationID, next)
 		doc := messageDoc{ID: msg.ID, Site: msg.Site, ConversationID: msg.ConversationID, Body: newBodyDoc(&msg)}
-		if doc.Terms = terms.Index(msg.Text); len(doc.Terms) > 0 {
+		if doc.Terms = words; len(words) > 0 {
 			doc.Pos = time.Now().UnixNano()
 		}
 		_, err := s.messages.InsertOne(ctx, doc)
