@@ -127,7 +127,12 @@ func (s *Store) backfillSearch(ctx context.Context) error {
 	if done == 1 {
 		return nil
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT site, conversation_id, text FROM messages ORDER BY created_at, conversation_id, seq`)
+	// A backfill that a crash cut short starts again from nothing, rather
+	// than index its first part twice.
+	if _, err := s.w.ExecContext(ctx, `DELETE FROM search`); err != nil {
+		return mapErr(err, "backfill search", "schema")
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT site, conversation_id, text FROM messages WHERE trim(text) <> '' ORDER BY created_at, conversation_id, seq`)
 	if err != nil {
 		return mapErr(err, "backfill search", "message")
 	}
