@@ -34,9 +34,45 @@ type searchDoc struct {
 	Pos            int64         `bson:"pos"`
 }
 
-// backfillID marks, in the search collection's sibling, that what a
-// database held before search existed has been indexed.
-const backfillID = "search-backfill"
+// backfillID marks, in the meta collection, that what a database held
+// before search existed has been indexed, or who is indexing it: a claim
+// not renewed for backfillLease belongs to a node that died, and the next
+// node to open the database takes it over. Setting a message's terms
+// again is harmless, so a takeover only costs time.
+const (
+	backfillID    = "search-backfill"
+	backfillLease = 10 * time.Minute
+)
+
+// claimBackfill reports whether this node is to run the backfill: nobody
+// has, or the node that started it stopped renewing its claim.
+func (s *Store) claimBackfill(ctx context.Context) (bool, error) {
+	now := time.Now()
+	_, err := s.meta.InsertOne(ctx, bson.D{{Key: "_id", Value: backfillID}, {Key: "done", Value: false}, {Key: "at", Value: now}})
+	if err == nil {
+		return true, nil
+	}
+	if !isDuplicate(err) {
+		return false, mapErr(err, "claim search backfill", "search")
+	}
+	stale := bson.D{{Key: "_id", Value: backfillID}, {Key: "done", Value: false}, {Key: "at", Value: bson.D{{Key: "$lt", Value: now.Add(-backfillLease)}}}}
+	res, err := s.meta.UpdateOne(ctx, stale, bson.D{{Key: "$set", Value: bson.D{{Key: "at", Value: now}}}})
+	if err != nil {
+		return false, mapErr(err, "take over search backfill", "search")
+	}
+	if res.ModifiedCount == 1 {
+		s.logger.Info("mongo: taking over a search backfill that stopped")
+	}
+	return res.ModifiedCount == 1, nil
+}
+
+// renewBackfill keeps this node's claim on the backfill.
+func (s *Store) renewBackfill(ctx context.Context) {
+	set := bson.D{{Key: "$set", Value: bson.D{{Key: "at", Value: time.Now()}}}}
+	if _, err := s.meta.UpdateOne(ctx, bson.D{{Key: "_id", Value: backfillID}}, set); err != nil {
+		s.logger.Warn("mongo: renew the search backfill's claim", "err", err)
+	}
+}
 
 // index adds a document of a conversation's text; it logs a failure
 // rather than failing what was stored already.
@@ -131,12 +167,8 @@ func (s *Store) SearchConversations(ctx context.Context, f chat.SearchFilter) (c
 // stored before search existed. A node that finds the mark missing claims
 // it first, so that two nodes do not both do it.
 func (s *Store) backfillSearch(ctx context.Context) error {
-	_, err := s.meta.InsertOne(ctx, bson.D{{Key: "_id", Value: backfillID}, {Key: "done", Value: false}})
-	if isDuplicate(err) {
-		return nil
-	}
-	if err != nil {
-		return mapErr(err, "claim search backfill", "search")
+	if ok, err := s.claimBackfill(ctx); !ok || err != nil {
+		return err
 	}
 	cur, err := s.messages.Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "created_at", Value: 1}}))
 	if err != nil {
@@ -157,6 +189,9 @@ func (s *Store) backfillSearch(ctx context.Context) error {
 		}
 		if n++; n%100000 == 0 {
 			s.logger.Info("mongo: indexing messages for search", "done", n)
+		}
+		if n%10000 == 0 {
+			s.renewBackfill(ctx)
 		}
 	}
 	if err := cur.Err(); err != nil {
