@@ -149,7 +149,8 @@ func (s *Store) CreateConversation(ctx context.Context, c *chat.Conversation) er
 	}
 	// An offline message's email is the visitor's word, searchable too.
 	s.index(ctx, c.Site, c.ID, c.Email)
-	return s.indexWho(ctx, c.Site, c.VisitorID, c.ID)
+	s.indexWhoLogged(ctx, c.Site, c.VisitorID, c.ID)
+	return nil
 }
 
 // ActiveConversation returns the visitor's conversation that is not

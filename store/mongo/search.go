@@ -110,6 +110,14 @@ func (s *Store) indexWho(ctx context.Context, site, visitorID, conversationID st
 	return nil
 }
 
+// indexWhoLogged is indexWho after a write that has succeeded already:
+// like index, it logs a failure rather than report the write as failed.
+func (s *Store) indexWhoLogged(ctx context.Context, site, visitorID, conversationID string) {
+	if err := s.indexWho(ctx, site, visitorID, conversationID); err != nil {
+		s.logger.Warn("mongo: index a visitor for search", "visitor", visitorID, "err", err)
+	}
+}
+
 // SearchConversations returns a page of the site's conversations that
 // match every term, by their newest match.
 func (s *Store) SearchConversations(ctx context.Context, f chat.SearchFilter) (chat.SearchPage, error) {
@@ -205,9 +213,12 @@ func (s *Store) backfillSearch(ctx context.Context) error {
 	if err := vcur.All(ctx, &convs); err != nil {
 		return mapErr(err, "backfill search", "conversation")
 	}
-	for _, c := range convs {
+	for i, c := range convs {
 		if err := s.indexWho(ctx, c.Site, c.VisitorID, c.ID); err != nil {
 			return err
+		}
+		if i%10000 == 9999 {
+			s.renewBackfill(ctx)
 		}
 	}
 	_, err = s.meta.UpdateOne(ctx, bson.D{{Key: "_id", Value: backfillID}}, bson.D{{Key: "$set", Value: bson.D{{Key: "done", Value: true}}}})

@@ -124,7 +124,8 @@ func (s *Store) UpdateVisitor(ctx context.Context, v *chat.Visitor) error {
 	if err != nil || was.Name == d.Name && was.Email == d.Email && was.UserID == d.UserID {
 		return err
 	}
-	return s.indexWho(ctx, v.Site, v.ID, "")
+	s.indexWhoLogged(ctx, v.Site, v.ID, "")
+	return nil
 }
 
 // Bounds of ListVisitors.
