@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	stdmail "net/mail"
@@ -128,6 +129,9 @@ func (a *Alerts) alert(ctx context.Context, c *chat.Conversation) error {
 		}
 		fmt.Fprintf(&b, w.open+"\n\n", link)
 	}
+	// One agent's mail that is refused (a bad address, a full queue) does
+	// not keep the others from theirs: the conversation is claimed once.
+	var errs []error
 	for _, ag := range to {
 		err := a.out.Enqueue(mail.Message{
 			To:      stdmail.Address{Name: ag.Name, Address: ag.Email},
@@ -135,10 +139,10 @@ func (a *Alerts) alert(ctx context.Context, c *chat.Conversation) error {
 			Text:    b.String(),
 		})
 		if err != nil {
-			return err
+			errs = append(errs, fmt.Errorf("alert to %s: %w", ag.Email, err))
 		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // agents are who an alert about c goes to: its assignee, or, when nobody

@@ -2,6 +2,7 @@ package notify_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
@@ -156,4 +157,49 @@ func closeMail(q *mail.Queue) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	q.Close(ctx)
+}
+
+// refusing is an outbox that refuses its first message and keeps the
+// rest.
+type refusing struct{ got []string }
+
+func (r *refusing) Enqueue(m mail.Message) error {
+	if r.got == nil {
+		r.got = []string{}
+		return mail.ErrQueueFull
+	}
+	r.got = append(r.got, m.To.Address)
+	return nil
+}
+
+// An alert goes to at most 50 agents of the site, and one refused mail
+// does not keep the others from theirs.
+func TestUnansweredAlertReachesTheOthers(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, sqlite.Config{DataDir: t.TempDir(), Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.CreateSite(ctx, &chat.Site{Key: "acme", Name: "Acme", IdentitySecret: "s"}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 60 {
+		a := &chat.Agent{Email: fmt.Sprintf("a%02d@example.com", i), Name: fmt.Sprint("a", i), Role: chat.RoleAgent, Sites: []string{"acme"}, PasswordHash: "x"}
+		if err := st.CreateAgent(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-20 * time.Minute)
+	if err := st.CreateConversation(ctx, &chat.Conversation{Site: "acme", VisitorID: "v1", CreatedAt: old, UpdatedAt: old}); err != nil {
+		t.Fatal(err)
+	}
+	out := &refusing{}
+	n, err := notify.NewAlerts(st, out, 15*time.Minute, "https://help.example.com", nil).Pass(ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("pass: %d conversations, %v; want 1", n, err)
+	}
+	if len(out.got) != 49 {
+		t.Errorf("%d agents got the alert after one refusal; want 49 of the 50 it goes to", len(out.got))
+	}
 }
