@@ -54,7 +54,8 @@ func TestAssignPendingAndRatingLive(t *testing.T) {
 	// Offline again, as the owner's tab's end waits for nobody to be.
 	do(t, li.ctx, "close the other agent's inbox", chromedp.Navigate("about:blank"))
 
-	do(t, in.ctx, "set it pending", chromedp.Click(chromedp.CSS(`#pending`)))
+	run(t, in.ctx, `document.activeElement && document.activeElement.blur()`)
+	do(t, in.ctx, "press p to set it pending", chromedp.KeyEvent("p"))
 	waitJS(t, in.ctx, "it is pending", `document.getElementById('th-status').textContent === '待处理'`)
 	do(t, in.ctx, "show the Pending tab", chromedp.Click(chromedp.CSS(`.status-tabs [data-status=pending]`)))
 	waitJS(t, in.ctx, "the Pending tab lists it", row+` && document.querySelector('.status-tabs [data-status=pending]').getAttribute('aria-selected') === 'true'`,
@@ -68,4 +69,26 @@ func TestAssignPendingAndRatingLive(t *testing.T) {
 	}
 	waitJS(t, in.ctx, "the rating shows in the open thread", `document.getElementById('info').textContent.includes('★★★★☆ 回复很快')`,
 		`document.getElementById('info').innerText`)
+}
+
+// j and k open the next and the previous conversation of the list.
+func TestNextAndPreviousByKey(t *testing.T) {
+	e := setup(t)
+	for _, text := range []string{"第一位访客", "第二位访客"} {
+		e.newGoVisitor(t, "").send(text)
+	}
+	in := e.ownerTab(t, "/inbox")
+	waitJS(t, in.ctx, "the list has two conversations", `document.querySelectorAll('#convs button.row').length >= 2`)
+	rows := eval[[]string](t, in.ctx, `[...document.querySelectorAll('#convs button.row')].map((b) => b.dataset.id)`)
+	openRow(t, in.ctx, rows[0])
+	opened := func(what, id string) {
+		t.Helper()
+		waitJS(t, in.ctx, what, `location.hash === '#c/' + `+jsString(id), `location.hash`)
+	}
+	run(t, in.ctx, `document.activeElement && document.activeElement.blur()`)
+	do(t, in.ctx, "press j", chromedp.KeyEvent("j"))
+	opened("j opens the next conversation", rows[1])
+	run(t, in.ctx, `document.activeElement && document.activeElement.blur()`)
+	do(t, in.ctx, "press k", chromedp.KeyEvent("k"))
+	opened("k opens the previous one", rows[0])
 }
